@@ -1,0 +1,215 @@
+/* Options shared by the subcommands that run scenarios, scenario loading, output
+ * files written atomically, and the program's error messages. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cybertrust/error.h"
+#include "cybertrust/scenario.h"
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("cybertrust: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+const char *cli_regime_dir(void)
+{
+    static char dir[4096]; /* program-side: set once, read-only afterwards */
+    const char *data = getenv("CYBERTRUST_DATA");
+    snprintf(dir, sizeof dir, "%s/regimes", data && *data ? data : CT_DATA_DIR);
+    return dir;
+}
+
+static int parse_long(const char *opt, const char *text, long min, long max, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end || errno || v < min || v > max) {
+        cli_error("%s expects a whole number in [%ld, %ld], got '%s'", opt, min, max, text);
+        return EXIT_USAGE;
+    }
+    *out = v;
+    return 0;
+}
+
+static void join_command_line(int argc, char **argv, char *buf, size_t n)
+{
+    size_t used = (size_t)snprintf(buf, n, "cybertrust");
+    for (int i = 0; i < argc && used < n; i++) {
+        int plain = strpbrk(argv[i], " \t\"'\\$") == NULL && argv[i][0];
+        used += (size_t)snprintf(buf + used, n - used, plain ? " %s" : " '%s'", argv[i]);
+    }
+}
+
+int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, int max_scen,
+                          const char *usage)
+{
+    static const struct option longopts[] = {
+        {"reps", required_argument, NULL, 'n'},   {"seed", required_argument, NULL, 's'},
+        {"rounds", required_argument, NULL, 'r'}, {"threads", required_argument, NULL, 't'},
+        {"set", required_argument, NULL, 'S'},    {"out", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    memset(o, 0, sizeof *o);
+    join_command_line(argc, argv, o->command_line, sizeof o->command_line);
+    const char *extra[3];
+    int nextra = 0;
+    long v;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'n':
+            if (parse_long("--reps", optarg, 1, 1000000000L, &v)) return EXIT_USAGE;
+            snprintf(o->reps_set, sizeof o->reps_set, "simulation.replications=%ld", v);
+            extra[nextra++] = o->reps_set;
+            break;
+        case 's':
+            if (parse_long("--seed", optarg, 0, LONG_MAX, &v)) return EXIT_USAGE;
+            snprintf(o->seed_set, sizeof o->seed_set, "simulation.seed=%ld", v);
+            extra[nextra++] = o->seed_set;
+            break;
+        case 'r':
+            if (parse_long("--rounds", optarg, 1, 100000000L, &v)) return EXIT_USAGE;
+            snprintf(o->rounds_set, sizeof o->rounds_set, "simulation.rounds=%ld", v);
+            extra[nextra++] = o->rounds_set;
+            break;
+        case 't':
+            if (parse_long("--threads", optarg, 1, 1024, &v)) return EXIT_USAGE;
+            o->threads = (int)v;
+            break;
+        case 'S':
+            if (!strchr(optarg, '=') || optarg[0] == '=') {
+                cli_error("--set expects PATH=VALUE, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            if (o->nsets >= MAX_SETS) {
+                cli_error("at most %d --set options", MAX_SETS);
+                return EXIT_USAGE;
+            }
+            o->sets[o->nsets++] = optarg;
+            break;
+        case 'o': o->out = optarg; break;
+        case 'q': o->quiet = 1; break;
+        case 'h': fputs(usage, stdout); return -1;
+        case ':': cli_error("%s needs a value (see --help)", argv[optind - 1]); return EXIT_USAGE;
+        default: cli_error("unknown option '%s' (see --help)", argv[optind - 1]); return EXIT_USAGE;
+        }
+    }
+    /* --reps, --seed and --rounds are shorthands that apply after every --set. */
+    for (int i = 0; i < nextra; i++) o->sets[o->nsets++] = extra[i];
+    for (int i = optind; i < argc; i++) {
+        if (o->nscenarios >= max_scen) {
+            cli_error("too many scenarios (at most %d; see --help)", max_scen);
+            return EXIT_USAGE;
+        }
+        o->scenario_path[o->nscenarios++] = argv[i];
+    }
+    if (o->nscenarios < min_scen) {
+        cli_error("expected %s%d scenario file%s (see --help)", min_scen == max_scen ? "" : "at least ",
+                  min_scen, min_scen == 1 ? "" : "s");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cli_load_scenarios(const run_options *o, ct_params *p)
+{
+    ct_scenario_options so = {cli_regime_dir(), o->sets, o->nsets};
+    for (int k = 0; k < o->nscenarios; k++) {
+        int rc = ct_scenario_load(o->scenario_path[k], &so, &p[k]);
+        if (rc) {
+            cli_error("%s", ct_error_last());
+            return rc == CT_EIO ? EXIT_USAGE : EXIT_SCENARIO;
+        }
+    }
+    return 0;
+}
+
+int cli_make_dir(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s", dir);
+    for (char *q = path + 1; *q; q++) {
+        if (*q != '/') continue;
+        *q = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) goto fail;
+        *q = '/';
+    }
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) goto fail;
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        cli_error("%s: not a directory", dir);
+        return -1;
+    }
+    return 0;
+fail:
+    cli_error("cannot create directory %s: %s", path, strerror(errno));
+    return -1;
+}
+
+int cli_file_open(out_file *f, const char *dir, const char *name)
+{
+    snprintf(f->path, sizeof f->path, "%s/%s", dir, name);
+    snprintf(f->tmp, sizeof f->tmp, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
+    f->fp = fopen(f->tmp, "w");
+    if (!f->fp) {
+        cli_error("cannot write %s: %s", f->tmp, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int cli_file_commit(out_file *f)
+{
+    int bad = ferror(f->fp);
+    if (fclose(f->fp) != 0) bad = 1;
+    f->fp = NULL;
+    if (bad) {
+        cli_error("error writing %s: %s", f->path, strerror(errno));
+        remove(f->tmp);
+        return -1;
+    }
+    if (rename(f->tmp, f->path) != 0) {
+        cli_error("cannot rename %s to %s: %s", f->tmp, f->path, strerror(errno));
+        remove(f->tmp);
+        return -1;
+    }
+    return 0;
+}
+
+void cli_file_abort(out_file *f)
+{
+    if (f->fp) fclose(f->fp);
+    f->fp = NULL;
+    remove(f->tmp);
+}
+
+void cli_csv_provenance(FILE *fp, const run_options *o, const ct_params *p, int n)
+{
+    fprintf(fp, "# cybertrust %s\n", CT_VERSION);
+    for (int k = 0; k < n; k++)
+        fprintf(fp, "# scenario: %s (%s)\n", o->scenario_path[k], p[k].name);
+    fprintf(fp, "# seed: %ld\n# replications: %ld\n# command: %s\n", p[0].seed, p[0].replications,
+            o->command_line);
+}
+
+void cli_csv_number(FILE *fp, double v)
+{
+    if (!isnan(v)) fprintf(fp, "%.17g", v);
+}

@@ -1,0 +1,401 @@
+/* What run and compare print and write: readable tables on stdout, summary.json
+ * and compare.json through jansson, series.csv and compare.csv in tidy form.
+ * Every figure comes from the batch's accumulators; nothing here computes a
+ * statistic of its own. */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cybertrust/strategy.h"
+
+/* Rows of the readable tables. */
+static const ct_metric table_rows[] = {
+    CT_M_PAYOFF_PER_ROUND,       CT_M_NET_SECURITY,       CT_M_THIRD_PARTY_LOSS,
+    CT_M_EXPLOITATION_LOSS,      CT_M_EXPLOITATION_GAIN,  CT_M_EXPLOITATIONS_COMMITTED,
+    CT_M_EXPLOITATIONS_SUFFERED, CT_M_EXPOSURE_FINAL,     CT_M_TRUST_FINAL,
+    CT_M_SHARE_MEAN,
+};
+#define NROWS (int)(sizeof table_rows / sizeof table_rows[0])
+
+static const char *label(const char *path, char *buf, size_t n)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".cfg") == 0) len -= 4;
+    snprintf(buf, n, "%.*s", (int)len, base);
+    return buf;
+}
+
+static const char *fmt_ci(const ct_summary *s, char *buf, size_t n)
+{
+    if (s->n == 0)
+        snprintf(buf, n, "-");
+    else if (isnan(s->ci_lo))
+        snprintf(buf, n, "%.4g", s->mean);
+    else
+        snprintf(buf, n, "%.4g [%.4g, %.4g]", s->mean, s->ci_lo, s->ci_hi);
+    return buf;
+}
+
+static void pretty_name(const char *metric, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", metric);
+    for (char *c = buf; *c; c++)
+        if (*c == '_') *c = ' ';
+}
+
+static void print_horizon(FILE *fp, const ct_params *p)
+{
+    if (p->continuation < 1.0)
+        fprintf(fp, "%ld replications, geometric horizon (continuation %g, at most %ld rounds)",
+                p->replications, p->continuation, p->max_rounds);
+    else
+        fprintf(fp, "%ld replications x %ld rounds", p->replications, p->rounds);
+    fprintf(fp, ", seed %ld\n", p->seed);
+}
+
+static void print_agreement(FILE *fp, const ct_batch *b, int scen)
+{
+    ct_summary c, r;
+    ct_batch_run_summary(b, scen, CT_R_COLLAPSED, &c);
+    ct_batch_run_summary(b, scen, CT_R_COLLAPSE_ROUND, &r);
+    fprintf(fp, "agreement collapsed in %.1f%% of runs [95%% CI %.1f%%, %.1f%%]", 100 * c.mean,
+            100 * c.ci_lo, 100 * c.ci_hi);
+    if (r.n > 0)
+        fprintf(fp, "; median collapse round %g\n", r.median);
+    else
+        fprintf(fp, "\n");
+}
+
+void report_run_text(FILE *fp, const run_options *o, const ct_params *p, const ct_batch *b)
+{
+    char buf[CT_NAME_MAX + CT_ID_MAX + 8], name[64];
+    fprintf(fp, "%s (%s)\n", p->name, o->scenario_path[0]);
+    print_horizon(fp, p);
+    fprintf(fp, "regime %s, payoffs %s; figures are means with 95%% confidence intervals\n\n",
+            p->regime_template, ct_params_mode_name(p->mode));
+    fprintf(fp, "%-24s", "");
+    for (int s = 0; s < CT_STATES; s++) {
+        snprintf(buf, sizeof buf, "%s (%s)", p->state[s].name, p->state[s].id);
+        fprintf(fp, "  %-34s", buf);
+    }
+    fprintf(fp, "\n%-24s", "strategy");
+    for (int s = 0; s < CT_STATES; s++)
+        fprintf(fp, "  %-34s", ct_strategy_types[p->state[s].strategy.kind].name);
+    fputc('\n', fp);
+    for (int i = 0; i < NROWS; i++) {
+        pretty_name(ct_metric_names[table_rows[i]], name, sizeof name);
+        fprintf(fp, "%-24s", name);
+        for (int s = 0; s < CT_STATES; s++) {
+            ct_summary sm;
+            ct_batch_state_summary(b, 0, s, table_rows[i], &sm);
+            fprintf(fp, "  %-34s", fmt_ci(&sm, buf, sizeof buf));
+        }
+        fputc('\n', fp);
+    }
+    fputc('\n', fp);
+    print_agreement(fp, b, 0);
+}
+
+void report_compare_text(FILE *fp, const run_options *o, const ct_params *p, int n,
+                         const ct_batch *b)
+{
+    char buf[128], name[64], lab[128];
+    fprintf(fp, "comparison with common random numbers: ");
+    print_horizon(fp, &p[0]);
+    for (int k = 0; k < n; k++)
+        fprintf(fp, "  [%d] %s: %s (regime %s)\n", k + 1, label(o->scenario_path[k], lab, sizeof lab),
+                p[k].name, p[k].regime_template);
+    fprintf(fp, "differences are paired, [k]-[1], with 95%% confidence intervals; "
+                "* marks an interval that excludes 0\n");
+    /* every state id once, in order of first appearance */
+    for (int k = 0; k < n; k++) {
+        for (int s = 0; s < CT_STATES; s++) {
+            const char *id = p[k].state[s].id;
+            int seen = 0;
+            for (int j = 0; j < k; j++) seen |= ct_params_state_index(&p[j], id) >= 0;
+            for (int t = 0; t < s; t++) seen |= strcmp(p[k].state[t].id, id) == 0;
+            if (seen) continue;
+            fprintf(fp, "\n%s (%s)\n%-24s", p[k].state[s].name, id, "");
+            for (int j = 0; j < n; j++) {
+                snprintf(buf, sizeof buf, "[%d]", j + 1);
+                fprintf(fp, "  %-30s", buf);
+            }
+            for (int j = 1; j < n; j++) {
+                snprintf(buf, sizeof buf, "[%d]-[1]", j + 1);
+                fprintf(fp, "  %-30s", buf);
+            }
+            fputc('\n', fp);
+            int s0 = ct_params_state_index(&p[0], id);
+            for (int i = 0; i < NROWS; i++) {
+                pretty_name(ct_metric_names[table_rows[i]], name, sizeof name);
+                fprintf(fp, "%-24s", name);
+                for (int j = 0; j < n; j++) {
+                    int sj = ct_params_state_index(&p[j], id);
+                    ct_summary sm = {0};
+                    if (sj >= 0) ct_batch_state_summary(b, j, sj, table_rows[i], &sm);
+                    fprintf(fp, "  %-30s", fmt_ci(&sm, buf, sizeof buf));
+                }
+                for (int j = 1; j < n; j++) {
+                    ct_summary sm = {0};
+                    int ok = s0 >= 0 && ct_batch_diff_summary(b, j, s0, table_rows[i], &sm) == 0;
+                    fmt_ci(&sm, buf, sizeof buf);
+                    if (ok && (sm.ci_lo > 0 || sm.ci_hi < 0)) strcat(buf, " *");
+                    fprintf(fp, "  %-30s", ok ? buf : "-");
+                }
+                fputc('\n', fp);
+            }
+        }
+    }
+    fputc('\n', fp);
+    for (int k = 0; k < n; k++) {
+        fprintf(fp, "[%d] ", k + 1);
+        print_agreement(fp, b, k);
+    }
+}
+
+/* ---- JSON ----------------------------------------------------------------- */
+
+static json_t *number(double v)
+{
+    return isnan(v) || isinf(v) ? json_null() : json_real(v);
+}
+
+static json_t *summary_json(const ct_summary *s)
+{
+    return json_pack("{s:o, s:o, s:[o, o], s:o, s:o, s:o, s:I}", "mean", number(s->mean), "sd",
+                     number(s->sd), "ci95", number(s->ci_lo), number(s->ci_hi), "median",
+                     number(s->median), "p05", number(s->p05), "p95", number(s->p95), "n",
+                     (json_int_t)s->n);
+}
+
+static json_t *key_json(const ct_key *k, const void *base)
+{
+    const void *f = (const char *)base + k->offset;
+    switch (k->type) {
+    case CT_KEY_REAL: return number(*(const double *)f);
+    case CT_KEY_INT: return json_integer(*(const long *)f);
+    case CT_KEY_MODE: return json_string(ct_params_mode_name(*(const int *)f));
+    default: return json_string((const char *)f);
+    }
+}
+
+static json_t *params_json(const ct_params *p)
+{
+    json_t *root = json_object();
+    for (int i = 0; i < ct_params_key_count; i++) {
+        const ct_key *k = &ct_params_keys[i];
+        json_t *sec = json_object_get(root, k->section);
+        if (!sec) json_object_set_new(root, k->section, sec = json_object());
+        json_object_set_new(sec, k->name, key_json(k, p));
+    }
+    json_t *states = json_array();
+    for (int s = 0; s < CT_STATES; s++) {
+        json_t *st = json_object();
+        for (int i = 0; i < ct_state_key_count; i++)
+            json_object_set_new(st, ct_state_keys[i].name, key_json(&ct_state_keys[i], &p->state[s]));
+        const ct_strategy_type *t = &ct_strategy_types[p->state[s].strategy.kind];
+        json_t *strat = json_pack("{s:s}", "kind", t->name);
+        for (int i = 0; i < t->nparams; i++)
+            json_object_set_new(strat, t->param[i].name, number(p->state[s].strategy.param[i]));
+        json_object_set_new(st, "strategy", strat);
+        json_array_append_new(states, st);
+    }
+    json_object_set_new(root, "states", states);
+    return root;
+}
+
+static json_t *states_json(const ct_params *p, const ct_batch *b, int scen)
+{
+    json_t *arr = json_array();
+    for (int s = 0; s < CT_STATES; s++) {
+        json_t *metrics = json_object();
+        for (int m = 0; m < CT_METRIC_COUNT; m++) {
+            ct_summary sm;
+            ct_batch_state_summary(b, scen, s, (ct_metric)m, &sm);
+            json_object_set_new(metrics, ct_metric_names[m], summary_json(&sm));
+        }
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o}", "id", p->state[s].id, "name",
+                                             p->state[s].name, "strategy",
+                                             ct_strategy_types[p->state[s].strategy.kind].name,
+                                             "metrics", metrics));
+    }
+    return arr;
+}
+
+static json_t *agreement_json(const ct_batch *b, int scen)
+{
+    ct_summary c, r;
+    ct_batch_run_summary(b, scen, CT_R_COLLAPSED, &c);
+    ct_batch_run_summary(b, scen, CT_R_COLLAPSE_ROUND, &r);
+    return json_pack("{s:{s:o, s:[o, o], s:I}, s:o}", "collapse_probability", "estimate",
+                     number(c.mean), "ci95", number(c.ci_lo), number(c.ci_hi), "n",
+                     (json_int_t)c.n, "collapse_round", summary_json(&r));
+}
+
+static json_t *scenario_json(const run_options *o, const ct_params *p, const ct_batch *b, int scen)
+{
+    ct_summary rounds;
+    ct_batch_run_summary(b, scen, CT_R_ROUNDS_PLAYED, &rounds);
+    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "scenario", p->name, "file",
+                     o->scenario_path[scen], "description", p->description, "rounds_played",
+                     summary_json(&rounds), "parameters", params_json(p), "states",
+                     states_json(p, b, scen), "agreement", agreement_json(b, scen));
+}
+
+static json_t *horizon_json(const ct_params *p)
+{
+    if (p->continuation < 1.0)
+        return json_pack("{s:s, s:f, s:I}", "kind", "geometric", "continuation", p->continuation,
+                         "max_rounds", (json_int_t)p->max_rounds);
+    return json_pack("{s:s, s:I}", "kind", "fixed", "rounds", (json_int_t)p->rounds);
+}
+
+static int write_json(const char *dir, const char *name, json_t *root)
+{
+    out_file f;
+    if (!root) {
+        cli_error("cannot build %s (out of memory)", name);
+        return -1;
+    }
+    if (cli_file_open(&f, dir, name)) {
+        json_decref(root);
+        return -1;
+    }
+    int rc = json_dumpf(root, f.fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+    json_decref(root);
+    if (rc == 0) fputc('\n', f.fp);
+    if (rc != 0) {
+        cli_error("cannot write %s", f.path);
+        cli_file_abort(&f);
+        return -1;
+    }
+    return cli_file_commit(&f);
+}
+
+int report_summary_json(const char *dir, const run_options *o, const ct_params *p,
+                        const ct_batch *b)
+{
+    json_t *root = scenario_json(o, p, b, 0);
+    if (!root) return write_json(dir, "summary.json", NULL);
+    json_object_set_new(root, "version", json_string(CT_VERSION));
+    json_object_set_new(root, "seed", json_integer(p->seed));
+    json_object_set_new(root, "replications", json_integer(p->replications));
+    json_object_set_new(root, "rounds", json_integer(ct_params_max_rounds(p)));
+    json_object_set_new(root, "horizon", horizon_json(p));
+    json_object_set_new(root, "command", json_string(o->command_line));
+    return write_json(dir, "summary.json", root);
+}
+
+/* ---- CSV ------------------------------------------------------------------ */
+
+int report_series_csv(const char *dir, const run_options *o, const ct_params *p,
+                      const ct_batch *b)
+{
+    out_file f;
+    if (cli_file_open(&f, dir, "series.csv")) return -1;
+    cli_csv_provenance(f.fp, o, p, 1);
+    fprintf(f.fp, "round,state,n");
+    for (int q = 0; q < CT_SERIES_COUNT; q++)
+        fprintf(f.fp, ",%s_mean,%s_sd", ct_series_names[q], ct_series_names[q]);
+    fputc('\n', f.fp);
+    for (long t = 1; t <= ct_batch_series_rounds(b, 0); t++) {
+        for (int s = 0; s < CT_STATES; s++) {
+            const ct_welford *w0 = ct_batch_series(b, 0, t, s, CT_SERIES_TRUST);
+            if (w0->n == 0) continue;
+            fprintf(f.fp, "%ld,%s,%.0f", t, p->state[s].id, w0->n);
+            for (int q = 0; q < CT_SERIES_COUNT; q++) {
+                const ct_welford *w = ct_batch_series(b, 0, t, s, (ct_series)q);
+                fputc(',', f.fp);
+                cli_csv_number(f.fp, w->mean);
+                fputc(',', f.fp);
+                cli_csv_number(f.fp, ct_welford_sd(w));
+            }
+            fputc('\n', f.fp);
+        }
+    }
+    return cli_file_commit(&f);
+}
+
+static void csv_summary_row(FILE *fp, const char *scen, const char *base, const char *state,
+                            const char *metric, const ct_summary *s)
+{
+    fprintf(fp, "%s,%s,%s,%s", scen, base, state, metric);
+    const double v[] = {s->mean, s->sd, s->ci_lo, s->ci_hi, s->median, s->p05, s->p95};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        fputc(',', fp);
+        cli_csv_number(fp, v[i]);
+    }
+    fprintf(fp, ",%zu\n", s->n);
+}
+
+int report_compare_files(const char *dir, const run_options *o, const ct_params *p, int n,
+                         const ct_batch *b)
+{
+    char lab[128], base[128];
+    label(o->scenario_path[0], base, sizeof base);
+    json_t *root = json_pack("{s:s, s:I, s:I, s:s, s:[], s:[]}", "version", CT_VERSION, "seed",
+                             (json_int_t)p[0].seed, "replications", (json_int_t)p[0].replications,
+                             "command", o->command_line, "scenarios", "differences");
+    if (!root) return write_json(dir, "compare.json", NULL);
+    json_t *scens = json_object_get(root, "scenarios"), *diffs = json_object_get(root, "differences");
+    for (int k = 0; k < n; k++) json_array_append_new(scens, scenario_json(o, &p[k], b, k));
+    for (int k = 1; k < n; k++) {
+        json_t *states = json_array();
+        for (int s = 0; s < CT_STATES; s++) {
+            if (ct_batch_match(b, k, s) < 0) continue;
+            json_t *metrics = json_object();
+            for (int m = 0; m < CT_METRIC_COUNT; m++) {
+                ct_summary sm;
+                ct_batch_diff_summary(b, k, s, (ct_metric)m, &sm);
+                json_object_set_new(metrics, ct_metric_names[m], summary_json(&sm));
+            }
+            json_array_append_new(states, json_pack("{s:s, s:o}", "id", p[0].state[s].id,
+                                                    "metrics", metrics));
+        }
+        ct_summary c;
+        ct_batch_run_diff_summary(b, k, CT_R_COLLAPSED, &c);
+        json_array_append_new(diffs, json_pack("{s:s, s:s, s:o, s:{s:o}}", "scenario",
+                                               label(o->scenario_path[k], lab, sizeof lab),
+                                               "minus", base, "states", states, "agreement",
+                                               "collapsed", summary_json(&c)));
+    }
+    if (write_json(dir, "compare.json", root)) return -1;
+
+    out_file f;
+    if (cli_file_open(&f, dir, "compare.csv")) return -1;
+    cli_csv_provenance(f.fp, o, p, n);
+    fprintf(f.fp, "scenario,minus,state,metric,mean,sd,ci_lo,ci_hi,median,p05,p95,n\n");
+    for (int k = 0; k < n; k++) {
+        label(o->scenario_path[k], lab, sizeof lab);
+        for (int s = 0; s < CT_STATES; s++)
+            for (int m = 0; m < CT_METRIC_COUNT; m++) {
+                ct_summary sm;
+                ct_batch_state_summary(b, k, s, (ct_metric)m, &sm);
+                csv_summary_row(f.fp, lab, "", p[k].state[s].id, ct_metric_names[m], &sm);
+            }
+        for (int r = 0; r < CT_RUN_METRIC_COUNT; r++) {
+            ct_summary sm;
+            ct_batch_run_summary(b, k, (ct_run_metric)r, &sm);
+            csv_summary_row(f.fp, lab, "", "", ct_run_metric_names[r], &sm);
+        }
+        if (k == 0) continue;
+        for (int s = 0; s < CT_STATES; s++) {
+            if (ct_batch_match(b, k, s) < 0) continue;
+            for (int m = 0; m < CT_METRIC_COUNT; m++) {
+                ct_summary sm;
+                ct_batch_diff_summary(b, k, s, (ct_metric)m, &sm);
+                csv_summary_row(f.fp, lab, base, p[0].state[s].id, ct_metric_names[m], &sm);
+            }
+        }
+        for (int r = 0; r < CT_RUN_METRIC_COUNT; r++) {
+            ct_summary sm;
+            ct_batch_run_diff_summary(b, k, (ct_run_metric)r, &sm);
+            csv_summary_row(f.fp, lab, base, "", ct_run_metric_names[r], &sm);
+        }
+    }
+    return cli_file_commit(&f);
+}

@@ -1,0 +1,27 @@
+/* Scenario files (libconfig) into validated parameters. */
+#ifndef CYBERTRUST_SCENARIO_H
+#define CYBERTRUST_SCENARIO_H
+
+#include "cybertrust/params.h"
+
+typedef struct {
+    const char *regime_dir;        /* folder of the regime templates (NAME.cfg) */
+    const char *const *overrides;  /* "PATH=VALUE" settings applied over the file, in order */
+    int noverrides;
+} ct_scenario_options;
+
+/* Reads the scenario at `path`, applies its regime template and the overrides,
+ * and checks everything. On success fills `out` and returns 0. On failure
+ * returns CT_ECONFIG (or CT_EIO for an unreadable file) with a message that
+ * names the file, the line and the setting ("x.cfg:12: regime.scope must be in
+ * [0, 1], got 1.3"), or "--set" for an override; `out` is then unspecified. */
+int ct_scenario_load(const char *path, const ct_scenario_options *opt, ct_params *out);
+
+/* Applies the regime template file at `path` to `p` (its regime keys only). */
+int ct_scenario_load_regime(const char *path, ct_params *p);
+
+/* The valid name nearest to `name` by edit distance among `names` (n of them),
+ * or NULL when none is close enough to be a plausible misspelling. */
+const char *ct_scenario_nearest(const char *name, const char *const *names, int n);
+
+#endif

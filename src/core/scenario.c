@@ -1,0 +1,595 @@
+/* The scenario loader: the only module that includes <libconfig.h>.
+ *
+ * A file is read into a libconfig tree; the --set overrides are written into
+ * that tree (replacing any setting they name, so that a bad override is
+ * reported as "--set", not as the file line it replaced); the tree is then
+ * walked against the settings table of params.c. Every setting is checked where
+ * it is read, so a message can name its file and line. Precedence, lowest
+ * first: defaults, the regime template, the scenario file, the overrides.
+ *
+ * Rules beyond single settings: exactly two states, each with an id; a
+ * strategy's parameters are checked against its kind; `rounds` and a
+ * `continuation` below 1 exclude each other (a fixed or a geometric horizon).
+ *
+ * Rejected: overriding fields of ct_params after loading (the override would
+ * escape the checks the file gets) and libconfig's lookup-by-path helpers
+ * (they cannot report what was written but not expected). */
+#include "cybertrust/scenario.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <libconfig.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cybertrust/error.h"
+
+#define MAX_NAMES 64
+
+typedef struct {
+    const char *file; /* the file being read, for messages */
+    ct_params *p;
+    int rounds_written;
+    int in_template;
+} loader;
+
+/* ---- messages ------------------------------------------------------------ */
+
+static int fail_at(const loader *ld, const config_setting_t *s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static int fail_at(const loader *ld, const config_setting_t *s, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    unsigned line = s ? config_setting_source_line(s) : 0;
+    const char *file = s && config_setting_source_file(s) ? config_setting_source_file(s) : ld->file;
+    if (s && line == 0) return ct_error_set(CT_ECONFIG, "--set: %s", msg);
+    if (line == 0) return ct_error_set(CT_ECONFIG, "%s: %s", ld->file, msg);
+    return ct_error_set(CT_ECONFIG, "%s:%u: %s", file, line, msg);
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) return (size_t)-1;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *ct_scenario_nearest(const char *name, const char *const *names, int n)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (int i = 0; i < n; i++) {
+        size_t d = edit_distance(name, names[i]);
+        if (d < best_d) best_d = d, best = names[i];
+    }
+    size_t len = strlen(name);
+    size_t limit = len < 4 ? 1 : len / 2; /* a plausible misspelling, not any word */
+    return best_d <= limit ? best : NULL;
+}
+
+/* "; did you mean NAME?" or "; expected one of: a, b, c" into buf. */
+static const char *suggest(const char *name, const char *const *names, int n, char *buf, size_t size)
+{
+    const char *near = ct_scenario_nearest(name, names, n);
+    if (near) {
+        snprintf(buf, size, "; did you mean %s?", near);
+        return buf;
+    }
+    size_t used = (size_t)snprintf(buf, size, "; expected one of:");
+    for (int i = 0; i < n && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s %s", i ? "," : "", names[i]);
+    return buf;
+}
+
+static int section_keys(const char *section, const char **names)
+{
+    int states = strcmp(section, "states") == 0;
+    const ct_key *keys = states ? ct_state_keys : ct_params_keys;
+    int count = states ? ct_state_key_count : ct_params_key_count, n = 0;
+    for (int i = 0; i < count; i++)
+        if (strcmp(keys[i].section, section) == 0) names[n++] = keys[i].name;
+    if (states) names[n++] = "strategy";
+    return n;
+}
+
+static int section_count(void)
+{
+    int n = 0;
+    while (ct_params_sections[n]) n++;
+    return n;
+}
+
+static const char *type_name(int type)
+{
+    switch (type) {
+    case CONFIG_TYPE_GROUP: return "group";
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64: return "integer";
+    case CONFIG_TYPE_FLOAT: return "number";
+    case CONFIG_TYPE_STRING: return "string";
+    case CONFIG_TYPE_BOOL: return "boolean";
+    case CONFIG_TYPE_ARRAY: return "array";
+    case CONFIG_TYPE_LIST: return "list";
+    default: return "value";
+    }
+}
+
+/* ---- reading one setting ------------------------------------------------- */
+
+static int read_number(const loader *ld, const config_setting_t *s, const char *path, int integer,
+                       double *out)
+{
+    int type = config_setting_type(s);
+    if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) {
+        *out = (double)config_setting_get_int64(s);
+        return 0;
+    }
+    if (type == CONFIG_TYPE_FLOAT && !integer) {
+        *out = config_setting_get_float(s);
+        return 0;
+    }
+    if (type == CONFIG_TYPE_FLOAT)
+        return fail_at(ld, s, "%s must be a whole number, got %g", path,
+                       config_setting_get_float(s));
+    return fail_at(ld, s, "%s must be a number, got a %s", path, type_name(type));
+}
+
+/* Reads setting `s` for key `k` into the struct at `base`. */
+static int read_key(const loader *ld, const config_setting_t *s, const ct_key *k, void *base,
+                    const char *path)
+{
+    char why[160];
+    void *field = ct_params_field(k, base);
+    if (k->type == CT_KEY_REAL || k->type == CT_KEY_INT) {
+        double v;
+        int rc = read_number(ld, s, path, k->type == CT_KEY_INT, &v);
+        if (rc) return rc;
+        if (ct_params_check_number(k, v, why, sizeof why))
+            return fail_at(ld, s, "%s %s, got %.17g", path, why, v);
+        if (k->type == CT_KEY_INT)
+            *(long *)field = (long)config_setting_get_int64(s);
+        else
+            *(double *)field = v;
+        return 0;
+    }
+    if (config_setting_type(s) != CONFIG_TYPE_STRING)
+        return fail_at(ld, s, "%s must be a string, got a %s", path,
+                       type_name(config_setting_type(s)));
+    const char *text = config_setting_get_string(s);
+    if (ct_params_check_text(k, text, why, sizeof why))
+        return fail_at(ld, s, "%s %s, got \"%s\"", path, why, text);
+    if (k->type == CT_KEY_MODE)
+        *(int *)field = ct_params_mode_parse(text);
+    else
+        snprintf(field, k->size, "%s", text);
+    return 0;
+}
+
+/* ---- sections ------------------------------------------------------------ */
+
+static int read_regime_template(loader *ld, const config_setting_t *group, const char *regime_dir);
+
+static int read_section(loader *ld, const config_setting_t *group, const char *section,
+                        const char *regime_dir)
+{
+    if (!config_setting_is_group(group))
+        return fail_at(ld, group, "%s must be a group { ... }, got a %s", section,
+                       type_name(config_setting_type(group)));
+    if (strcmp(section, "regime") == 0 && !ld->in_template) {
+        int rc = read_regime_template(ld, group, regime_dir);
+        if (rc) return rc;
+    }
+    const char *names[MAX_NAMES];
+    int n = section_keys(section, names);
+    for (int i = 0; i < config_setting_length(group); i++) {
+        const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+        const char *name = config_setting_name(s);
+        char path[160], hint[512];
+        snprintf(path, sizeof path, "%s.%s", section, name);
+        const ct_key *k = ct_params_key(section, name);
+        if (!k)
+            return fail_at(ld, s, "unknown setting %s%s", path,
+                           suggest(name, names, n, hint, sizeof hint));
+        if (strcmp(path, "regime.template") == 0) {
+            if (ld->in_template)
+                return fail_at(ld, s, "a regime template cannot name another template");
+            continue; /* already applied */
+        }
+        int rc = read_key(ld, s, k, ld->p, path);
+        if (rc) return rc;
+        if (strcmp(path, "simulation.rounds") == 0) ld->rounds_written = 1;
+    }
+    return 0;
+}
+
+static int template_names(const char *dir, char names[][CT_ID_MAX], int max)
+{
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int n = 0;
+    struct dirent *e;
+    while (n < max && (e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && len - 4 < CT_ID_MAX && strcmp(e->d_name + len - 4, ".cfg") == 0)
+            snprintf(names[n++], CT_ID_MAX, "%.*s", (int)(len - 4), e->d_name);
+    }
+    closedir(d);
+    return n;
+}
+
+static int read_regime_template(loader *ld, const config_setting_t *group, const char *regime_dir)
+{
+    const config_setting_t *s = config_setting_get_member(group, "template");
+    if (!s) return 0;
+    const ct_key *k = ct_params_key("regime", "template");
+    int rc = read_key(ld, s, k, ld->p, "regime.template");
+    if (rc) return rc;
+    const char *name = ld->p->regime_template;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.cfg", regime_dir ? regime_dir : ".", name);
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        char found[MAX_NAMES][CT_ID_MAX], hint[512];
+        const char *names[MAX_NAMES];
+        int n = template_names(regime_dir ? regime_dir : ".", found, MAX_NAMES);
+        for (int i = 0; i < n; i++) names[i] = found[i];
+        if (n == 0)
+            return fail_at(ld, s, "regime.template \"%s\": no templates found in %s", name,
+                           regime_dir ? regime_dir : ".");
+        return fail_at(ld, s, "regime.template \"%s\" is not a known template%s", name,
+                       suggest(name, names, n, hint, sizeof hint));
+    }
+    return ct_scenario_load_regime(path, ld->p);
+}
+
+static int read_strategy(loader *ld, const config_setting_t *group, ct_state_params *st)
+{
+    char path[160], hint[512];
+    if (!config_setting_is_group(group))
+        return fail_at(ld, group, "states.%s.strategy must be a group { kind = ...; }", st->id);
+    const config_setting_t *kind = config_setting_get_member(group, "kind");
+    if (!kind) return fail_at(ld, group, "states.%s.strategy needs a kind", st->id);
+    if (config_setting_type(kind) != CONFIG_TYPE_STRING)
+        return fail_at(ld, kind, "states.%s.strategy.kind must be a string, got a %s", st->id,
+                       type_name(config_setting_type(kind)));
+    const char *kname = config_setting_get_string(kind);
+    int k = ct_strategy_find(kname);
+    if (k < 0) {
+        const char *names[MAX_NAMES];
+        for (int i = 0; i < ct_strategy_count; i++) names[i] = ct_strategy_types[i].name;
+        return fail_at(ld, kind, "states.%s.strategy.kind \"%s\" is not a known strategy%s", st->id,
+                       kname, suggest(kname, names, ct_strategy_count, hint, sizeof hint));
+    }
+    ct_params_set_strategy(st, k);
+    const ct_strategy_type *t = &ct_strategy_types[k];
+    for (int i = 0; i < config_setting_length(group); i++) {
+        const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+        const char *name = config_setting_name(s);
+        if (strcmp(name, "kind") == 0) continue;
+        snprintf(path, sizeof path, "states.%s.strategy.%s", st->id, name);
+        int pi = ct_strategy_param_find(k, name);
+        if (pi < 0) {
+            if (t->nparams == 0)
+                return fail_at(ld, s, "unknown setting %s: %s takes no parameters", path, t->name);
+            const char *names[CT_STRATEGY_PARAMS_MAX];
+            for (int j = 0; j < t->nparams; j++) names[j] = t->param[j].name;
+            return fail_at(ld, s, "unknown setting %s: not a parameter of %s%s", path, t->name,
+                           suggest(name, names, t->nparams, hint, sizeof hint));
+        }
+        const ct_strategy_param *sp = &t->param[pi];
+        double v;
+        int rc = read_number(ld, s, path, 0, &v);
+        if (rc) return rc;
+        if (!isfinite(v) || v < sp->min || v > sp->max)
+            return fail_at(ld, s, "%s must be in [%g, %g] for %s, got %.17g", path, sp->min,
+                           sp->max, t->name, v);
+        if (sp->integer && v != floor(v))
+            return fail_at(ld, s, "%s must be a whole number, got %.17g", path, v);
+        st->strategy.param[pi] = v;
+    }
+    return 0;
+}
+
+static int read_state(loader *ld, const config_setting_t *group, int index, ct_state_params *st)
+{
+    if (!config_setting_is_group(group))
+        return fail_at(ld, group, "states[%d] must be a group { id = ...; ... }", index);
+    const config_setting_t *id = config_setting_get_member(group, "id");
+    if (!id) return fail_at(ld, group, "states[%d] needs an id", index);
+    char path[160], hint[512];
+    snprintf(path, sizeof path, "states[%d].id", index);
+    int rc = read_key(ld, id, ct_params_key("states", "id"), st, path);
+    if (rc) return rc;
+    snprintf(st->name, sizeof st->name, "%s", st->id);
+    const char *names[MAX_NAMES];
+    int n = section_keys("states", names);
+    for (int i = 0; i < config_setting_length(group); i++) {
+        const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+        const char *name = config_setting_name(s);
+        snprintf(path, sizeof path, "states.%s.%s", st->id, name);
+        if (strcmp(name, "id") == 0) continue;
+        if (strcmp(name, "strategy") == 0) {
+            rc = read_strategy(ld, s, st);
+        } else {
+            const ct_key *k = ct_params_key("states", name);
+            if (!k)
+                return fail_at(ld, s, "unknown setting %s%s", path,
+                               suggest(name, names, n, hint, sizeof hint));
+            rc = read_key(ld, s, k, st, path);
+        }
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static int read_states(loader *ld, const config_setting_t *list)
+{
+    if (!config_setting_is_list(list))
+        return fail_at(ld, list, "states must be a list ( { ... }, { ... } ), got a %s",
+                       type_name(config_setting_type(list)));
+    if (config_setting_length(list) != CT_STATES)
+        return fail_at(ld, list, "states must hold exactly %d states, got %d", CT_STATES,
+                       config_setting_length(list));
+    for (int i = 0; i < CT_STATES; i++) {
+        int rc = read_state(ld, config_setting_get_elem(list, (unsigned)i), i, &ld->p->state[i]);
+        if (rc) return rc;
+    }
+    if (strcmp(ld->p->state[0].id, ld->p->state[1].id) == 0)
+        return fail_at(ld, config_setting_get_elem(list, 1), "states: both states have the id \"%s\"",
+                       ld->p->state[0].id);
+    return 0;
+}
+
+static int read_root(loader *ld, const config_setting_t *root, const char *regime_dir)
+{
+    const char *names[MAX_NAMES];
+    int n = section_count();
+    for (int i = 0; i < n; i++) names[i] = ct_params_sections[i];
+    int have_states = 0;
+    for (int i = 0; i < config_setting_length(root); i++) {
+        const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+        const char *name = config_setting_name(s);
+        char hint[512];
+        int known = 0;
+        for (int j = 0; j < n; j++) known |= strcmp(name, names[j]) == 0;
+        if (!known)
+            return fail_at(ld, s, "unknown section %s%s", name,
+                           suggest(name, names, n, hint, sizeof hint));
+        int rc;
+        if (strcmp(name, "states") == 0) {
+            have_states = 1;
+            rc = read_states(ld, s);
+        } else {
+            rc = read_section(ld, s, name, regime_dir);
+        }
+        if (rc) return rc;
+    }
+    if (!have_states)
+        return fail_at(ld, NULL, "states: the scenario must define its %d states", CT_STATES);
+    return 0;
+}
+
+/* ---- overrides ----------------------------------------------------------- */
+
+static config_setting_t *child_group(config_setting_t *parent, const char *name)
+{
+    config_setting_t *g = config_setting_get_member(parent, name);
+    if (g) return config_setting_is_group(g) ? g : NULL;
+    return config_setting_add(parent, name, CONFIG_TYPE_GROUP);
+}
+
+static config_setting_t *find_state(config_setting_t *root, const char *id, char *ids, size_t n)
+{
+    config_setting_t *list = config_setting_get_member(root, "states");
+    ids[0] = '\0';
+    if (!list || !config_setting_is_list(list)) return NULL;
+    size_t used = 0;
+    for (int i = 0; i < config_setting_length(list); i++) {
+        config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+        const char *sid = NULL;
+        if (!config_setting_is_group(g) || !config_setting_lookup_string(g, "id", &sid)) continue;
+        if (strcmp(sid, id) == 0) return g;
+        used += (size_t)snprintf(ids + used, used < n ? n - used : 0, "%s%s", used ? ", " : "", sid);
+    }
+    return NULL;
+}
+
+/* Writes VALUE as a setting named `name` in `parent`, replacing any setting there. */
+static int put(config_setting_t *parent, const char *name, int number, int integer,
+               const char *value, const char *arg)
+{
+    if (config_setting_get_member(parent, name)) config_setting_remove(parent, name);
+    if (!number) {
+        config_setting_t *s = config_setting_add(parent, name, CONFIG_TYPE_STRING);
+        if (!s || !config_setting_set_string(s, value))
+            return ct_error_set(CT_ECONFIG, "--set %s: cannot store the value", arg);
+        return 0;
+    }
+    char *end = NULL;
+    errno = 0;
+    if (integer) {
+        long long v = strtoll(value, &end, 10);
+        if (end == value || *end || errno)
+            return ct_error_set(CT_ECONFIG, "--set %s: \"%s\" is not a whole number", arg, value);
+        config_setting_t *s = config_setting_add(parent, name, CONFIG_TYPE_INT64);
+        if (!s || !config_setting_set_int64(s, v))
+            return ct_error_set(CT_ECONFIG, "--set %s: cannot store the value", arg);
+        return 0;
+    }
+    double v = strtod(value, &end);
+    if (end == value || *end)
+        return ct_error_set(CT_ECONFIG, "--set %s: \"%s\" is not a number", arg, value);
+    config_setting_t *s = config_setting_add(parent, name, CONFIG_TYPE_FLOAT);
+    if (!s || !config_setting_set_float(s, v))
+        return ct_error_set(CT_ECONFIG, "--set %s: cannot store the value", arg);
+    return 0;
+}
+
+static int apply_override(config_setting_t *root, const char *arg)
+{
+    char buf[512], hint[512], ids[256];
+    const char *names[MAX_NAMES];
+    snprintf(buf, sizeof buf, "%s", arg);
+    char *eq = strchr(buf, '=');
+    if (!eq || eq == buf) return ct_error_set(CT_ECONFIG, "--set %s: expected PATH=VALUE", arg);
+    *eq = '\0';
+    const char *value = eq + 1;
+    char *part[5];
+    int nparts = 0;
+    for (char *tok = strtok(buf, "."); tok && nparts < 5; tok = strtok(NULL, ".")) part[nparts++] = tok;
+    const char *section = part[0];
+    int nsec = section_count();
+    for (int i = 0; i < nsec; i++) names[i] = ct_params_sections[i];
+    int known = 0;
+    for (int i = 0; i < nsec; i++) known |= strcmp(section, names[i]) == 0;
+    if (!known)
+        return ct_error_set(CT_ECONFIG, "--set %s: unknown section %s%s", arg, section,
+                            suggest(section, names, nsec, hint, sizeof hint));
+
+    if (strcmp(section, "states") != 0) {
+        if (nparts != 2)
+            return ct_error_set(CT_ECONFIG, "--set %s: expected %s.SETTING=VALUE", arg, section);
+        const ct_key *k = ct_params_key(section, part[1]);
+        if (!k) {
+            int n = section_keys(section, names);
+            return ct_error_set(CT_ECONFIG, "--set %s: unknown setting %s.%s%s", arg, section,
+                                part[1], suggest(part[1], names, n, hint, sizeof hint));
+        }
+        config_setting_t *g = child_group(root, section);
+        if (!g) return ct_error_set(CT_ECONFIG, "--set %s: %s is not a group", arg, section);
+        int number = k->type == CT_KEY_REAL || k->type == CT_KEY_INT;
+        return put(g, part[1], number, k->type == CT_KEY_INT, value, arg);
+    }
+
+    if (nparts < 3)
+        return ct_error_set(CT_ECONFIG, "--set %s: expected states.ID.SETTING=VALUE", arg);
+    config_setting_t *st = find_state(root, part[1], ids, sizeof ids);
+    if (!st)
+        return ct_error_set(CT_ECONFIG, "--set %s: no state has the id \"%s\" (the states are %s)",
+                            arg, part[1], ids[0] ? ids : "not defined");
+    if (strcmp(part[2], "strategy") != 0) {
+        const ct_key *k = ct_params_key("states", part[2]);
+        if (!k || nparts != 3) {
+            int n = section_keys("states", names);
+            return ct_error_set(CT_ECONFIG, "--set %s: unknown setting states.%s.%s%s", arg,
+                                part[1], part[2], suggest(part[2], names, n, hint, sizeof hint));
+        }
+        if (strcmp(part[2], "id") == 0)
+            return ct_error_set(CT_ECONFIG, "--set %s: a state's id cannot be overridden", arg);
+        return put(st, part[2], k->type == CT_KEY_REAL, 0, value, arg);
+    }
+    if (nparts != 4)
+        return ct_error_set(CT_ECONFIG, "--set %s: expected states.%s.strategy.NAME=VALUE", arg,
+                            part[1]);
+    config_setting_t *sg = child_group(st, "strategy");
+    if (!sg) return ct_error_set(CT_ECONFIG, "--set %s: strategy is not a group", arg);
+    if (strcmp(part[3], "kind") == 0) return put(sg, "kind", 0, 0, value, arg);
+    const char *kname = NULL;
+    int kind = config_setting_lookup_string(sg, "kind", &kname) ? ct_strategy_find(kname) : -1;
+    if (kind < 0)
+        return ct_error_set(CT_ECONFIG, "--set %s: states.%s.strategy has no valid kind", arg,
+                            part[1]);
+    if (ct_strategy_param_find(kind, part[3]) < 0) {
+        const ct_strategy_type *t = &ct_strategy_types[kind];
+        for (int j = 0; j < t->nparams; j++) names[j] = t->param[j].name;
+        if (t->nparams == 0)
+            return ct_error_set(CT_ECONFIG, "--set %s: %s takes no parameters", arg, t->name);
+        return ct_error_set(CT_ECONFIG, "--set %s: %s is not a parameter of %s%s", arg, part[3],
+                            t->name, suggest(part[3], names, t->nparams, hint, sizeof hint));
+    }
+    return put(sg, part[3], 1, 0, value, arg);
+}
+
+/* ---- files --------------------------------------------------------------- */
+
+static int read_file(config_t *cfg, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return ct_error_set(CT_EIO, "%s: cannot open: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode)) return ct_error_set(CT_EIO, "%s: not a regular file", path);
+    if (config_read_file(cfg, path) == CONFIG_TRUE) return 0;
+    if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
+        return ct_error_set(CT_EIO, "%s: cannot read: %s", path, strerror(errno));
+    return ct_error_set(CT_ECONFIG, "%s:%d: syntax error: %s",
+                        config_error_file(cfg) ? config_error_file(cfg) : path,
+                        config_error_line(cfg), config_error_text(cfg));
+}
+
+int ct_scenario_load_regime(const char *path, ct_params *p)
+{
+    config_t cfg;
+    config_init(&cfg);
+    int rc = read_file(&cfg, path);
+    loader ld = {path, p, 0, 1};
+    if (!rc) {
+        const config_setting_t *root = config_root_setting(&cfg);
+        for (int i = 0; i < config_setting_length(root) && !rc; i++) {
+            const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+            if (strcmp(config_setting_name(s), "regime") != 0)
+                rc = fail_at(&ld, s, "a regime template holds only a regime { ... } group, got %s",
+                             config_setting_name(s));
+            else
+                rc = read_section(&ld, s, "regime", NULL);
+        }
+    }
+    config_destroy(&cfg);
+    return rc;
+}
+
+int ct_scenario_load(const char *path, const ct_scenario_options *opt, ct_params *out)
+{
+    config_t cfg;
+    config_init(&cfg);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    config_set_include_dir(&cfg, slash ? (*slash = '\0', dir) : ".");
+    int rc = read_file(&cfg, path);
+    config_setting_t *root = config_root_setting(&cfg);
+    for (int i = 0; !rc && opt && i < opt->noverrides; i++)
+        rc = apply_override(root, opt->overrides[i]);
+    ct_params_init(out);
+    loader ld = {path, out, 0, 0};
+    if (!rc) rc = read_root(&ld, root, opt ? opt->regime_dir : NULL);
+    if (!rc && ld.rounds_written && out->continuation < 1.0) {
+        const config_setting_t *s = config_lookup(&cfg, "simulation.rounds");
+        rc = fail_at(&ld, s,
+                     "simulation.rounds and simulation.continuation < 1 exclude each other: "
+                     "give rounds for a fixed horizon, or continuation and max_rounds for a "
+                     "geometric one");
+    }
+    if (!rc && ct_params_validate(out)) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", ct_error_last());
+        rc = ct_error_set(CT_ECONFIG, "%s: %s", path, msg);
+    }
+    config_destroy(&cfg);
+    return rc;
+}

@@ -1,0 +1,299 @@
+/* The engine: one replication of the repeated game of MODEL.md section 2.
+ *
+ * A round (MODEL.md 2.6): the strategies choose from what their states knew at
+ * the end of the last round; execution noise flips a posture with probability
+ * execution_noise, then unruly hackers exploit a restraining posture with
+ * probability rogue_i (noise first: noise is the state's own slip, rogues act
+ * whatever the state's posture turned out to be); payoffs use s(t) and K(t);
+ * alarms are drawn with p_d = d + (1 - d) m s_j and eps = e (1 - clarity);
+ * stocks move, K <- (1 - rho) K + u s (1 - (1 - rho) K), and a detected
+ * exploitation burns the victim's stock, K <- (1 - burn) K; trust follows
+ * Bayes' rule; a withdrawal ends the agreement from the next round.
+ *
+ * Common random numbers: every round draws exactly eight uniforms, in a fixed
+ * order (per state: strategy, noise, rogue, alarm), used or not, and every
+ * replication draws its horizon first. Two scenarios run with the same seed
+ * therefore see the same random numbers in the same roles, so their paired
+ * differences are as sharp as the model allows.
+ *
+ * Metrics: flows (payoff and its components) are discount-weighted averages per
+ * round, sum_t w_t x_t / sum_t w_t with w_t = discount^(t-1), which is the plain
+ * mean when discount = 1; payoff_total is the discounted sum; counts are totals;
+ * stocks are reported at the end and at their peak.
+ *
+ * The round loop allocates nothing, does no I/O and never looks at a string:
+ * the strategy is a function pointer resolved at _alloc. */
+#include "cybertrust/sim.h"
+
+#include <gsl/gsl_rng.h>
+
+#include "cybertrust/rng.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const ct_metric_names[CT_METRIC_COUNT] = {
+    "payoff_total",      "payoff_per_round",        "net_security",
+    "third_party_loss",  "exploitation_loss",       "exploitation_gain",
+    "share_cost",        "pushback",                "shaming",
+    "legitimacy",        "exploitations_committed", "exploitations_suffered",
+    "alarms_true",       "alarms_false",            "first_exploited_round",
+    "trust_final",       "trust_mean",              "exposure_final",
+    "exposure_peak",     "share_mean",
+};
+
+const char *const ct_run_metric_names[CT_RUN_METRIC_COUNT] = {"collapsed", "collapse_round",
+                                                              "rounds_played"};
+
+const char *const ct_series_names[CT_SERIES_COUNT] = {"trust", "share", "exposure", "exploit",
+                                                      "payoff"};
+
+typedef struct {
+    /* state carried from round to round */
+    double exposure; /* K_i: how much of i's defences the partner has mapped */
+    double trust;    /* mu_i */
+    int alarm_last, alarm_before;
+    int own_last;
+    double share_last;
+    double mem[CT_STRATEGY_MEMORY];
+    /* accumulators */
+    double pay_w, comp_w[7], share_sum, trust_sum, exposure_peak;
+    long committed, suffered, alarms_true, alarms_false;
+    double first_exploited;
+} agent;
+
+struct ct_sim {
+    ct_params p;
+    ct_strategy_fn decide[CT_STATES];
+    gsl_rng *rng;
+    long t, horizon;
+    int active;
+    double weight, weight_sum; /* discount^(t-1) of the next round, and the sum so far */
+    double collapse_round;
+    agent a[CT_STATES];
+    ct_round last;
+};
+
+ct_sim *ct_sim_alloc(const ct_params *p)
+{
+    ct_sim *sim = calloc(1, sizeof *sim);
+    if (!sim) return NULL;
+    sim->p = *p;
+    sim->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!sim->rng) {
+        ct_sim_free(sim);
+        return NULL;
+    }
+    for (int i = 0; i < CT_STATES; i++)
+        sim->decide[i] = ct_strategy_types[p->state[i].strategy.kind].decide;
+    ct_sim_reset(sim, (uint64_t)p->seed, 0, 0);
+    return sim;
+}
+
+void ct_sim_free(ct_sim *sim)
+{
+    if (!sim) return;
+    if (sim->rng) gsl_rng_free(sim->rng);
+    free(sim);
+}
+
+static long draw_horizon(const ct_params *p, double u)
+{
+    if (p->continuation >= 1.0) return p->rounds;
+    if (p->continuation <= 0.0) return 1;
+    /* P(L >= t) = c^(t-1): L = 1 + floor(log u / log c), u in (0, 1). */
+    double extra = floor(log(u) / log(p->continuation));
+    if (extra >= (double)(p->max_rounds - 1)) return p->max_rounds;
+    return 1 + (long)extra;
+}
+
+void ct_sim_reset(ct_sim *sim, uint64_t seed, uint64_t point, uint64_t rep)
+{
+    const ct_params *p = &sim->p;
+    gsl_rng_set(sim->rng, ct_rng_derive(seed, point, rep));
+    sim->horizon = draw_horizon(p, gsl_rng_uniform_pos(sim->rng));
+    sim->t = 0;
+    sim->active = 1;
+    sim->weight = 1.0;
+    sim->weight_sum = 0.0;
+    sim->collapse_round = NAN;
+    memset(sim->a, 0, sizeof sim->a);
+    memset(&sim->last, 0, sizeof sim->last);
+    for (int i = 0; i < CT_STATES; i++) {
+        sim->a[i].exposure = p->base_exposure;
+        sim->a[i].exposure_peak = p->base_exposure;
+        sim->a[i].trust = p->state[i].trust;
+        sim->a[i].first_exploited = NAN;
+    }
+}
+
+static double matrix_payoff(const ct_params *p, int own, int partner)
+{
+    if (own) return partner ? p->P : p->T;
+    return partner ? p->S : p->R;
+}
+
+int ct_sim_step(ct_sim *sim)
+{
+    if (sim->t >= sim->horizon) return 0;
+    const ct_params *p = &sim->p;
+    long t = ++sim->t;
+    double u[CT_STATES][4];
+    for (int i = 0; i < CT_STATES; i++)
+        for (int k = 0; k < 4; k++) u[i][k] = gsl_rng_uniform(sim->rng);
+
+    ct_round *r = &sim->last;
+    r->round = t;
+    r->active = sim->active;
+    double scope = sim->active ? p->scope : 0.0;
+
+    /* 1-2. choices, then execution */
+    for (int i = 0; i < CT_STATES; i++) {
+        agent *a = &sim->a[i];
+        const agent *b = &sim->a[1 - i];
+        ct_round_state *rs = &r->state[i];
+        ct_view v = {t,           scope,       a->alarm_last, a->alarm_before, a->own_last,
+                     b->share_last, a->trust, b->exposure,  u[i][0]};
+        ct_move m = {0.0, 0, 0};
+        sim->decide[i](p->state[i].strategy.param, &v, a->mem, &m);
+        rs->share = m.share > scope ? scope : m.share > 0.0 ? m.share : 0.0;
+        rs->intended = m.exploit != 0;
+        rs->withdrew = m.withdraw != 0 && sim->active;
+        int posture = rs->intended ^ (u[i][1] < p->execution_noise);
+        rs->rogue = !posture && u[i][2] < p->state[i].rogue;
+        rs->exploited = posture || rs->rogue;
+        rs->trust_before = a->trust;
+        rs->exposure_before = a->exposure;
+    }
+
+    /* 4. alarms (drawn before payoffs only because shaming needs them) */
+    double p_false = ct_game_p_false(p->misperception, p->clarity);
+    double p_detect[CT_STATES];
+    for (int i = 0; i < CT_STATES; i++) {
+        const ct_round_state *partner = &r->state[1 - i];
+        p_detect[i] = ct_game_p_detect(p->detection, p->monitoring, partner->share);
+        r->state[i].alarm = u[i][3] < (partner->exploited ? p_detect[i] : p_false);
+    }
+
+    /* 3. payoffs, from s(t) and K(t) */
+    for (int i = 0; i < CT_STATES; i++) {
+        const ct_state_params *sp = &p->state[i];
+        ct_round_state *rs = &r->state[i], *partner = &r->state[1 - i];
+        if (p->mode == CT_MODE_MATRIX) {
+            memset(&rs->payoff, 0, sizeof rs->payoff);
+            rs->payoff.total = matrix_payoff(p, rs->exploited, partner->exploited);
+            continue;
+        }
+        ct_payoff_input in = {p->threat,           p->synergy,
+                              p->base_access,      p->criticality,
+                              p->shame,            sp->value,
+                              sp->defence_gain,    sp->exploit_gain,
+                              sp->share_cost,      sp->pushback,
+                              sp->legitimacy,      rs->share,
+                              partner->share,      rs->exposure_before,
+                              partner->exposure_before, rs->exploited,
+                              partner->exploited,  partner->alarm,
+                              sim->active};
+        ct_game_payoff(&in, &rs->payoff);
+    }
+
+    /* 5-6. stocks, burn, trust; then the books */
+    double w = sim->weight;
+    sim->weight_sum += w;
+    for (int i = 0; i < CT_STATES; i++) {
+        agent *a = &sim->a[i];
+        ct_round_state *rs = &r->state[i];
+        const ct_round_state *partner = &r->state[1 - i];
+        int attacked = partner->exploited;
+        a->exposure = ct_game_stock_next(a->exposure, rs->share, p->decay, p->dual_use);
+        if (attacked && rs->alarm) a->exposure *= 1.0 - p->burn;
+        double a_r = ct_game_alarm_rate(p->restrained_rate, p_detect[i], p_false);
+        double a_h = ct_game_alarm_rate(p->hostile_rate, p_detect[i], p_false);
+        a->trust = ct_game_trust_update(a->trust, rs->alarm, a_r, a_h);
+        rs->exposure_after = a->exposure;
+        rs->trust_after = a->trust;
+
+        const ct_payoff *pay = &rs->payoff;
+        const double comp[7] = {pay->third_party_loss, pay->exploitation_loss,
+                                pay->exploitation_gain, pay->share_cost,
+                                pay->pushback,         pay->shaming,
+                                pay->legitimacy};
+        a->pay_w += w * pay->total;
+        for (int k = 0; k < 7; k++) a->comp_w[k] += w * comp[k];
+        a->share_sum += rs->share;
+        a->trust_sum += rs->trust_before;
+        if (a->exposure > a->exposure_peak) a->exposure_peak = a->exposure;
+        a->committed += rs->exploited;
+        if (attacked) {
+            a->suffered++;
+            if (isnan(a->first_exploited)) a->first_exploited = (double)t;
+        }
+        a->alarms_true += rs->alarm && attacked;
+        a->alarms_false += rs->alarm && !attacked;
+        a->alarm_before = a->alarm_last;
+        a->alarm_last = rs->alarm;
+        a->own_last = rs->exploited;
+        a->share_last = rs->share;
+    }
+    sim->weight *= p->discount;
+
+    /* 7. withdrawal, effective next round */
+    if (sim->active && (r->state[0].withdrew || r->state[1].withdrew)) {
+        sim->active = 0;
+        sim->collapse_round = (double)t;
+    }
+    return 1;
+}
+
+void ct_sim_finish(ct_sim *sim)
+{
+    while (ct_sim_step(sim)) {
+    }
+}
+
+long ct_sim_round(const ct_sim *sim)
+{
+    return sim->t;
+}
+
+long ct_sim_horizon(const ct_sim *sim)
+{
+    return sim->horizon;
+}
+
+const ct_round *ct_sim_last(const ct_sim *sim)
+{
+    return &sim->last;
+}
+
+const ct_params *ct_sim_params(const ct_sim *sim)
+{
+    return &sim->p;
+}
+
+void ct_sim_metrics(const ct_sim *sim, ct_metrics *out)
+{
+    double rounds = (double)sim->t;
+    double wsum = sim->weight_sum > 0.0 ? sim->weight_sum : NAN;
+    for (int i = 0; i < CT_STATES; i++) {
+        const agent *a = &sim->a[i];
+        double *m = out->state[i];
+        m[CT_M_PAYOFF_TOTAL] = a->pay_w;
+        m[CT_M_PAYOFF_PER_ROUND] = a->pay_w / wsum;
+        for (int k = 0; k < 7; k++) m[CT_M_THIRD_PARTY_LOSS + k] = a->comp_w[k] / wsum;
+        m[CT_M_NET_SECURITY] = -(a->comp_w[0] + a->comp_w[1]) / wsum;
+        m[CT_M_EXPLOITATIONS_COMMITTED] = (double)a->committed;
+        m[CT_M_EXPLOITATIONS_SUFFERED] = (double)a->suffered;
+        m[CT_M_ALARMS_TRUE] = (double)a->alarms_true;
+        m[CT_M_ALARMS_FALSE] = (double)a->alarms_false;
+        m[CT_M_FIRST_EXPLOITED_ROUND] = a->first_exploited;
+        m[CT_M_TRUST_FINAL] = a->trust;
+        m[CT_M_TRUST_MEAN] = rounds > 0 ? a->trust_sum / rounds : NAN;
+        m[CT_M_EXPOSURE_FINAL] = a->exposure;
+        m[CT_M_EXPOSURE_PEAK] = a->exposure_peak;
+        m[CT_M_SHARE_MEAN] = rounds > 0 ? a->share_sum / rounds : NAN;
+    }
+    out->run[CT_R_COLLAPSED] = isnan(sim->collapse_round) ? 0.0 : 1.0;
+    out->run[CT_R_COLLAPSE_ROUND] = sim->collapse_round;
+    out->run[CT_R_ROUNDS_PLAYED] = rounds;
+}
