@@ -128,9 +128,29 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
     return 0;
 }
 
+/* With several scenarios, --set states.ID.… applies to those that have the
+ * state ID; an ID that none of them has is an error. */
+static int check_state_overrides(const run_options *o, const ct_params *p)
+{
+    for (int i = 0; i < o->nsets; i++) {
+        char id[CT_ID_MAX + 1];
+        if (strncmp(o->sets[i], "states.", 7) != 0) continue;
+        size_t len = strcspn(o->sets[i] + 7, ".=");
+        if (len > CT_ID_MAX) len = CT_ID_MAX;
+        snprintf(id, sizeof id, "%.*s", (int)len, o->sets[i] + 7);
+        int found = 0;
+        for (int k = 0; k < o->nscenarios; k++) found |= ct_params_state_index(&p[k], id) >= 0;
+        if (!found) {
+            cli_error("--set %s: no scenario has a state with the id \"%s\"", o->sets[i], id);
+            return EXIT_SCENARIO;
+        }
+    }
+    return 0;
+}
+
 int cli_load_scenarios(const run_options *o, ct_params *p)
 {
-    ct_scenario_options so = {cli_regime_dir(), o->sets, o->nsets};
+    ct_scenario_options so = {cli_regime_dir(), o->sets, o->nsets, o->nscenarios > 1};
     for (int k = 0; k < o->nscenarios; k++) {
         int rc = ct_scenario_load(o->scenario_path[k], &so, &p[k]);
         if (rc) {
@@ -138,7 +158,7 @@ int cli_load_scenarios(const run_options *o, ct_params *p)
             return rc == CT_EIO ? EXIT_USAGE : EXIT_SCENARIO;
         }
     }
-    return 0;
+    return o->nscenarios > 1 ? check_state_overrides(o, p) : 0;
 }
 
 int cli_make_dir(const char *dir)

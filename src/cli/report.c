@@ -12,12 +12,20 @@
 
 /* Rows of the readable tables. */
 static const ct_metric table_rows[] = {
-    CT_M_PAYOFF_PER_ROUND,       CT_M_NET_SECURITY,       CT_M_THIRD_PARTY_LOSS,
+    CT_M_PAYOFF_TOTAL,           CT_M_PAYOFF_PER_ROUND,       CT_M_NET_SECURITY,       CT_M_THIRD_PARTY_LOSS,
     CT_M_EXPLOITATION_LOSS,      CT_M_EXPLOITATION_GAIN,  CT_M_EXPLOITATIONS_COMMITTED,
     CT_M_EXPLOITATIONS_SUFFERED, CT_M_EXPOSURE_FINAL,     CT_M_TRUST_FINAL,
     CT_M_SHARE_MEAN,
 };
 #define NROWS (int)(sizeof table_rows / sizeof table_rows[0])
+
+/* In matrix mode the cyber payoff components are not computed (they are 0). */
+static int row_shown(const ct_params *p, int n, ct_metric m)
+{
+    int cyber = 0;
+    for (int k = 0; k < n; k++) cyber |= p[k].mode == CT_MODE_CYBER;
+    return cyber || m < CT_M_NET_SECURITY || m > CT_M_LEGITIMACY;
+}
 
 static const char *label(const char *path, char *buf, size_t n)
 {
@@ -87,6 +95,7 @@ void report_run_text(FILE *fp, const run_options *o, const ct_params *p, const c
         fprintf(fp, "  %-34s", ct_strategy_types[p->state[s].strategy.kind].name);
     fputc('\n', fp);
     for (int i = 0; i < NROWS; i++) {
+        if (!row_shown(p, 1, table_rows[i])) continue;
         pretty_name(ct_metric_names[table_rows[i]], name, sizeof name);
         fprintf(fp, "%-24s", name);
         for (int s = 0; s < CT_STATES; s++) {
@@ -131,6 +140,7 @@ void report_compare_text(FILE *fp, const run_options *o, const ct_params *p, int
             fputc('\n', fp);
             int s0 = ct_params_state_index(&p[0], id);
             for (int i = 0; i < NROWS; i++) {
+                if (!row_shown(p, n, table_rows[i])) continue;
                 pretty_name(ct_metric_names[table_rows[i]], name, sizeof name);
                 fprintf(fp, "%-24s", name);
                 for (int j = 0; j < n; j++) {

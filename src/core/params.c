@@ -12,7 +12,8 @@
 
 #include "cybertrust/error.h"
 
-#define BIG 1e6 /* bound of payoff-like settings: finite, far beyond any sensible scale */
+#define BIG 1e6 /* bound of payoff-like settings: finite, far beyond any sensible scale;
+                  a range ending at BIG is shown as open (">= 0") */
 
 #define G(sec, field, typ, lo, hi, open, d, help)                                                 \
     {sec, #field, typ, offsetof(ct_params, field), 0, lo, hi, open, d, NULL, help}
@@ -115,7 +116,7 @@ void ct_params_init(ct_params *p)
         for (int i = 0; i < ct_state_key_count; i++) set_default(&ct_state_keys[i], &p->state[s]);
         p->state[s].id[0] = (char)('a' + s);
         p->state[s].name[0] = (char)('A' + s);
-        ct_params_set_strategy(&p->state[s], ct_strategy_find("tit_for_tat"));
+        ct_params_set_strategy(&p->state[s], ct_strategy_find(CT_STRATEGY_DEFAULT));
     }
 }
 
@@ -134,9 +135,9 @@ int ct_params_check_number(const ct_key *k, double v, char *why, size_t n)
 {
     const char *open = k->open_min ? "(" : "[";
     if (!isfinite(v) || v < k->min || v > k->max || (k->open_min && v == k->min)) {
-        if (k->max >= 1e6 && k->min <= -1e6)
+        if (k->max == BIG && k->min == -BIG)
             snprintf(why, n, "must be a finite number in [%g, %g]", k->min, k->max);
-        else if (k->max >= 1e6)
+        else if (k->max == BIG)
             snprintf(why, n, "must be %s %g", k->open_min ? ">" : ">=", k->min);
         else
             snprintf(why, n, "must be in %s%g, %g]", open, k->min, k->max);

@@ -228,6 +228,11 @@ static int read_section(loader *ld, const config_setting_t *group, const char *s
     return 0;
 }
 
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
 static int template_names(const char *dir, char names[][CT_ID_MAX], int max)
 {
     DIR *d = opendir(dir);
@@ -240,6 +245,7 @@ static int template_names(const char *dir, char names[][CT_ID_MAX], int max)
             snprintf(names[n++], CT_ID_MAX, "%.*s", (int)(len - 4), e->d_name);
     }
     closedir(d);
+    qsort(names, (size_t)n, sizeof names[0], compare_names); /* readdir's order is arbitrary */
     return n;
 }
 
@@ -274,11 +280,12 @@ static int read_strategy(loader *ld, const config_setting_t *group, ct_state_par
     if (!config_setting_is_group(group))
         return fail_at(ld, group, "states.%s.strategy must be a group { kind = ...; }", st->id);
     const config_setting_t *kind = config_setting_get_member(group, "kind");
-    if (!kind) return fail_at(ld, group, "states.%s.strategy needs a kind", st->id);
-    if (config_setting_type(kind) != CONFIG_TYPE_STRING)
+    if (kind && config_setting_type(kind) != CONFIG_TYPE_STRING)
         return fail_at(ld, kind, "states.%s.strategy.kind must be a string, got a %s", st->id,
                        type_name(config_setting_type(kind)));
-    const char *kname = config_setting_get_string(kind);
+    /* without a kind, the default kind (the state's current one) */
+    const char *kname = kind ? config_setting_get_string(kind)
+                             : ct_strategy_types[st->strategy.kind].name;
     int k = ct_strategy_find(kname);
     if (k < 0) {
         const char *names[MAX_NAMES];
@@ -451,7 +458,7 @@ static int put(config_setting_t *parent, const char *name, int number, int integ
     return 0;
 }
 
-static int apply_override(config_setting_t *root, const char *arg)
+static int apply_override(config_setting_t *root, const char *arg, int skip_absent)
 {
     char buf[512], hint[512], ids[256];
     const char *names[MAX_NAMES];
@@ -490,6 +497,7 @@ static int apply_override(config_setting_t *root, const char *arg)
     if (nparts < 3)
         return ct_error_set(CT_ECONFIG, "--set %s: expected states.ID.SETTING=VALUE", arg);
     config_setting_t *st = find_state(root, part[1], ids, sizeof ids);
+    if (!st && skip_absent) return 0;
     if (!st)
         return ct_error_set(CT_ECONFIG, "--set %s: no state has the id \"%s\" (the states are %s)",
                             arg, part[1], ids[0] ? ids : "not defined");
@@ -510,11 +518,13 @@ static int apply_override(config_setting_t *root, const char *arg)
     config_setting_t *sg = child_group(st, "strategy");
     if (!sg) return ct_error_set(CT_ECONFIG, "--set %s: strategy is not a group", arg);
     if (strcmp(part[3], "kind") == 0) return put(sg, "kind", 0, 0, value, arg);
-    const char *kname = NULL;
-    int kind = config_setting_lookup_string(sg, "kind", &kname) ? ct_strategy_find(kname) : -1;
+    ct_state_params defaults;
+    ct_params_set_strategy(&defaults, ct_strategy_find(CT_STRATEGY_DEFAULT));
+    const char *kname = ct_strategy_types[defaults.strategy.kind].name;
+    config_setting_lookup_string(sg, "kind", &kname);
+    int kind = ct_strategy_find(kname);
     if (kind < 0)
-        return ct_error_set(CT_ECONFIG, "--set %s: states.%s.strategy has no valid kind", arg,
-                            part[1]);
+        return ct_error_set(CT_ECONFIG, "--set %s: \"%s\" is not a known strategy", arg, kname);
     if (ct_strategy_param_find(kind, part[3]) < 0) {
         const ct_strategy_type *t = &ct_strategy_types[kind];
         for (int j = 0; j < t->nparams; j++) names[j] = t->param[j].name;
@@ -574,7 +584,7 @@ int ct_scenario_load(const char *path, const ct_scenario_options *opt, ct_params
     int rc = read_file(&cfg, path);
     config_setting_t *root = config_root_setting(&cfg);
     for (int i = 0; !rc && opt && i < opt->noverrides; i++)
-        rc = apply_override(root, opt->overrides[i]);
+        rc = apply_override(root, opt->overrides[i], opt->skip_absent_states);
     ct_params_init(out);
     loader ld = {path, out, 0, 0};
     if (!rc) rc = read_root(&ld, root, opt ? opt->regime_dir : NULL);

@@ -4,6 +4,7 @@
 
 #define CT_STRATEGY_PARAMS_MAX 3 /* most parameters any kind takes */
 #define CT_STRATEGY_MEMORY 2     /* private memory slots each strategy may use */
+#define CT_STRATEGY_DEFAULT "tit_for_tat" /* the kind of a state that names none */
 
 /* Everything a state may know when it chooses (MODEL.md 2.1), nothing more. */
 typedef struct {
