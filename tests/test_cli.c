@@ -1,1 +1,238 @@
-int main(void){return 0;}
+#define _POSIX_C_SOURCE 200809L /* mkdtemp */
+/* The program end to end: arguments, exit codes, printed results and files. */
+#include "assert_close.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define SCEN CT_SOURCE_DIR "/scenarios/"
+
+static char scratch[64];
+static char out_text[1 << 16], err_text[1 << 12];
+
+static void slurp(const char *path, char *buf, size_t n)
+{
+    FILE *fp = fopen(path, "r");
+    size_t got = fp ? fread(buf, 1, n - 1, fp) : 0;
+    buf[got] = '\0';
+    if (fp) fclose(fp);
+}
+
+/* Runs the program with `args`; returns its exit code; output in out_text / err_text. */
+static int cybertrust(const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s %s >%s/stdout 2>%s/stderr", CT_PROGRAM, args, scratch, scratch);
+    int status = system(cmd);
+    char path[256];
+    snprintf(path, sizeof path, "%s/stdout", scratch);
+    slurp(path, out_text, sizeof out_text);
+    snprintf(path, sizeof path, "%s/stderr", scratch);
+    slurp(path, err_text, sizeof err_text);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int exists(const char *rel)
+{
+    char path[512];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", scratch, rel);
+    return stat(path, &st) == 0;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(scratch, sizeof scratch, "/tmp/ct_cli_XXXXXX");
+    return mkdtemp(scratch) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", scratch);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_cli_usage_and_exit_codes(void **state)
+{
+    (void)state;
+    assert_int_equal(cybertrust("--help"), 0);
+    assert_non_null(strstr(out_text, "usage: cybertrust COMMAND"));
+    assert_int_equal(cybertrust(""), 2);
+    assert_int_equal(cybertrust("fly"), 2);
+    assert_string_equal(err_text, "cybertrust: unknown command 'fly' (try 'cybertrust --help')\n");
+    assert_int_equal(cybertrust("run --help"), 0);
+    assert_non_null(strstr(out_text, "usage: cybertrust run SCENARIO"));
+    assert_int_equal(cybertrust("compare --help"), 0);
+    assert_int_equal(cybertrust("run"), 2);
+    assert_string_equal(err_text, "cybertrust: expected 1 scenario file (see --help)\n");
+    assert_int_equal(cybertrust("run " SCEN "classic_ipd.cfg --bogus"), 2);
+    assert_string_equal(err_text, "cybertrust: unknown option '--bogus' (see --help)\n");
+    assert_int_equal(cybertrust("run " SCEN "classic_ipd.cfg --reps 0"), 2);
+    assert_string_equal(err_text,
+                        "cybertrust: --reps expects a whole number in [1, 1000000000], got '0'\n");
+    assert_int_equal(cybertrust("run " SCEN "classic_ipd.cfg --set world.decay"), 2);
+    assert_int_equal(cybertrust("run /nonexistent.cfg"), 2);
+    assert_int_equal(cybertrust("compare " SCEN "classic_ipd.cfg"), 2);
+    assert_int_equal(cybertrust("--version"), 0);
+    assert_non_null(strstr(out_text, "cybertrust "));
+}
+
+static void test_cli_invalid_scenario_writes_nothing(void **state)
+{
+    (void)state;
+    char args[1024];
+    snprintf(args, sizeof args, "run " SCEN "classic_ipd.cfg --set regime.scope=1.5 --out %s/bad",
+             scratch);
+    assert_int_equal(cybertrust(args), 3);
+    assert_string_equal(err_text, "cybertrust: --set: regime.scope must be in [0, 1], got 1.5\n");
+    assert_false(exists("bad"));
+    snprintf(args, sizeof args, "run " SCEN "classic_ipd.cfg --set states.x.trust=1 --out %s/bad",
+             scratch);
+    assert_int_equal(cybertrust(args), 3);
+    assert_false(exists("bad"));
+    assert_int_equal(cybertrust("run " SCEN "classic_ipd.cfg --out /proc/no/such/dir"), 1);
+}
+
+static double metric(json_t *summary, int state, const char *name)
+{
+    json_t *st = json_array_get(json_object_get(summary, "states"), (size_t)state);
+    return json_real_value(json_object_get(json_object_get(json_object_get(st, "metrics"), name), "mean"));
+}
+
+static void test_cli_run_classic_ipd_outputs(void **state)
+{
+    (void)state;
+    char args[1024], path[512];
+    snprintf(args, sizeof args, "run " SCEN "classic_ipd.cfg --out %s/ipd", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_non_null(strstr(out_text, "199 [199, 199]"));
+    assert_non_null(strstr(out_text, "204 [204, 204]"));
+    snprintf(path, sizeof path, "%s/ipd/summary.json", scratch);
+    json_error_t e;
+    json_t *j = json_load_file(path, 0, &e);
+    assert_non_null(j);
+    assert_close(metric(j, 0, "payoff_total"), 199, 0);
+    assert_close(metric(j, 1, "payoff_total"), 204, 0);
+    assert_int_equal(json_integer_value(json_object_get(j, "replications")), 10);
+    assert_int_equal(json_integer_value(json_object_get(j, "rounds")), 200);
+    assert_string_equal(json_string_value(json_object_get(j, "scenario")),
+                        "Classic iterated prisoner's dilemma");
+    json_t *cp = json_object_get(json_object_get(j, "agreement"), "collapse_probability");
+    assert_close(json_real_value(json_object_get(cp, "estimate")), 0, 0);
+    assert_int_equal(json_array_size(json_object_get(cp, "ci95")), 2);
+    json_decref(j);
+    static char text[1 << 16];
+    snprintf(path, sizeof path, "%s/ipd/series.csv", scratch);
+    slurp(path, text, sizeof text);
+    assert_true(strncmp(text, "# cybertrust ", 13) == 0);
+    assert_non_null(strstr(text, "\nround,state,n,trust_mean,trust_sd,share_mean,share_sd,"));
+    assert_non_null(strstr(text, "\n200,alld,10,"));
+    snprintf(path, sizeof path, "%s/ipd/replications.csv", scratch);
+    slurp(path, text, sizeof text);
+    assert_non_null(strstr(text, "\nreplication,state,payoff_total,"));
+    assert_non_null(strstr(text, "\n9,tft,199,"));
+    assert_null(strstr(text, "\n10,"));
+    assert_false(exists("ipd/.replications.csv.tmp"));
+}
+
+/* The file's lines, less the provenance lines (which hold the command). */
+static void strip_comments(const char *path, char *buf, size_t n)
+{
+    static char raw[1 << 20];
+    slurp(path, raw, sizeof raw);
+    size_t used = 0;
+    for (char *line = strtok(raw, "\n"); line; line = strtok(NULL, "\n"))
+        if (line[0] != '#') used += (size_t)snprintf(buf + used, n - used, "%s\n", line);
+}
+
+static void test_cli_outputs_identical_for_any_thread_count(void **state)
+{
+    (void)state;
+    char args[1024], pa[512], pb[512];
+    for (int t = 1; t <= 2; t++) {
+        snprintf(args, sizeof args,
+                 "run " SCEN "us_russia_joint_unit_2017.cfg --reps 150 --threads %d --quiet --out %s/t%d",
+                 t, scratch, t);
+        assert_int_equal(cybertrust(args), 0);
+        assert_string_equal(out_text, "");
+    }
+    const char *files[] = {"series.csv", "replications.csv"};
+    static char a[1 << 20], b[1 << 20];
+    for (int i = 0; i < 2; i++) {
+        snprintf(pa, sizeof pa, "%s/t1/%s", scratch, files[i]);
+        snprintf(pb, sizeof pb, "%s/t2/%s", scratch, files[i]);
+        strip_comments(pa, a, sizeof a);
+        strip_comments(pb, b, sizeof b);
+        assert_true(strlen(a) > 100);
+        assert_string_equal(a, b);
+    }
+    snprintf(pa, sizeof pa, "%s/t1/summary.json", scratch);
+    snprintf(pb, sizeof pb, "%s/t2/summary.json", scratch);
+    json_error_t e;
+    json_t *ja = json_load_file(pa, 0, &e), *jb = json_load_file(pb, 0, &e);
+    json_object_del(ja, "command"), json_object_del(jb, "command");
+    assert_true(json_equal(ja, jb));
+    json_decref(ja), json_decref(jb);
+}
+
+static void test_cli_compare(void **state)
+{
+    (void)state;
+    char args[1024], path[512];
+    snprintf(args, sizeof args,
+             "compare " SCEN "us_china_hotline_2015.cfg " SCEN "us_russia_joint_unit_2017.cfg "
+             "--reps 200 --set states.ru.strategy.rate=0.2 --out %s/cmp",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_non_null(strstr(out_text, "United States (us)"));
+    assert_non_null(strstr(out_text, "[2]-[1]"));
+    assert_non_null(strstr(out_text, "Russia (ru)"));
+    snprintf(path, sizeof path, "%s/cmp/compare.json", scratch);
+    json_error_t e;
+    json_t *j = json_load_file(path, 0, &e);
+    assert_non_null(j);
+    json_t *scen = json_object_get(j, "scenarios");
+    assert_int_equal(json_array_size(scen), 2);
+    json_t *params = json_object_get(json_array_get(scen, 1), "parameters");
+    json_t *ru_state = json_array_get(json_object_get(params, "states"), 1);
+    assert_close(json_real_value(json_object_get(json_object_get(ru_state, "strategy"), "rate")), 0.2, 0);
+    json_t *diff = json_array_get(json_object_get(j, "differences"), 0);
+    json_t *us = json_array_get(json_object_get(diff, "states"), 0);
+    assert_string_equal(json_string_value(json_object_get(us, "id")), "us");
+    double d = json_real_value(json_object_get(
+        json_object_get(json_object_get(us, "metrics"), "net_security"), "mean"));
+    double a = metric(json_array_get(scen, 0), 0, "net_security");
+    double b = metric(json_array_get(scen, 1), 0, "net_security");
+    assert_close(d, b - a, 1e-12);
+    json_decref(j);
+    snprintf(path, sizeof path, "%s/cmp/compare.csv", scratch);
+    static char text[1 << 20];
+    slurp(path, text, sizeof text);
+    assert_non_null(strstr(text, "\nscenario,minus,state,metric,mean,sd,ci_lo,ci_hi,median,p05,p95,n\n"));
+    assert_non_null(strstr(text, "\nus_russia_joint_unit_2017,us_china_hotline_2015,us,net_security,"));
+    snprintf(args, sizeof args,
+             "compare " SCEN "us_china_hotline_2015.cfg " SCEN "us_russia_joint_unit_2017.cfg "
+             "--set states.xx.trust=0.5");
+    assert_int_equal(cybertrust(args), 3);
+    assert_string_equal(err_text, "cybertrust: --set states.xx.trust=0.5: no scenario has a state "
+                                  "with the id \"xx\"\n");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cli_usage_and_exit_codes),
+        cmocka_unit_test(test_cli_invalid_scenario_writes_nothing),
+        cmocka_unit_test(test_cli_run_classic_ipd_outputs),
+        cmocka_unit_test(test_cli_outputs_identical_for_any_thread_count),
+        cmocka_unit_test(test_cli_compare),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

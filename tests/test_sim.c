@@ -1,1 +1,256 @@
-int main(void){return 0;}
+/* The engine: the classic iterated prisoner's dilemma exactly, discounting and
+ * horizons in closed form, and the random parts within stated tolerances. */
+#include "assert_close.h"
+
+#include <string.h>
+
+#include "cybertrust/sim.h"
+
+/* A world with nothing random: perfect monitoring, no noise, no rogues. */
+static ct_params base(const char *a, const char *b)
+{
+    ct_params p;
+    ct_params_init(&p);
+    p.detection = 1.0;
+    p.misperception = 0.0;
+    p.execution_noise = 0.0;
+    ct_params_set_strategy(&p.state[0], ct_strategy_find(a));
+    ct_params_set_strategy(&p.state[1], ct_strategy_find(b));
+    return p;
+}
+
+static void play(const ct_params *p, uint64_t rep, ct_metrics *m)
+{
+    ct_sim *sim = ct_sim_alloc(p);
+    assert_non_null(sim);
+    ct_sim_reset(sim, (uint64_t)p->seed, 0, rep);
+    ct_sim_finish(sim);
+    ct_sim_metrics(sim, m);
+    ct_sim_free(sim);
+}
+
+/* 200 rounds, (R, S, T, P) = (3, 0, 5, 1): the totals of every ordered pair,
+ * worked out by hand (e.g. tit_for_tat vs alternator: round 1 pays 3/3, then
+ * tit_for_tat echoes the alternator's last move, so the 100 even rounds pay 0/5
+ * and the 99 odd rounds from 3 pay 5/0: 498 to 503; suspicious_tit_for_tat vs
+ * win_stay_lose_shift cycles (D,C), (C,D), (D,D): 66 cycles of 6/6 plus 5/0 and
+ * 0/5: 401 to 401). */
+static const char *const ipd_names[] = {"cooperator",       "defector",
+                                        "tit_for_tat",      "grudger",
+                                        "tit_for_two_tats", "suspicious_tit_for_tat",
+                                        "alternator",       "win_stay_lose_shift"};
+static const int ipd_scores[8][8][2] = {
+    {{600, 600}, {0, 1000}, {600, 600}, {600, 600}, {600, 600}, {597, 602}, {300, 800}, {600, 600}},
+    {{1000, 0}, {200, 200}, {204, 199}, {204, 199}, {208, 198}, {200, 200}, {600, 100}, {600, 100}},
+    {{600, 600}, {199, 204}, {600, 600}, {600, 600}, {600, 600}, {500, 500}, {498, 503}, {600, 600}},
+    {{600, 600}, {199, 204}, {600, 600}, {600, 600}, {600, 600}, {203, 203}, {597, 107}, {600, 600}},
+    {{600, 600}, {198, 208}, {600, 600}, {600, 600}, {600, 600}, {597, 602}, {300, 800}, {600, 600}},
+    {{602, 597}, {200, 200}, {500, 500}, {203, 203}, {602, 597}, {200, 200}, {500, 500}, {401, 401}},
+    {{800, 300}, {100, 600}, {503, 498}, {107, 597}, {800, 300}, {500, 500}, {400, 400}, {450, 450}},
+    {{600, 600}, {100, 600}, {600, 600}, {600, 600}, {600, 600}, {401, 401}, {450, 450}, {600, 600}},
+};
+
+static void test_sim_classic_ipd_round_robin_exact(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 8; i++)
+        for (int j = 0; j < 8; j++) {
+            ct_params p = base(ipd_names[i], ipd_names[j]);
+            p.mode = CT_MODE_MATRIX;
+            p.rounds = 200;
+            ct_metrics m;
+            play(&p, 0, &m);
+            if (m.state[0][CT_M_PAYOFF_TOTAL] != ipd_scores[i][j][0] ||
+                m.state[1][CT_M_PAYOFF_TOTAL] != ipd_scores[i][j][1])
+                fail_msg("%s vs %s: %g to %g, expected %d to %d", ipd_names[i], ipd_names[j],
+                         m.state[0][CT_M_PAYOFF_TOTAL], m.state[1][CT_M_PAYOFF_TOTAL],
+                         ipd_scores[i][j][0], ipd_scores[i][j][1]);
+        }
+}
+
+static void test_sim_discounting_closed_form(void **state)
+{
+    (void)state;
+    ct_params p = base("tit_for_tat", "defector");
+    p.mode = CT_MODE_MATRIX;
+    p.rounds = 200;
+    p.discount = 0.9;
+    ct_metrics m;
+    play(&p, 0, &m);
+    /* tit_for_tat: S in round 1, then P = 1 weighted 0.9^(t-1) for t = 2..200 */
+    double tail = 0.9 * (1 - pow(0.9, 199)) / 0.1, weights = (1 - pow(0.9, 200)) / 0.1;
+    assert_close(m.state[0][CT_M_PAYOFF_TOTAL], tail, 1e-12);
+    assert_close(m.state[1][CT_M_PAYOFF_TOTAL], 5 + tail, 1e-12);
+    assert_close(m.state[0][CT_M_PAYOFF_PER_ROUND], tail / weights, 1e-12);
+}
+
+static void test_sim_geometric_horizon(void **state)
+{
+    (void)state;
+    ct_params p = base("cooperator", "cooperator");
+    p.continuation = 0.9;
+    ct_sim *sim = ct_sim_alloc(&p);
+    /* E[L] = 1 / (1 - c) = 10, sd sqrt(c) / (1 - c) = 9.49; 20000 draws: 4 se = 0.27 */
+    double sum = 0;
+    const int n = 20000;
+    for (int r = 0; r < n; r++) {
+        ct_sim_reset(sim, 7, 0, (uint64_t)r);
+        ct_sim_finish(sim);
+        assert_int_equal(ct_sim_round(sim), ct_sim_horizon(sim));
+        sum += (double)ct_sim_round(sim);
+    }
+    assert_close(sum / n, 10.0, 4 * sqrt(0.9) / 0.1 / sqrt(n));
+    ct_sim_free(sim);
+    p.continuation = 0.99;
+    p.max_rounds = 5;
+    sim = ct_sim_alloc(&p);
+    for (int r = 0; r < 100; r++) {
+        ct_sim_reset(sim, 7, 0, (uint64_t)r);
+        assert_true(ct_sim_horizon(sim) >= 1 && ct_sim_horizon(sim) <= 5);
+    }
+    ct_sim_free(sim);
+    p.continuation = 0.0;
+    sim = ct_sim_alloc(&p);
+    ct_sim_finish(sim);
+    assert_int_equal(ct_sim_round(sim), 1);
+    assert_int_equal(ct_sim_step(sim), 0);
+    ct_sim_free(sim);
+}
+
+static void test_sim_exposure_reaches_fixed_point(void **state)
+{
+    (void)state;
+    ct_params p = base("cooperator", "cooperator");
+    p.scope = 1.0, p.dual_use = 0.8, p.decay = 0.1, p.rounds = 400;
+    ct_metrics m;
+    play(&p, 0, &m);
+    double k = ct_game_stock_fixed_point(1.0, 0.1, 0.8);
+    assert_close(m.state[0][CT_M_EXPOSURE_FINAL], k, 1e-12);
+    assert_close(m.state[1][CT_M_EXPOSURE_PEAK], k, 1e-12);
+    assert_close(m.state[0][CT_M_SHARE_MEAN], 1.0, 0);
+    assert_close(m.state[0][CT_M_EXPLOITATIONS_SUFFERED], 0, 0);
+    assert_true(isnan(m.state[0][CT_M_FIRST_EXPLOITED_ROUND]));
+}
+
+static void test_sim_one_round_by_hand(void **state)
+{
+    (void)state;
+    /* cooperator (a) vs defector (b), one round, hotline-like numbers */
+    ct_params p = base("cooperator", "defector");
+    p.rounds = 1;
+    p.scope = 0.5, p.dual_use = 0.4, p.decay = 0.2, p.shame = 0.3, p.synergy = 1.0;
+    p.threat = 0.2, p.base_exposure = 0.5, p.base_access = 0.1, p.criticality = 2, p.burn = 0.5;
+    p.state[0].legitimacy = 0.1, p.state[1].legitimacy = 0.2;
+    p.state[0].share_cost = 0.1, p.state[0].pushback = 0.2, p.state[1].exploit_gain = 2.0;
+    ct_metrics m;
+    play(&p, 0, &m);
+    /* a: shares 0.5, b shares 0: h_a = 0, third-party loss 0.2; A(0.5) = 0.325 */
+    assert_close(m.state[0][CT_M_THIRD_PARTY_LOSS], 0.2, 1e-15);
+    assert_close(m.state[0][CT_M_EXPLOITATION_LOSS], 0.325, 1e-15);
+    assert_close(m.state[0][CT_M_SHARE_COST], 0.05, 1e-15);
+    assert_close(m.state[0][CT_M_PUSHBACK], 0.1, 1e-15);
+    assert_close(m.state[0][CT_M_LEGITIMACY], 0.1, 0);
+    assert_close(m.state[0][CT_M_NET_SECURITY], -0.525, 1e-15);
+    assert_close(m.state[0][CT_M_PAYOFF_TOTAL], -0.2 - 0.325 - 0.05 - 0.1 + 0.1, 1e-15);
+    /* b: h_b = 0.5 (1 + 0) / 2 = 0.25: loss 0.2 (1 - 0.5 0.25) = 0.175; gain 2 A(0.5) = 0.65;
+     * the alarm is certain (detection 1), so shaming 0.3 applies */
+    assert_close(m.state[1][CT_M_THIRD_PARTY_LOSS], 0.175, 1e-15);
+    assert_close(m.state[1][CT_M_EXPLOITATION_GAIN], 0.65, 1e-15);
+    assert_close(m.state[1][CT_M_SHAMING], 0.3, 0);
+    assert_close(m.state[1][CT_M_PAYOFF_TOTAL], -0.175 + 0.65 - 0.3 + 0.2, 1e-15);
+    /* a's stock: (0.8 * 0.5) + 0.4 * 0.5 * (1 - 0.4) = 0.52, then burned by half: 0.26 */
+    assert_close(m.state[0][CT_M_EXPOSURE_FINAL], 0.26, 1e-15);
+    assert_close(m.state[0][CT_M_EXPOSURE_PEAK], 0.5, 0);
+    /* b's stock decays unburned: 0.8 * 0.5 */
+    assert_close(m.state[1][CT_M_EXPOSURE_FINAL], 0.4, 1e-15);
+    /* a's trust after a certain alarm: a_r = q_r, a_h = q_h: 0.5 0.05 / (0.025 + 0.25) */
+    assert_close(m.state[0][CT_M_TRUST_FINAL], 0.025 / 0.275, 1e-15);
+    assert_close(m.state[0][CT_M_ALARMS_TRUE], 1, 0);
+    assert_close(m.state[0][CT_M_FIRST_EXPLOITED_ROUND], 1, 0);
+    assert_close(m.state[1][CT_M_EXPLOITATIONS_COMMITTED], 1, 0);
+}
+
+static void test_sim_withdrawal_collapses_agreement(void **state)
+{
+    (void)state;
+    ct_params p = base("grudger", "defector");
+    p.rounds = 10;
+    p.scope = 0.5;
+    p.state[0].legitimacy = 1.0;
+    ct_metrics m;
+    play(&p, 0, &m);
+    /* alarm in round 1, grudger withdraws in round 2, the agreement is gone from round 3 */
+    assert_close(m.run[CT_R_COLLAPSED], 1, 0);
+    assert_close(m.run[CT_R_COLLAPSE_ROUND], 2, 0);
+    assert_close(m.state[0][CT_M_LEGITIMACY], 2.0 / 10, 1e-15);
+    assert_close(m.state[0][CT_M_SHARE_MEAN], 0.5 / 10, 1e-15);
+    ct_params q = base("cooperator", "cooperator");
+    play(&q, 0, &m);
+    assert_close(m.run[CT_R_COLLAPSED], 0, 0);
+    assert_true(isnan(m.run[CT_R_COLLAPSE_ROUND]));
+}
+
+/* Mean over replications of metric `k` of state `s`, per round. */
+static double rate(const ct_params *p, int s, ct_metric k, int reps)
+{
+    double sum = 0;
+    for (int r = 0; r < reps; r++) {
+        ct_metrics m;
+        play(p, (uint64_t)r, &m);
+        sum += m.state[s][k] / (double)p->rounds;
+    }
+    return sum / reps;
+}
+
+static void test_sim_random_events_at_their_rates(void **state)
+{
+    (void)state;
+    /* 100 replications x 1000 rounds = 1e5 Bernoulli draws: 4 se <= 0.0064 */
+    const double tol = 4 * 0.5 / sqrt(1e5);
+    ct_params p = base("isolationist", "isolationist");
+    p.rounds = 1000;
+    p.misperception = 0.2, p.clarity = 0.5; /* eps = 0.1 */
+    assert_close(rate(&p, 0, CT_M_ALARMS_FALSE, 100), 0.1, tol);
+    p.misperception = 0;
+    p.state[1].rogue = 0.3; /* unruly hackers of b exploit a */
+    assert_close(rate(&p, 1, CT_M_EXPLOITATIONS_COMMITTED, 100), 0.3, tol);
+    p.detection = 0.4; /* a detects them at rate 0.4 */
+    assert_close(rate(&p, 0, CT_M_ALARMS_TRUE, 100), 0.3 * 0.4, tol);
+    ct_params q = base("cooperator", "defector");
+    q.rounds = 1000;
+    q.execution_noise = 0.1;
+    q.state[1].rogue = 0.5; /* b exploits unless noise flips it (0.1), then rogues (0.5) */
+    assert_close(rate(&q, 0, CT_M_EXPLOITATIONS_COMMITTED, 100), 0.1, tol);
+    assert_close(rate(&q, 1, CT_M_EXPLOITATIONS_COMMITTED, 100), 0.9 + 0.1 * 0.5, tol);
+}
+
+static void test_sim_seed_determinism(void **state)
+{
+    (void)state;
+    ct_params p = base("opportunist", "generous_tit_for_tat");
+    p.misperception = 0.1, p.detection = 0.3, p.scope = 0.6, p.dual_use = 0.5;
+    ct_metrics a, b, c;
+    play(&p, 3, &a);
+    play(&p, 3, &b);
+    play(&p, 4, &c);
+    assert_memory_equal(&a, &b, sizeof a);
+    assert_true(memcmp(&a, &c, sizeof a) != 0);
+    p.seed = 2;
+    play(&p, 3, &c);
+    assert_true(memcmp(&a, &c, sizeof a) != 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sim_classic_ipd_round_robin_exact),
+        cmocka_unit_test(test_sim_discounting_closed_form),
+        cmocka_unit_test(test_sim_geometric_horizon),
+        cmocka_unit_test(test_sim_exposure_reaches_fixed_point),
+        cmocka_unit_test(test_sim_one_round_by_hand),
+        cmocka_unit_test(test_sim_withdrawal_collapses_agreement),
+        cmocka_unit_test(test_sim_random_events_at_their_rates),
+        cmocka_unit_test(test_sim_seed_determinism),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

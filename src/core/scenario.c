@@ -333,7 +333,7 @@ static int read_state(loader *ld, const config_setting_t *group, int index, ct_s
     snprintf(path, sizeof path, "states[%d].id", index);
     int rc = read_key(ld, id, ct_params_key("states", "id"), st, path);
     if (rc) return rc;
-    snprintf(st->name, sizeof st->name, "%s", st->id);
+    memcpy(st->name, st->id, sizeof st->id); /* the name defaults to the id */
     const char *names[MAX_NAMES];
     int n = section_keys("states", names);
     for (int i = 0; i < config_setting_length(group); i++) {
