@@ -28,7 +28,8 @@ typedef struct {
 
 /* Parses argv into `o`, with `min_scen` to `max_scen` scenario arguments.
  * Returns -1 when the caller should exit 0 (after --help), an exit code on
- * error (the message already printed), or 0. `usage` is printed for --help. */
+ * error (the message already printed), or 0. --help prints `usage`, then the
+ * options all these commands share. */
 int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, int max_scen,
                           const char *usage);
 

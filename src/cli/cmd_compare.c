@@ -14,18 +14,8 @@ static const char usage[] =
     "same generator seed) and prints each state's metrics side by side with the\n"
     "paired difference to the first scenario and its 95% confidence interval.\n"
     "States are matched by id. Seed and replications are the first scenario's.\n"
-    "\n"
-    "options:\n"
-    "  --reps N          replications (overrides simulation.replications)\n"
-    "  --seed S          seed (overrides simulation.seed)\n"
-    "  --rounds T        fixed horizon of T rounds (overrides simulation.rounds)\n"
-    "  --threads N       worker threads (default: all cores); results do not depend on N\n"
-    "  --set PATH=VALUE  override a setting in every scenario; repeatable\n"
-    "  --out DIR         also write DIR/compare.json and DIR/compare.csv\n"
-    "  --quiet           print nothing on stdout\n"
-    "  --help            this text\n"
-    "\n"
-    "exit codes: 0 success, 1 runtime failure, 2 usage error, 3 invalid scenario\n";
+    "--set applies to every scenario; --set states.ID... to those with state ID.\n"
+    "With --out DIR, also writes DIR/compare.json and DIR/compare.csv.\n";
 
 int cmd_compare(int argc, char **argv)
 {

@@ -13,20 +13,8 @@ static const char usage[] =
     "Simulates SCENARIO (a libconfig file, see README.md) over many replications and\n"
     "prints, per state, the mean payoff per round, net security, exploitations,\n"
     "exposure and trust with 95% confidence intervals, and how often the agreement\n"
-    "collapsed.\n"
-    "\n"
-    "options:\n"
-    "  --reps N          replications (overrides simulation.replications)\n"
-    "  --seed S          seed (overrides simulation.seed)\n"
-    "  --rounds T        fixed horizon of T rounds (overrides simulation.rounds)\n"
-    "  --threads N       worker threads (default: all cores); results do not depend on N\n"
-    "  --set PATH=VALUE  override any setting, e.g. regime.dual_use=0.5 or\n"
-    "                    states.us.trust=0.8 (a state by its id); repeatable\n"
-    "  --out DIR         also write DIR/summary.json, DIR/series.csv, DIR/replications.csv\n"
-    "  --quiet           print nothing on stdout\n"
-    "  --help            this text\n"
-    "\n"
-    "exit codes: 0 success, 1 runtime failure, 2 usage error, 3 invalid scenario\n";
+    "collapsed. With --out DIR, also writes DIR/summary.json, DIR/series.csv and\n"
+    "DIR/replications.csv.\n";
 
 typedef struct {
     out_file file;

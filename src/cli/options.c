@@ -33,6 +33,21 @@ const char *cli_regime_dir(void)
     return dir;
 }
 
+static const char options_help[] =
+    "\n"
+    "options:\n"
+    "  --reps N          replications (overrides simulation.replications)\n"
+    "  --seed S          seed (overrides simulation.seed)\n"
+    "  --rounds T        fixed horizon of T rounds (overrides simulation.rounds)\n"
+    "  --threads N       worker threads (default: all cores); results do not depend on N\n"
+    "  --set PATH=VALUE  override any setting, e.g. regime.dual_use=0.5 or\n"
+    "                    states.us.trust=0.8 (a state by its id); repeatable\n"
+    "  --out DIR         write result files into DIR (created if needed)\n"
+    "  --quiet           print nothing on stdout\n"
+    "  --help            this text\n"
+    "\n"
+    "exit codes: 0 success, 1 runtime failure, 2 usage error, 3 invalid scenario\n";
+
 static int parse_long(const char *opt, const char *text, long min, long max, long *out)
 {
     char *end = NULL;
@@ -106,7 +121,10 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
             break;
         case 'o': o->out = optarg; break;
         case 'q': o->quiet = 1; break;
-        case 'h': fputs(usage, stdout); return -1;
+        case 'h':
+            fputs(usage, stdout);
+            fputs(options_help, stdout);
+            return -1;
         case ':': cli_error("%s needs a value (see --help)", argv[optind - 1]); return EXIT_USAGE;
         default: cli_error("unknown option '%s' (see --help)", argv[optind - 1]); return EXIT_USAGE;
         }
