@@ -53,7 +53,8 @@ static void test_batch_threads_do_not_change_results(void **state)
     ct_params p[2];
     load("us_china_hotline_2015.cfg", &p[0]);
     load("us_russia_joint_unit_2017.cfg", &p[1]);
-    ct_batch *one = run(p, 2, 333, 5, 1), *two = run(p, 2, 333, 5, 2), *three = run(p, 2, 333, 5, 3);
+    ct_batch *one = run(p, 2, 333, 5, 1), *two = run(p, 2, 333, 5, 2),
+             *three = run(p, 2, 333, 5, 3);
     assert_true(same(one, two, 2, p));
     assert_true(same(one, three, 2, p));
     ct_batch *other = run(p, 2, 333, 6, 2);

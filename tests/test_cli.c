@@ -103,7 +103,8 @@ static void test_cli_invalid_scenario_writes_nothing(void **state)
 static double metric(json_t *summary, int state, const char *name)
 {
     json_t *st = json_array_get(json_object_get(summary, "states"), (size_t)state);
-    return json_real_value(json_object_get(json_object_get(json_object_get(st, "metrics"), name), "mean"));
+    return json_real_value(
+        json_object_get(json_object_get(json_object_get(st, "metrics"), name), "mean"));
 }
 
 static void test_cli_run_classic_ipd_outputs(void **state)
@@ -158,7 +159,8 @@ static void test_cli_outputs_identical_for_any_thread_count(void **state)
     char args[1024], pa[512], pb[512];
     for (int t = 1; t <= 2; t++) {
         snprintf(args, sizeof args,
-                 "run " SCEN "us_russia_joint_unit_2017.cfg --reps 150 --threads %d --quiet --out %s/t%d",
+                 "run " SCEN
+                 "us_russia_joint_unit_2017.cfg --reps 150 --threads %d --quiet --out %s/t%d",
                  t, scratch, t);
         assert_int_equal(cybertrust(args), 0);
         assert_string_equal(out_text, "");
@@ -202,12 +204,13 @@ static void test_cli_compare(void **state)
     assert_int_equal(json_array_size(scen), 2);
     json_t *params = json_object_get(json_array_get(scen, 1), "parameters");
     json_t *ru_state = json_array_get(json_object_get(params, "states"), 1);
-    assert_close(json_real_value(json_object_get(json_object_get(ru_state, "strategy"), "rate")), 0.2, 0);
+    assert_close(json_real_value(json_object_get(json_object_get(ru_state, "strategy"), "rate")),
+                 0.2, 0);
     json_t *diff = json_array_get(json_object_get(j, "differences"), 0);
     json_t *us = json_array_get(json_object_get(diff, "states"), 0);
     assert_string_equal(json_string_value(json_object_get(us, "id")), "us");
-    double d = json_real_value(json_object_get(
-        json_object_get(json_object_get(us, "metrics"), "net_security"), "mean"));
+    double d = json_real_value(
+        json_object_get(json_object_get(json_object_get(us, "metrics"), "net_security"), "mean"));
     double a = metric(json_array_get(scen, 0), 0, "net_security");
     double b = metric(json_array_get(scen, 1), 0, "net_security");
     assert_close(d, b - a, 1e-12);
@@ -215,8 +218,10 @@ static void test_cli_compare(void **state)
     snprintf(path, sizeof path, "%s/cmp/compare.csv", scratch);
     static char text[1 << 20];
     slurp(path, text, sizeof text);
-    assert_non_null(strstr(text, "\nscenario,minus,state,metric,mean,sd,ci_lo,ci_hi,median,p05,p95,n\n"));
-    assert_non_null(strstr(text, "\nus_russia_joint_unit_2017,us_china_hotline_2015,us,net_security,"));
+    assert_non_null(
+        strstr(text, "\nscenario,minus,state,metric,mean,sd,ci_lo,ci_hi,median,p05,p95,n\n"));
+    assert_non_null(
+        strstr(text, "\nus_russia_joint_unit_2017,us_china_hotline_2015,us,net_security,"));
     snprintf(args, sizeof args,
              "compare " SCEN "us_china_hotline_2015.cfg " SCEN "us_russia_joint_unit_2017.cfg "
              "--set states.xx.trust=0.5");

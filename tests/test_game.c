@@ -7,11 +7,13 @@ static void test_game_stock_reaches_closed_form_fixed_point(void **state)
 {
     (void)state;
     /* (share, decay, dual_use): the hotline, the joint unit, an alliance, slow decay */
-    const double cases[][3] = {{0.2, 0.1, 0.15}, {1.0, 0.1, 0.8}, {0.7, 0.1, 0.6}, {0.5, 0.01, 0.3}};
+    const double cases[][3] = {
+        {0.2, 0.1, 0.15}, {1.0, 0.1, 0.8}, {0.7, 0.1, 0.6}, {0.5, 0.01, 0.3}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         double s = cases[c][0], rho = cases[c][1], u = cases[c][2];
         double k = 0.1;
-        for (int t = 0; t < 5000; t++) k = ct_game_stock_next(k, s, rho, u);
+        for (int t = 0; t < 5000; t++)
+            k = ct_game_stock_next(k, s, rho, u);
         double us = u * s, expect = us / (1.0 - (1.0 - rho) * (1.0 - us));
         assert_close(ct_game_stock_fixed_point(s, rho, u), expect, 1e-15);
         assert_close(k, expect, 1e-12);

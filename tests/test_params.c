@@ -13,7 +13,8 @@ static void test_params_defaults_follow_table(void **state)
     ct_params_init(&p);
     assert_int_equal(p.rounds, 100);
     assert_close(p.continuation, 1.0, 0);
-    assert_close(p.R, 3, 0), assert_close(p.S, 0, 0), assert_close(p.T, 5, 0), assert_close(p.P, 1, 0);
+    assert_close(p.R, 3, 0), assert_close(p.S, 0, 0), assert_close(p.T, 5, 0),
+        assert_close(p.P, 1, 0);
     assert_close(p.restrained_rate, 0.05, 0);
     assert_close(p.hostile_rate, 0.5, 0);
     assert_int_equal(p.mode, CT_MODE_CYBER);
@@ -81,11 +82,13 @@ static void test_params_strategy_checked_per_kind(void **state)
     assert_close(p.state[0].strategy.param[2], 3.0, 0);
     p.state[0].strategy.param[2] = 2.5;
     assert_int_equal(ct_params_validate(&p), CT_EINVAL);
-    assert_string_equal(ct_error_last(), "states.a.strategy.patience must be a whole number, got 2.5");
+    assert_string_equal(ct_error_last(),
+                        "states.a.strategy.patience must be a whole number, got 2.5");
     ct_params_set_strategy(&p.state[0], ct_strategy_find("opportunist"));
     p.state[0].strategy.param[0] = 1.5;
     assert_int_equal(ct_params_validate(&p), CT_EINVAL);
-    assert_string_equal(ct_error_last(), "states.a.strategy.rate must be in [0, 1] for opportunist, got 1.5");
+    assert_string_equal(ct_error_last(),
+                        "states.a.strategy.rate must be in [0, 1] for opportunist, got 1.5");
 }
 
 static void test_params_check_messages(void **state)

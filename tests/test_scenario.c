@@ -67,11 +67,12 @@ static void test_scenario_reference_file_equals_defaults(void **state)
     for (int i = 0; i < ct_params_key_count; i++) {
         const ct_key *k = &ct_params_keys[i];
         const char *a = (const char *)&file + k->offset, *b = (const char *)&defaults + k->offset;
-        size_t size = k->type == CT_KEY_REAL ? sizeof(double)
-                      : k->type == CT_KEY_INT ? sizeof(long)
+        size_t size = k->type == CT_KEY_REAL   ? sizeof(double)
+                      : k->type == CT_KEY_INT  ? sizeof(long)
                       : k->type == CT_KEY_MODE ? sizeof(int)
                                                : k->size;
-        if (memcmp(a, b, size) != 0) fail_msg("%s.%s differs from its default", k->section, k->name);
+        if (memcmp(a, b, size) != 0)
+            fail_msg("%s.%s differs from its default", k->section, k->name);
     }
     assert_memory_equal(&file, &defaults, sizeof file);
 }
@@ -95,7 +96,8 @@ static void test_scenario_regime_templates_match_model(void **state)
         p.scope = p.dual_use = p.clarity = p.shame = p.synergy = p.monitoring = -1;
         assert_int_equal(ct_scenario_load_regime(path, &p), 0);
         const double got[6] = {p.scope, p.dual_use, p.clarity, p.shame, p.synergy, p.monitoring};
-        for (int j = 0; j < 6; j++) assert_close(got[j], table[i].v[j], 0);
+        for (int j = 0; j < 6; j++)
+            assert_close(got[j], table[i].v[j], 0);
     }
 }
 
@@ -131,11 +133,11 @@ static void test_scenario_precedence(void **state)
     ct_params p;
     const char *text = "regime = { template = \"hotline\"; scope = 0.1; };\n" STATES;
     assert_int_equal(load_with(text, NULL, 0, &p), 0);
-    assert_close(p.scope, 0.1, 0);      /* the file over the template */
-    assert_close(p.dual_use, 0.15, 0);  /* the template over the defaults */
-    const char *sets[] = {"regime.scope=0.15", "states.us.trust=0.8",
+    assert_close(p.scope, 0.1, 0);     /* the file over the template */
+    assert_close(p.dual_use, 0.15, 0); /* the template over the defaults */
+    const char *sets[] = {"regime.scope=0.15",           "states.us.trust=0.8",
                           "states.cn.strategy.kind=fox", "states.cn.strategy.strike_at=0.3",
-                          "simulation.rounds=7", "payoffs.mode=matrix"};
+                          "simulation.rounds=7",         "payoffs.mode=matrix"};
     assert_int_equal(load_with(text, sets, 6, &p), 0);
     assert_close(p.scope, 0.15, 0);
     assert_close(p.state[0].trust, 0.8, 0);
@@ -154,7 +156,8 @@ static void test_scenario_geometric_horizon(void **state)
     (void)state;
     ct_params p;
     assert_int_equal(
-        load_with("simulation = { continuation = 0.95; max_rounds = 500; };\n" STATES, NULL, 0, &p), 0);
+        load_with("simulation = { continuation = 0.95; max_rounds = 500; };\n" STATES, NULL, 0, &p),
+        0);
     assert_int_equal(ct_params_max_rounds(&p), 500);
     expect_error("simulation = {\n  rounds = 50;\n  continuation = 0.9;\n};\n" STATES, NULL, 0,
                  "@:2: simulation.rounds and simulation.continuation < 1 exclude each other: give "
@@ -178,7 +181,8 @@ static void test_scenario_setting_errors(void **state)
                  "@:1: payoffs.mode must be \"cyber\" or \"matrix\", got \"matrx\"");
     expect_error("worlds = { threat = 0.1; };\n" STATES, NULL, 0,
                  "@:1: unknown section worlds; did you mean world?");
-    expect_error("world = 3;\n" STATES, NULL, 0, "@:1: world must be a group { ... }, got a integer");
+    expect_error("world = 3;\n" STATES, NULL, 0,
+                 "@:1: world must be a group { ... }, got a integer");
     expect_error("world = { threat = ; };\n" STATES, NULL, 0, "@:1: syntax error: syntax error");
     expect_error("trust_model = { restrained_rate = 0.6; };\n" STATES, NULL, 0,
                  "@: trust_model.restrained_rate (0.6) must be below trust_model.hostile_rate "
@@ -220,25 +224,32 @@ static void test_scenario_strategy_errors(void **state)
                  NULL, 0,
                  "@:2: unknown setting states.us.strategy.rate: not a parameter of fox; expected "
                  "one of: strike_at, cover");
-    expect_error("states = (\n  { id = \"us\"; strategy = { kind = \"opportunist\"; rate = 2; }; },\n"
-                 "  { id = \"cn\"; }\n);\n",
-                 NULL, 0, "@:2: states.us.strategy.rate must be in [0, 1] for opportunist, got 2");
-    expect_error("states = (\n  { id = \"us\"; strategy = { kind = \"tit_for_tat\"; generosity = 0.1; }; },\n"
-                 "  { id = \"cn\"; }\n);\n",
-                 NULL, 0, "@:2: unknown setting states.us.strategy.generosity: tit_for_tat takes no parameters");
-    expect_error("states = (\n  { id = \"us\"; strategy = { rate = 0.1; }; },\n  { id = \"cn\"; }\n);\n",
-                 NULL, 0, "@:2: unknown setting states.us.strategy.rate: tit_for_tat takes no parameters");
-    expect_error("states = (\n  { id = \"us\"; strategy = { kind = \"bayesian\"; patience = 1.5; }; },\n"
-                 "  { id = \"cn\"; }\n);\n",
-                 NULL, 0, "@:2: states.us.strategy.patience must be a whole number, got 1.5");
+    expect_error(
+        "states = (\n  { id = \"us\"; strategy = { kind = \"opportunist\"; rate = 2; }; },\n"
+        "  { id = \"cn\"; }\n);\n",
+        NULL, 0, "@:2: states.us.strategy.rate must be in [0, 1] for opportunist, got 2");
+    expect_error(
+        "states = (\n  { id = \"us\"; strategy = { kind = \"tit_for_tat\"; generosity = 0.1; }; "
+        "},\n"
+        "  { id = \"cn\"; }\n);\n",
+        NULL, 0,
+        "@:2: unknown setting states.us.strategy.generosity: tit_for_tat takes no parameters");
+    expect_error(
+        "states = (\n  { id = \"us\"; strategy = { rate = 0.1; }; },\n  { id = \"cn\"; }\n);\n",
+        NULL, 0, "@:2: unknown setting states.us.strategy.rate: tit_for_tat takes no parameters");
+    expect_error(
+        "states = (\n  { id = \"us\"; strategy = { kind = \"bayesian\"; patience = 1.5; }; },\n"
+        "  { id = \"cn\"; }\n);\n",
+        NULL, 0, "@:2: states.us.strategy.patience must be a whole number, got 1.5");
 }
 
 static void test_scenario_override_errors(void **state)
 {
     (void)state;
     const char *a[] = {"regime.dual_usee=0.5"};
-    expect_error(STATES, a, 1,
-                 "--set regime.dual_usee=0.5: unknown setting regime.dual_usee; did you mean dual_use?");
+    expect_error(
+        STATES, a, 1,
+        "--set regime.dual_usee=0.5: unknown setting regime.dual_usee; did you mean dual_use?");
     const char *b[] = {"states.us.trust=2"};
     expect_error(STATES, b, 1, "--set: states.us.trust must be in [0, 1], got 2");
     const char *c[] = {"world.decay=abc"};
@@ -249,7 +260,8 @@ static void test_scenario_override_errors(void **state)
     const char *e[] = {"wrld.decay=0.5"};
     expect_error(STATES, e, 1, "--set wrld.decay=0.5: unknown section wrld; did you mean world?");
     const char *f[] = {"states.us.strategy.strike_at=0.5"};
-    expect_error(STATES, f, 1, "--set states.us.strategy.strike_at=0.5: tit_for_tat takes no parameters");
+    expect_error(STATES, f, 1,
+                 "--set states.us.strategy.strike_at=0.5: tit_for_tat takes no parameters");
     const char *g[] = {"simulation.rounds=1e3"};
     expect_error(STATES, g, 1, "--set simulation.rounds=1e3: \"1e3\" is not a whole number");
     const char *h[] = {"states.us.id=x"};
@@ -257,8 +269,9 @@ static void test_scenario_override_errors(void **state)
     const char *i[] = {"world=3"};
     expect_error(STATES, i, 1, "--set world=3: expected world.SETTING=VALUE");
     const char *j[] = {"regime.template=nowhere"};
-    expect_error(STATES, j, 1, "--set: regime.template \"nowhere\" is not a known template; "
-                               "expected one of: alliance, hotline, joint_unit, none");
+    expect_error(STATES, j, 1,
+                 "--set: regime.template \"nowhere\" is not a known template; "
+                 "expected one of: alliance, hotline, joint_unit, none");
 }
 
 static void test_scenario_file_errors(void **state)
@@ -267,7 +280,8 @@ static void test_scenario_file_errors(void **state)
     ct_params p;
     ct_scenario_options opt = {REGIMES, NULL, 0, 0};
     assert_int_equal(ct_scenario_load("/nonexistent/x.cfg", &opt, &p), CT_EIO);
-    assert_string_equal(ct_error_last(), "/nonexistent/x.cfg: cannot open: No such file or directory");
+    assert_string_equal(ct_error_last(),
+                        "/nonexistent/x.cfg: cannot open: No such file or directory");
     assert_int_equal(ct_scenario_load("/tmp", &opt, &p), CT_EIO);
     assert_string_equal(ct_error_last(), "/tmp: not a regular file");
     expect_error("\x7f\x45\x4c\x46\x02\x01", NULL, 0, "@:1: syntax error: syntax error");

@@ -12,7 +12,8 @@ static void test_stats_welford_matches_two_pass(void **state)
 {
     (void)state;
     ct_welford w = {0};
-    for (size_t i = 0; i < N; i++) ct_welford_add(&w, data[i]);
+    for (size_t i = 0; i < N; i++)
+        ct_welford_add(&w, data[i]);
     assert_close(w.mean, gsl_stats_mean(data, 1, N), 1e-14);
     assert_close(ct_welford_sd(&w), gsl_stats_sd(data, 1, N), 1e-14);
 }
@@ -71,7 +72,8 @@ static void test_stats_summary_skips_nan_and_gives_quantiles(void **state)
     (void)state;
     ct_stat *s = ct_stat_alloc();
     assert_non_null(s);
-    for (int i = 1; i <= 3; i++) ct_stat_add(s, i);
+    for (int i = 1; i <= 3; i++)
+        ct_stat_add(s, i);
     ct_stat_add(s, NAN);
     ct_summary sm;
     ct_stat_summary(s, 0, &sm);
@@ -79,7 +81,8 @@ static void test_stats_summary_skips_nan_and_gives_quantiles(void **state)
     assert_close(sm.mean, 2.0, 1e-15);
     assert_close(sm.median, 2.0, 1e-15); /* exact below five observations */
     ct_stat_reset(s);
-    for (int i = 0; i <= 1000; i++) ct_stat_add(s, i);
+    for (int i = 0; i <= 1000; i++)
+        ct_stat_add(s, i);
     ct_stat_summary(s, 0, &sm);
     assert_close(sm.median, 500.0, 5.0); /* P-squared estimates */
     assert_close(sm.p05, 50.0, 5.0);
@@ -92,7 +95,8 @@ static void test_stats_summary_proportion_uses_wilson(void **state)
 {
     (void)state;
     ct_stat *s = ct_stat_alloc();
-    for (int i = 0; i < 10; i++) ct_stat_add(s, i < 5);
+    for (int i = 0; i < 10; i++)
+        ct_stat_add(s, i < 5);
     ct_summary sm;
     ct_stat_summary(s, 1, &sm);
     assert_close(sm.mean, 0.5, 1e-15);

@@ -18,7 +18,8 @@ static player make(const char *name)
     p.kind = ct_strategy_find(name);
     assert_true(p.kind >= 0);
     const ct_strategy_type *t = &ct_strategy_types[p.kind];
-    for (int i = 0; i < t->nparams; i++) p.param[i] = t->param[i].def;
+    for (int i = 0; i < t->nparams; i++)
+        p.param[i] = t->param[i].def;
     return p;
 }
 
@@ -57,7 +58,8 @@ static void run(const char *name, const char *alarms, const char *expect)
         got[t] = posture(&m, v.scope);
         own_last = m.exploit;
     }
-    if (strcmp(got, expect) != 0) fail_msg("%s on alarms %s: got %s, expected %s", name, alarms, got, expect);
+    if (strcmp(got, expect) != 0)
+        fail_msg("%s on alarms %s: got %s, expected %s", name, alarms, got, expect);
 }
 
 static void test_strategy_table_is_complete(void **state)

@@ -77,8 +77,7 @@ void report_compare_text(FILE *fp, const run_options *o, const ct_params *p, int
 /* JSON and CSV outputs; each returns 0 or -1 (message printed, nothing left behind). */
 int report_summary_json(const char *dir, const run_options *o, const ct_params *p,
                         const ct_batch *b);
-int report_series_csv(const char *dir, const run_options *o, const ct_params *p,
-                      const ct_batch *b);
+int report_series_csv(const char *dir, const run_options *o, const ct_params *p, const ct_batch *b);
 int report_compare_files(const char *dir, const run_options *o, const ct_params *p, int n,
                          const ct_batch *b);
 

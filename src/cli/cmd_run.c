@@ -45,7 +45,8 @@ static int open_replications(replication_sink *rs, const run_options *o, const c
     rs->p = p;
     cli_csv_provenance(rs->file.fp, o, p, 1);
     fprintf(rs->file.fp, "replication,state");
-    for (int j = 0; j < CT_METRIC_COUNT; j++) fprintf(rs->file.fp, ",%s", ct_metric_names[j]);
+    for (int j = 0; j < CT_METRIC_COUNT; j++)
+        fprintf(rs->file.fp, ",%s", ct_metric_names[j]);
     for (int j = 0; j < CT_RUN_METRIC_COUNT; j++)
         fprintf(rs->file.fp, ",%s", ct_run_metric_names[j]);
     fputc('\n', rs->file.fp);
@@ -62,8 +63,13 @@ int cmd_run(int argc, char **argv)
 
     replication_sink rs = {{0}, NULL};
     if (o.out && (cli_make_dir(o.out) || open_replications(&rs, &o, &p))) return EXIT_RUNTIME;
-    ct_batch_options bo = {p.replications, (uint64_t)p.seed, 0, o.threads, o.out != NULL,
-                           o.out ? write_replication : NULL, &rs};
+    ct_batch_options bo = {p.replications,
+                           (uint64_t)p.seed,
+                           0,
+                           o.threads,
+                           o.out != NULL,
+                           o.out ? write_replication : NULL,
+                           &rs};
     ct_batch *b = ct_batch_alloc(&p, 1, &bo);
     if (!b || ct_batch_run(b)) {
         cli_error("%s", ct_error_last());

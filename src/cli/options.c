@@ -73,12 +73,15 @@ static void join_command_line(int argc, char **argv, char *buf, size_t n)
 int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, int max_scen,
                           const char *usage)
 {
-    static const struct option longopts[] = {
-        {"reps", required_argument, NULL, 'n'},   {"seed", required_argument, NULL, 's'},
-        {"rounds", required_argument, NULL, 'r'}, {"threads", required_argument, NULL, 't'},
-        {"set", required_argument, NULL, 'S'},    {"out", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"reps", required_argument, NULL, 'n'},
+                                             {"seed", required_argument, NULL, 's'},
+                                             {"rounds", required_argument, NULL, 'r'},
+                                             {"threads", required_argument, NULL, 't'},
+                                             {"set", required_argument, NULL, 'S'},
+                                             {"out", required_argument, NULL, 'o'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     join_command_line(argc, argv, o->command_line, sizeof o->command_line);
     const char *extra[3];
@@ -119,18 +122,27 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
             }
             o->sets[o->nsets++] = optarg;
             break;
-        case 'o': o->out = optarg; break;
-        case 'q': o->quiet = 1; break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
         case 'h':
             fputs(usage, stdout);
             fputs(options_help, stdout);
             return -1;
-        case ':': cli_error("%s needs a value (see --help)", argv[optind - 1]); return EXIT_USAGE;
-        default: cli_error("unknown option '%s' (see --help)", argv[optind - 1]); return EXIT_USAGE;
+        case ':':
+            cli_error("%s needs a value (see --help)", argv[optind - 1]);
+            return EXIT_USAGE;
+        default:
+            cli_error("unknown option '%s' (see --help)", argv[optind - 1]);
+            return EXIT_USAGE;
         }
     }
     /* --reps, --seed and --rounds are shorthands that apply after every --set. */
-    for (int i = 0; i < nextra; i++) o->sets[o->nsets++] = extra[i];
+    for (int i = 0; i < nextra; i++)
+        o->sets[o->nsets++] = extra[i];
     for (int i = optind; i < argc; i++) {
         if (o->nscenarios >= max_scen) {
             cli_error("too many scenarios (at most %d; see --help)", max_scen);
@@ -139,8 +151,8 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
         o->scenario_path[o->nscenarios++] = argv[i];
     }
     if (o->nscenarios < min_scen) {
-        cli_error("expected %s%d scenario file%s (see --help)", min_scen == max_scen ? "" : "at least ",
-                  min_scen, min_scen == 1 ? "" : "s");
+        cli_error("expected %s%d scenario file%s (see --help)",
+                  min_scen == max_scen ? "" : "at least ", min_scen, min_scen == 1 ? "" : "s");
         return EXIT_USAGE;
     }
     return 0;
@@ -157,7 +169,8 @@ static int check_state_overrides(const run_options *o, const ct_params *p)
         if (len > CT_ID_MAX) len = CT_ID_MAX;
         snprintf(id, sizeof id, "%.*s", (int)len, o->sets[i] + 7);
         int found = 0;
-        for (int k = 0; k < o->nscenarios; k++) found |= ct_params_state_index(&p[k], id) >= 0;
+        for (int k = 0; k < o->nscenarios; k++)
+            found |= ct_params_state_index(&p[k], id) >= 0;
         if (!found) {
             cli_error("--set %s: no scenario has a state with the id \"%s\"", o->sets[i], id);
             return EXIT_SCENARIO;

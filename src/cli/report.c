@@ -12,9 +12,16 @@
 
 /* Rows of the readable tables. */
 static const ct_metric table_rows[] = {
-    CT_M_PAYOFF_TOTAL,           CT_M_PAYOFF_PER_ROUND,       CT_M_NET_SECURITY,       CT_M_THIRD_PARTY_LOSS,
-    CT_M_EXPLOITATION_LOSS,      CT_M_EXPLOITATION_GAIN,  CT_M_EXPLOITATIONS_COMMITTED,
-    CT_M_EXPLOITATIONS_SUFFERED, CT_M_EXPOSURE_FINAL,     CT_M_TRUST_FINAL,
+    CT_M_PAYOFF_TOTAL,
+    CT_M_PAYOFF_PER_ROUND,
+    CT_M_NET_SECURITY,
+    CT_M_THIRD_PARTY_LOSS,
+    CT_M_EXPLOITATION_LOSS,
+    CT_M_EXPLOITATION_GAIN,
+    CT_M_EXPLOITATIONS_COMMITTED,
+    CT_M_EXPLOITATIONS_SUFFERED,
+    CT_M_EXPOSURE_FINAL,
+    CT_M_TRUST_FINAL,
     CT_M_SHARE_MEAN,
 };
 #define NROWS (int)(sizeof table_rows / sizeof table_rows[0])
@@ -23,7 +30,8 @@ static const ct_metric table_rows[] = {
 static int row_shown(const ct_params *p, int n, ct_metric m)
 {
     int cyber = 0;
-    for (int k = 0; k < n; k++) cyber |= p[k].mode == CT_MODE_CYBER;
+    for (int k = 0; k < n; k++)
+        cyber |= p[k].mode == CT_MODE_CYBER;
     return cyber || m < CT_M_NET_SECURITY || m > CT_M_LEGITIMACY;
 }
 
@@ -116,8 +124,8 @@ void report_compare_text(FILE *fp, const run_options *o, const ct_params *p, int
     fprintf(fp, "comparison with common random numbers: ");
     print_horizon(fp, &p[0]);
     for (int k = 0; k < n; k++)
-        fprintf(fp, "  [%d] %s: %s (regime %s)\n", k + 1, label(o->scenario_path[k], lab, sizeof lab),
-                p[k].name, p[k].regime_template);
+        fprintf(fp, "  [%d] %s: %s (regime %s)\n", k + 1,
+                label(o->scenario_path[k], lab, sizeof lab), p[k].name, p[k].regime_template);
     fprintf(fp, "differences are paired, [k]-[1], with 95%% confidence intervals; "
                 "* marks an interval that excludes 0\n");
     /* every state id once, in order of first appearance */
@@ -125,8 +133,10 @@ void report_compare_text(FILE *fp, const run_options *o, const ct_params *p, int
         for (int s = 0; s < CT_STATES; s++) {
             const char *id = p[k].state[s].id;
             int seen = 0;
-            for (int j = 0; j < k; j++) seen |= ct_params_state_index(&p[j], id) >= 0;
-            for (int t = 0; t < s; t++) seen |= strcmp(p[k].state[t].id, id) == 0;
+            for (int j = 0; j < k; j++)
+                seen |= ct_params_state_index(&p[j], id) >= 0;
+            for (int t = 0; t < s; t++)
+                seen |= strcmp(p[k].state[t].id, id) == 0;
             if (seen) continue;
             fprintf(fp, "\n%s (%s)\n%-24s", p[k].state[s].name, id, "");
             for (int j = 0; j < n; j++) {
@@ -186,10 +196,14 @@ static json_t *key_json(const ct_key *k, const void *base)
 {
     const void *f = (const char *)base + k->offset;
     switch (k->type) {
-    case CT_KEY_REAL: return number(*(const double *)f);
-    case CT_KEY_INT: return json_integer(*(const long *)f);
-    case CT_KEY_MODE: return json_string(ct_params_mode_name(*(const int *)f));
-    default: return json_string((const char *)f);
+    case CT_KEY_REAL:
+        return number(*(const double *)f);
+    case CT_KEY_INT:
+        return json_integer(*(const long *)f);
+    case CT_KEY_MODE:
+        return json_string(ct_params_mode_name(*(const int *)f));
+    default:
+        return json_string((const char *)f);
     }
 }
 
@@ -206,7 +220,8 @@ static json_t *params_json(const ct_params *p)
     for (int s = 0; s < CT_STATES; s++) {
         json_t *st = json_object();
         for (int i = 0; i < ct_state_key_count; i++)
-            json_object_set_new(st, ct_state_keys[i].name, key_json(&ct_state_keys[i], &p->state[s]));
+            json_object_set_new(st, ct_state_keys[i].name,
+                                key_json(&ct_state_keys[i], &p->state[s]));
         const ct_strategy_type *t = &ct_strategy_types[p->state[s].strategy.kind];
         json_t *strat = json_pack("{s:s}", "kind", t->name);
         for (int i = 0; i < t->nparams; i++)
@@ -242,8 +257,8 @@ static json_t *agreement_json(const ct_batch *b, int scen)
     ct_batch_run_summary(b, scen, CT_R_COLLAPSED, &c);
     ct_batch_run_summary(b, scen, CT_R_COLLAPSE_ROUND, &r);
     return json_pack("{s:{s:o, s:[o, o], s:I}, s:o}", "collapse_probability", "estimate",
-                     number(c.mean), "ci95", number(c.ci_lo), number(c.ci_hi), "n",
-                     (json_int_t)c.n, "collapse_round", summary_json(&r));
+                     number(c.mean), "ci95", number(c.ci_lo), number(c.ci_hi), "n", (json_int_t)c.n,
+                     "collapse_round", summary_json(&r));
 }
 
 static json_t *scenario_json(const run_options *o, const ct_params *p, const ct_batch *b, int scen)
@@ -302,8 +317,7 @@ int report_summary_json(const char *dir, const run_options *o, const ct_params *
 
 /* ---- CSV ------------------------------------------------------------------ */
 
-int report_series_csv(const char *dir, const run_options *o, const ct_params *p,
-                      const ct_batch *b)
+int report_series_csv(const char *dir, const run_options *o, const ct_params *p, const ct_batch *b)
 {
     out_file f;
     if (cli_file_open(&f, dir, "series.csv")) return -1;
@@ -351,8 +365,10 @@ int report_compare_files(const char *dir, const run_options *o, const ct_params 
                              (json_int_t)p[0].seed, "replications", (json_int_t)p[0].replications,
                              "command", o->command_line, "scenarios", "differences");
     if (!root) return write_json(dir, "compare.json", NULL);
-    json_t *scens = json_object_get(root, "scenarios"), *diffs = json_object_get(root, "differences");
-    for (int k = 0; k < n; k++) json_array_append_new(scens, scenario_json(o, &p[k], b, k));
+    json_t *scens = json_object_get(root, "scenarios"),
+           *diffs = json_object_get(root, "differences");
+    for (int k = 0; k < n; k++)
+        json_array_append_new(scens, scenario_json(o, &p[k], b, k));
     for (int k = 1; k < n; k++) {
         json_t *states = json_array();
         for (int s = 0; s < CT_STATES; s++) {
@@ -363,15 +379,15 @@ int report_compare_files(const char *dir, const run_options *o, const ct_params 
                 ct_batch_diff_summary(b, k, s, (ct_metric)m, &sm);
                 json_object_set_new(metrics, ct_metric_names[m], summary_json(&sm));
             }
-            json_array_append_new(states, json_pack("{s:s, s:o}", "id", p[0].state[s].id,
-                                                    "metrics", metrics));
+            json_array_append_new(
+                states, json_pack("{s:s, s:o}", "id", p[0].state[s].id, "metrics", metrics));
         }
         ct_summary c;
         ct_batch_run_diff_summary(b, k, CT_R_COLLAPSED, &c);
         json_array_append_new(diffs, json_pack("{s:s, s:s, s:o, s:{s:o}}", "scenario",
-                                               label(o->scenario_path[k], lab, sizeof lab),
-                                               "minus", base, "states", states, "agreement",
-                                               "collapsed", summary_json(&c)));
+                                               label(o->scenario_path[k], lab, sizeof lab), "minus",
+                                               base, "states", states, "agreement", "collapsed",
+                                               summary_json(&c)));
     }
     if (write_json(dir, "compare.json", root)) return -1;
 

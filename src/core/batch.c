@@ -66,7 +66,8 @@ static ct_stat **alloc_stats(size_t count)
     for (size_t i = 0; i < count; i++) {
         s[i] = ct_stat_alloc();
         if (!s[i]) {
-            for (size_t j = 0; j < i; j++) ct_stat_free(s[j]);
+            for (size_t j = 0; j < i; j++)
+                ct_stat_free(s[j]);
             free(s);
             return NULL;
         }
@@ -77,7 +78,8 @@ static ct_stat **alloc_stats(size_t count)
 static void free_stats(ct_stat **s, size_t count)
 {
     if (!s) return;
-    for (size_t i = 0; i < count; i++) ct_stat_free(s[i]);
+    for (size_t i = 0; i < count; i++)
+        ct_stat_free(s[i]);
     free(s);
 }
 
@@ -93,7 +95,8 @@ void ct_batch_free(ct_batch *b)
         for (int t = 0; t < b->nworkers; t++) {
             worker *w = &b->workers[t];
             if (w->sim)
-                for (int k = 0; k < b->n; k++) ct_sim_free(w->sim[k]);
+                for (int k = 0; k < b->n; k++)
+                    ct_sim_free(w->sim[k]);
             free(w->sim);
             free(w->block);
             free(w->series);
@@ -248,10 +251,12 @@ int ct_batch_run(ct_batch *b)
             long first = blk * CT_BATCH_BLOCK;
             long count = reps - first < CT_BATCH_BLOCK ? reps - first : CT_BATCH_BLOCK;
             if (w->series) memset(w->series, 0, b->series_len * sizeof *w->series);
-            for (long r = 0; r < count; r++) simulate(b, w, first + r, &w->block[r * b->n]);
+            for (long r = 0; r < count; r++)
+                simulate(b, w, first + r, &w->block[r * b->n]);
 #pragma omp ordered
             {
-                for (long r = 0; r < count; r++) absorb(b, first + r, &w->block[r * b->n]);
+                for (long r = 0; r < count; r++)
+                    absorb(b, first + r, &w->block[r * b->n]);
                 for (size_t i = 0; i < b->series_len; i++)
                     ct_welford_merge(&b->series[i], &w->series[i]);
             }
@@ -293,8 +298,7 @@ long ct_batch_series_rounds(const ct_batch *b, int scen)
     return b->series_rounds[scen];
 }
 
-const ct_welford *ct_batch_series(const ct_batch *b, int scen, long round, int state,
-                                  ct_series q)
+const ct_welford *ct_batch_series(const ct_batch *b, int scen, long round, int state, ct_series q)
 {
     return &b->series[b->series_off[scen] + (size_t)(round - 1) * SLOT +
                       (size_t)state * CT_SERIES_COUNT + (size_t)q];

@@ -68,10 +68,9 @@ void ct_game_payoff(const ct_payoff_input *in, ct_payoff *out)
             ? in->value * ct_game_access(in->own_exposure, in->base_access, in->criticality)
             : 0.0;
     out->exploitation_gain =
-        in->own_exploit
-            ? in->exploit_gain *
-                  ct_game_access(in->partner_exposure, in->base_access, in->criticality)
-            : 0.0;
+        in->own_exploit ? in->exploit_gain *
+                              ct_game_access(in->partner_exposure, in->base_access, in->criticality)
+                        : 0.0;
     out->share_cost = in->share_cost * in->own_share;
     out->pushback = in->pushback * in->own_share;
     out->shaming = (in->own_exploit && in->partner_alarm && in->active) ? in->shame : 0.0;

@@ -12,16 +12,24 @@
 
 #include "cybertrust/error.h"
 
-#define BIG 1e6 /* bound of payoff-like settings: finite, far beyond any sensible scale;
-                  a range ending at BIG is shown as open (">= 0") */
+/* Bound of payoff-like settings: finite, far beyond any sensible scale; a range
+ * ending at BIG is shown as open (">= 0"). */
+#define BIG 1e6
 
-#define G(sec, field, typ, lo, hi, open, d, help)                                                 \
-    {sec, #field, typ, offsetof(ct_params, field), 0, lo, hi, open, d, NULL, help}
-#define GT(sec, key, field, typ, d, help)                                                         \
-    {sec, key, typ, offsetof(ct_params, field), sizeof(((ct_params *)0)->field), 0, 0, 0, 0, d,   \
-     help}
-#define S(field, lo, hi, d, help)                                                                 \
-    {"states", #field, CT_KEY_REAL, offsetof(ct_state_params, field), 0, lo, hi, 0, d, NULL, help}
+#define G(sec, field, typ, lo, hi, open, d, help)                                                  \
+    {                                                                                              \
+        sec, #field, typ, offsetof(ct_params, field), 0, lo, hi, open, d, NULL, help               \
+    }
+#define GT(sec, key, field, typ, d, help)                                                          \
+    {                                                                                              \
+        sec, key, typ, offsetof(ct_params, field), sizeof(((ct_params *)0)->field), 0, 0, 0, 0, d, \
+            help                                                                                   \
+    }
+#define S(field, lo, hi, d, help)                                                                  \
+    {                                                                                              \
+        "states", #field, CT_KEY_REAL, offsetof(ct_state_params, field), 0, lo, hi, 0, d, NULL,    \
+            help                                                                                   \
+    }
 
 const ct_key ct_params_keys[] = {
     GT("scenario", "name", name, CT_KEY_TEXT, "unnamed scenario", "display name"),
@@ -51,8 +59,7 @@ const ct_key ct_params_keys[] = {
       "exploitation rate of a restrained partner"),
     G("trust_model", hostile_rate, CT_KEY_REAL, 0, 1, 0, 0.5,
       "exploitation rate of a hostile partner"),
-    GT("regime", "template", regime_template, CT_KEY_IDENT, "none",
-       "template in configs/regimes/"),
+    GT("regime", "template", regime_template, CT_KEY_IDENT, "none", "template in configs/regimes/"),
     G("regime", scope, CT_KEY_REAL, 0, 1, 0, 0, "ceiling on sharing depth"),
     G("regime", dual_use, CT_KEY_REAL, 0, 1, 0, 0, "offensively useful fraction of what is shared"),
     G("regime", clarity, CT_KEY_REAL, 0, 1, 0, 0, "the channel's cut of misperception"),
@@ -78,8 +85,8 @@ const ct_key ct_state_keys[] = {
 };
 const int ct_state_key_count = (int)(sizeof ct_state_keys / sizeof ct_state_keys[0]);
 
-const char *const ct_params_sections[] = {"scenario", "simulation", "payoffs", "world",
-                                          "trust_model", "regime", "states", NULL};
+const char *const ct_params_sections[] = {"scenario",    "simulation", "payoffs", "world",
+                                          "trust_model", "regime",     "states",  NULL};
 
 static const char *const mode_names[] = {"cyber", "matrix"};
 
@@ -92,11 +99,19 @@ static void set_default(const ct_key *k, void *base)
 {
     void *f = ct_params_field(k, base);
     switch (k->type) {
-    case CT_KEY_REAL: *(double *)f = k->def; break;
-    case CT_KEY_INT: *(long *)f = (long)k->def; break;
-    case CT_KEY_MODE: *(int *)f = CT_MODE_CYBER; break;
+    case CT_KEY_REAL:
+        *(double *)f = k->def;
+        break;
+    case CT_KEY_INT:
+        *(long *)f = (long)k->def;
+        break;
+    case CT_KEY_MODE:
+        *(int *)f = CT_MODE_CYBER;
+        break;
     case CT_KEY_TEXT:
-    case CT_KEY_IDENT: snprintf(f, k->size, "%s", k->def_text); break;
+    case CT_KEY_IDENT:
+        snprintf(f, k->size, "%s", k->def_text);
+        break;
     }
 }
 
@@ -111,9 +126,11 @@ void ct_params_set_strategy(ct_state_params *s, int kind)
 void ct_params_init(ct_params *p)
 {
     memset(p, 0, sizeof *p);
-    for (int i = 0; i < ct_params_key_count; i++) set_default(&ct_params_keys[i], p);
+    for (int i = 0; i < ct_params_key_count; i++)
+        set_default(&ct_params_keys[i], p);
     for (int s = 0; s < CT_STATES; s++) {
-        for (int i = 0; i < ct_state_key_count; i++) set_default(&ct_state_keys[i], &p->state[s]);
+        for (int i = 0; i < ct_state_key_count; i++)
+            set_default(&ct_state_keys[i], &p->state[s]);
         p->state[s].id[0] = (char)('a' + s);
         p->state[s].name[0] = (char)('A' + s);
         ct_params_set_strategy(&p->state[s], ct_strategy_find(CT_STRATEGY_DEFAULT));
@@ -164,7 +181,8 @@ int ct_params_check_text(const ct_key *k, const char *text, char *why, size_t n)
         return CT_EINVAL;
     }
     if (k->type == CT_KEY_IDENT) {
-        int ok = len > 0 && ((text[0] >= 'a' && text[0] <= 'z') || (text[0] >= 'A' && text[0] <= 'Z'));
+        int ok =
+            len > 0 && ((text[0] >= 'a' && text[0] <= 'z') || (text[0] >= 'A' && text[0] <= 'Z'));
         for (size_t i = 0; ok && i < len; i++) {
             char c = text[i];
             ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -187,8 +205,12 @@ static int validate_keys(const ct_key *keys, int n, const void *base, const char
         const void *f = (const char *)base + k->offset;
         double v;
         switch (k->type) {
-        case CT_KEY_REAL: v = *(const double *)f; break;
-        case CT_KEY_INT: v = (double)*(const long *)f; break;
+        case CT_KEY_REAL:
+            v = *(const double *)f;
+            break;
+        case CT_KEY_INT:
+            v = (double)*(const long *)f;
+            break;
         case CT_KEY_MODE:
             if (ct_params_check_text(k, mode_names[*(const int *)f == CT_MODE_MATRIX], why,
                                      sizeof why))

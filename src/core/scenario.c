@@ -53,7 +53,8 @@ static int fail_at(const loader *ld, const config_setting_t *s, const char *fmt,
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     unsigned line = s ? config_setting_source_line(s) : 0;
-    const char *file = s && config_setting_source_file(s) ? config_setting_source_file(s) : ld->file;
+    const char *file =
+        s && config_setting_source_file(s) ? config_setting_source_file(s) : ld->file;
     if (s && line == 0) return ct_error_set(CT_ECONFIG, "--set: %s", msg);
     if (line == 0) return ct_error_set(CT_ECONFIG, "%s: %s", ld->file, msg);
     return ct_error_set(CT_ECONFIG, "%s:%u: %s", file, line, msg);
@@ -64,7 +65,8 @@ static size_t edit_distance(const char *a, const char *b)
     size_t la = strlen(a), lb = strlen(b);
     if (la > 63 || lb > 63) return (size_t)-1;
     size_t row[64];
-    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
     for (size_t i = 1; i <= la; i++) {
         size_t diag = row[0];
         row[0] = i;
@@ -94,7 +96,8 @@ const char *ct_scenario_nearest(const char *name, const char *const *names, int 
 }
 
 /* "; did you mean NAME?" or "; expected one of: a, b, c" into buf. */
-static const char *suggest(const char *name, const char *const *names, int n, char *buf, size_t size)
+static const char *suggest(const char *name, const char *const *names, int n, char *buf,
+                           size_t size)
 {
     const char *near = ct_scenario_nearest(name, names, n);
     if (near) {
@@ -121,22 +124,31 @@ static int section_keys(const char *section, const char **names)
 static int section_count(void)
 {
     int n = 0;
-    while (ct_params_sections[n]) n++;
+    while (ct_params_sections[n])
+        n++;
     return n;
 }
 
 static const char *type_name(int type)
 {
     switch (type) {
-    case CONFIG_TYPE_GROUP: return "group";
+    case CONFIG_TYPE_GROUP:
+        return "group";
     case CONFIG_TYPE_INT:
-    case CONFIG_TYPE_INT64: return "integer";
-    case CONFIG_TYPE_FLOAT: return "number";
-    case CONFIG_TYPE_STRING: return "string";
-    case CONFIG_TYPE_BOOL: return "boolean";
-    case CONFIG_TYPE_ARRAY: return "array";
-    case CONFIG_TYPE_LIST: return "list";
-    default: return "value";
+    case CONFIG_TYPE_INT64:
+        return "integer";
+    case CONFIG_TYPE_FLOAT:
+        return "number";
+    case CONFIG_TYPE_STRING:
+        return "string";
+    case CONFIG_TYPE_BOOL:
+        return "boolean";
+    case CONFIG_TYPE_ARRAY:
+        return "array";
+    case CONFIG_TYPE_LIST:
+        return "list";
+    default:
+        return "value";
     }
 }
 
@@ -264,7 +276,8 @@ static int read_regime_template(loader *ld, const config_setting_t *group, const
         char found[MAX_NAMES][CT_ID_MAX], hint[512];
         const char *names[MAX_NAMES];
         int n = template_names(regime_dir ? regime_dir : ".", found, MAX_NAMES);
-        for (int i = 0; i < n; i++) names[i] = found[i];
+        for (int i = 0; i < n; i++)
+            names[i] = found[i];
         if (n == 0)
             return fail_at(ld, s, "regime.template \"%s\": no templates found in %s", name,
                            regime_dir ? regime_dir : ".");
@@ -284,12 +297,13 @@ static int read_strategy(loader *ld, const config_setting_t *group, ct_state_par
         return fail_at(ld, kind, "states.%s.strategy.kind must be a string, got a %s", st->id,
                        type_name(config_setting_type(kind)));
     /* without a kind, the default kind (the state's current one) */
-    const char *kname = kind ? config_setting_get_string(kind)
-                             : ct_strategy_types[st->strategy.kind].name;
+    const char *kname =
+        kind ? config_setting_get_string(kind) : ct_strategy_types[st->strategy.kind].name;
     int k = ct_strategy_find(kname);
     if (k < 0) {
         const char *names[MAX_NAMES];
-        for (int i = 0; i < ct_strategy_count; i++) names[i] = ct_strategy_types[i].name;
+        for (int i = 0; i < ct_strategy_count; i++)
+            names[i] = ct_strategy_types[i].name;
         return fail_at(ld, kind, "states.%s.strategy.kind \"%s\" is not a known strategy%s", st->id,
                        kname, suggest(kname, names, ct_strategy_count, hint, sizeof hint));
     }
@@ -305,7 +319,8 @@ static int read_strategy(loader *ld, const config_setting_t *group, ct_state_par
             if (t->nparams == 0)
                 return fail_at(ld, s, "unknown setting %s: %s takes no parameters", path, t->name);
             const char *names[CT_STRATEGY_PARAMS_MAX];
-            for (int j = 0; j < t->nparams; j++) names[j] = t->param[j].name;
+            for (int j = 0; j < t->nparams; j++)
+                names[j] = t->param[j].name;
             return fail_at(ld, s, "unknown setting %s: not a parameter of %s%s", path, t->name,
                            suggest(name, names, t->nparams, hint, sizeof hint));
         }
@@ -368,8 +383,8 @@ static int read_states(loader *ld, const config_setting_t *list)
         if (rc) return rc;
     }
     if (strcmp(ld->p->state[0].id, ld->p->state[1].id) == 0)
-        return fail_at(ld, config_setting_get_elem(list, 1), "states: both states have the id \"%s\"",
-                       ld->p->state[0].id);
+        return fail_at(ld, config_setting_get_elem(list, 1),
+                       "states: both states have the id \"%s\"", ld->p->state[0].id);
     return 0;
 }
 
@@ -377,14 +392,16 @@ static int read_root(loader *ld, const config_setting_t *root, const char *regim
 {
     const char *names[MAX_NAMES];
     int n = section_count();
-    for (int i = 0; i < n; i++) names[i] = ct_params_sections[i];
+    for (int i = 0; i < n; i++)
+        names[i] = ct_params_sections[i];
     int have_states = 0;
     for (int i = 0; i < config_setting_length(root); i++) {
         const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
         const char *name = config_setting_name(s);
         char hint[512];
         int known = 0;
-        for (int j = 0; j < n; j++) known |= strcmp(name, names[j]) == 0;
+        for (int j = 0; j < n; j++)
+            known |= strcmp(name, names[j]) == 0;
         if (!known)
             return fail_at(ld, s, "unknown section %s%s", name,
                            suggest(name, names, n, hint, sizeof hint));
@@ -422,7 +439,8 @@ static config_setting_t *find_state(config_setting_t *root, const char *id, char
         const char *sid = NULL;
         if (!config_setting_is_group(g) || !config_setting_lookup_string(g, "id", &sid)) continue;
         if (strcmp(sid, id) == 0) return g;
-        used += (size_t)snprintf(ids + used, used < n ? n - used : 0, "%s%s", used ? ", " : "", sid);
+        used +=
+            (size_t)snprintf(ids + used, used < n ? n - used : 0, "%s%s", used ? ", " : "", sid);
     }
     return NULL;
 }
@@ -469,12 +487,15 @@ static int apply_override(config_setting_t *root, const char *arg, int skip_abse
     const char *value = eq + 1;
     char *part[5];
     int nparts = 0;
-    for (char *tok = strtok(buf, "."); tok && nparts < 5; tok = strtok(NULL, ".")) part[nparts++] = tok;
+    for (char *tok = strtok(buf, "."); tok && nparts < 5; tok = strtok(NULL, "."))
+        part[nparts++] = tok;
     const char *section = part[0];
     int nsec = section_count();
-    for (int i = 0; i < nsec; i++) names[i] = ct_params_sections[i];
+    for (int i = 0; i < nsec; i++)
+        names[i] = ct_params_sections[i];
     int known = 0;
-    for (int i = 0; i < nsec; i++) known |= strcmp(section, names[i]) == 0;
+    for (int i = 0; i < nsec; i++)
+        known |= strcmp(section, names[i]) == 0;
     if (!known)
         return ct_error_set(CT_ECONFIG, "--set %s: unknown section %s%s", arg, section,
                             suggest(section, names, nsec, hint, sizeof hint));
@@ -527,7 +548,8 @@ static int apply_override(config_setting_t *root, const char *arg, int skip_abse
         return ct_error_set(CT_ECONFIG, "--set %s: \"%s\" is not a known strategy", arg, kname);
     if (ct_strategy_param_find(kind, part[3]) < 0) {
         const ct_strategy_type *t = &ct_strategy_types[kind];
-        for (int j = 0; j < t->nparams; j++) names[j] = t->param[j].name;
+        for (int j = 0; j < t->nparams; j++)
+            names[j] = t->param[j].name;
         if (t->nparams == 0)
             return ct_error_set(CT_ECONFIG, "--set %s: %s takes no parameters", arg, t->name);
         return ct_error_set(CT_ECONFIG, "--set %s: %s is not a parameter of %s%s", arg, part[3],

@@ -33,13 +33,26 @@
 #include <string.h>
 
 const char *const ct_metric_names[CT_METRIC_COUNT] = {
-    "payoff_total",      "payoff_per_round",        "net_security",
-    "third_party_loss",  "exploitation_loss",       "exploitation_gain",
-    "share_cost",        "pushback",                "shaming",
-    "legitimacy",        "exploitations_committed", "exploitations_suffered",
-    "alarms_true",       "alarms_false",            "first_exploited_round",
-    "trust_final",       "trust_mean",              "exposure_final",
-    "exposure_peak",     "share_mean",
+    "payoff_total",
+    "payoff_per_round",
+    "net_security",
+    "third_party_loss",
+    "exploitation_loss",
+    "exploitation_gain",
+    "share_cost",
+    "pushback",
+    "shaming",
+    "legitimacy",
+    "exploitations_committed",
+    "exploitations_suffered",
+    "alarms_true",
+    "alarms_false",
+    "first_exploited_round",
+    "trust_final",
+    "trust_mean",
+    "exposure_final",
+    "exposure_peak",
+    "share_mean",
 };
 
 const char *const ct_run_metric_names[CT_RUN_METRIC_COUNT] = {"collapsed", "collapse_round",
@@ -140,7 +153,8 @@ int ct_sim_step(ct_sim *sim)
     long t = ++sim->t;
     double u[CT_STATES][4];
     for (int i = 0; i < CT_STATES; i++)
-        for (int k = 0; k < 4; k++) u[i][k] = gsl_rng_uniform(sim->rng);
+        for (int k = 0; k < 4; k++)
+            u[i][k] = gsl_rng_uniform(sim->rng);
 
     ct_round *r = &sim->last;
     r->round = t;
@@ -152,8 +166,9 @@ int ct_sim_step(ct_sim *sim)
         agent *a = &sim->a[i];
         const agent *b = &sim->a[1 - i];
         ct_round_state *rs = &r->state[i];
-        ct_view v = {t,           scope,       a->alarm_last, a->alarm_before, a->own_last,
-                     b->share_last, a->trust, b->exposure,  u[i][0]};
+        ct_view v = {t,           scope,         a->alarm_last, a->alarm_before,
+                     a->own_last, b->share_last, a->trust,      b->exposure,
+                     u[i][0]};
         ct_move m = {0.0, 0, 0};
         sim->decide[i](p->state[i].strategy.param, &v, a->mem, &m);
         rs->share = m.share > scope ? scope : m.share > 0.0 ? m.share : 0.0;
@@ -184,15 +199,24 @@ int ct_sim_step(ct_sim *sim)
             rs->payoff.total = matrix_payoff(p, rs->exploited, partner->exploited);
             continue;
         }
-        ct_payoff_input in = {p->threat,           p->synergy,
-                              p->base_access,      p->criticality,
-                              p->shame,            sp->value,
-                              sp->defence_gain,    sp->exploit_gain,
-                              sp->share_cost,      sp->pushback,
-                              sp->legitimacy,      rs->share,
-                              partner->share,      rs->exposure_before,
-                              partner->exposure_before, rs->exploited,
-                              partner->exploited,  partner->alarm,
+        ct_payoff_input in = {p->threat,
+                              p->synergy,
+                              p->base_access,
+                              p->criticality,
+                              p->shame,
+                              sp->value,
+                              sp->defence_gain,
+                              sp->exploit_gain,
+                              sp->share_cost,
+                              sp->pushback,
+                              sp->legitimacy,
+                              rs->share,
+                              partner->share,
+                              rs->exposure_before,
+                              partner->exposure_before,
+                              rs->exploited,
+                              partner->exploited,
+                              partner->alarm,
                               sim->active};
         ct_game_payoff(&in, &rs->payoff);
     }
@@ -214,12 +238,12 @@ int ct_sim_step(ct_sim *sim)
         rs->trust_after = a->trust;
 
         const ct_payoff *pay = &rs->payoff;
-        const double comp[7] = {pay->third_party_loss, pay->exploitation_loss,
-                                pay->exploitation_gain, pay->share_cost,
-                                pay->pushback,         pay->shaming,
-                                pay->legitimacy};
+        const double comp[7] = {
+            pay->third_party_loss, pay->exploitation_loss, pay->exploitation_gain, pay->share_cost,
+            pay->pushback,         pay->shaming,           pay->legitimacy};
         a->pay_w += w * pay->total;
-        for (int k = 0; k < 7; k++) a->comp_w[k] += w * comp[k];
+        for (int k = 0; k < 7; k++)
+            a->comp_w[k] += w * comp[k];
         a->share_sum += rs->share;
         a->trust_sum += rs->trust_before;
         if (a->exposure > a->exposure_peak) a->exposure_peak = a->exposure;
@@ -280,7 +304,8 @@ void ct_sim_metrics(const ct_sim *sim, ct_metrics *out)
         double *m = out->state[i];
         m[CT_M_PAYOFF_TOTAL] = a->pay_w;
         m[CT_M_PAYOFF_PER_ROUND] = a->pay_w / wsum;
-        for (int k = 0; k < 7; k++) m[CT_M_THIRD_PARTY_LOSS + k] = a->comp_w[k] / wsum;
+        for (int k = 0; k < 7; k++)
+            m[CT_M_THIRD_PARTY_LOSS + k] = a->comp_w[k] / wsum;
         m[CT_M_NET_SECURITY] = -(a->comp_w[0] + a->comp_w[1]) / wsum;
         m[CT_M_EXPLOITATIONS_COMMITTED] = (double)a->committed;
         m[CT_M_EXPLOITATIONS_SUFFERED] = (double)a->suffered;

@@ -17,11 +17,11 @@
 typedef void (*ct_batch_sink)(void *ctx, long rep, const ct_metrics *m);
 
 typedef struct {
-    long replications; /* >= 1 */
-    uint64_t seed;     /* every replication's generator is seeded from (seed, point, rep) */
-    uint64_t point;    /* sweep point index, 0 for a plain run */
-    int threads;       /* OpenMP threads; 0 = the OpenMP default */
-    int series;        /* keep per-round series (memory grows with rounds, not replications) */
+    long replications;  /* >= 1 */
+    uint64_t seed;      /* every replication's generator is seeded from (seed, point, rep) */
+    uint64_t point;     /* sweep point index, 0 for a plain run */
+    int threads;        /* OpenMP threads; 0 = the OpenMP default */
+    int series;         /* keep per-round series (memory grows with rounds, not replications) */
     ct_batch_sink sink; /* optional */
     void *sink_ctx;
 } ct_batch_options;
@@ -54,7 +54,6 @@ void ct_batch_run_diff_summary(const ct_batch *b, int scen, ct_run_metric m, ct_
 long ct_batch_series_rounds(const ct_batch *b, int scen);
 
 /* Per-round statistics across the replications that reached round `round` (1-based). */
-const ct_welford *ct_batch_series(const ct_batch *b, int scen, long round, int state,
-                                  ct_series q);
+const ct_welford *ct_batch_series(const ct_batch *b, int scen, long round, int state, ct_series q);
 
 #endif

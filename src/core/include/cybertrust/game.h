@@ -45,11 +45,11 @@ typedef struct {
 typedef struct {
     double threat, synergy, base_access, criticality, shame; /* world and regime */
     double value, defence_gain, exploit_gain, share_cost, pushback, legitimacy; /* state i */
-    double own_share, partner_share;       /* s_i(t), s_j(t) */
-    double own_exposure, partner_exposure; /* K_i(t), K_j(t) */
-    int own_exploit, partner_exploit;      /* X_i, X_j */
-    int partner_alarm;                     /* j raised an alarm this round */
-    int active;                            /* the agreement is in force */
+    double own_share, partner_share;                                            /* s_i(t), s_j(t) */
+    double own_exposure, partner_exposure;                                      /* K_i(t), K_j(t) */
+    int own_exploit, partner_exploit;                                           /* X_i, X_j */
+    int partner_alarm; /* j raised an alarm this round */
+    int active;        /* the agreement is in force */
 } ct_payoff_input;
 
 void ct_game_payoff(const ct_payoff_input *in, ct_payoff *out);

@@ -16,16 +16,17 @@
 typedef enum { CT_MODE_CYBER = 0, CT_MODE_MATRIX = 1 } ct_payoff_mode;
 
 typedef struct {
-    int kind;                            /* index into ct_strategy_types; default tit_for_tat */
+    int kind;                             /* index into ct_strategy_types; default tit_for_tat */
     double param[CT_STRATEGY_PARAMS_MAX]; /* the kind's parameters, in its table's order */
 } ct_strategy_params;
 
 typedef struct {
     char id[CT_ID_MAX];     /* short identifier, used in --set paths and outputs */
     char name[CT_NAME_MAX]; /* display name */
-    double trust;        /* prior belief that the partner is restrained, [0,1], default 0.5 */
-    double value;        /* value of what the state defends, payoff units >= 0, default 1 */
-    double defence_gain; /* share of third-party loss the partner's full sharing averts, [0,1], 0.5 */
+    double trust;           /* prior belief that the partner is restrained, [0,1], default 0.5 */
+    double value;           /* value of what the state defends, payoff units >= 0, default 1 */
+    double
+        defence_gain; /* share of third-party loss the partner's full sharing averts, [0,1], 0.5 */
     double exploit_gain; /* what exploiting fully mapped defences is worth, >= 0, default 1 */
     double share_cost;   /* cost per unit of depth shared, >= 0, default 0.05 */
     double pushback;     /* domestic political cost per unit of depth, >= 0, default 0 */
@@ -46,29 +47,29 @@ typedef struct {
     long seed;           /* scenario seed, [0, 2^62], default 1 */
     double discount;     /* weight of round t is discount^(t-1), (0,1], default 1 */
     /* payoffs */
-    int mode;            /* ct_payoff_mode, default cyber */
-    double R, S, T, P;   /* matrix mode payoffs, defaults 3, 0, 5, 1 */
+    int mode;          /* ct_payoff_mode, default cyber */
+    double R, S, T, P; /* matrix mode payoffs, defaults 3, 0, 5, 1 */
     /* world */
-    double threat;          /* third-party attack pressure per round, [0,1], default 0.2 */
-    double decay;           /* share of mapped knowledge gone stale per round, [0,1], 0.1 */
-    double base_exposure;   /* K(1): what routine espionage already knows, [0,1], 0.1 */
-    double base_access;     /* worth of an exploitation with no map at all, [0,1], 0.1 */
-    double criticality;     /* exponent on depth in A(K), [1,10], default 2 */
-    double burn;            /* share of the stock patched after a detected exploitation, [0,1], 0.5 */
-    double detection;       /* baseline chance of attributing an exploitation, [0,1], 0.3 */
-    double misperception;   /* chance an innocent round reads as hostile, [0,1], 0.1 */
+    double threat;        /* third-party attack pressure per round, [0,1], default 0.2 */
+    double decay;         /* share of mapped knowledge gone stale per round, [0,1], 0.1 */
+    double base_exposure; /* K(1): what routine espionage already knows, [0,1], 0.1 */
+    double base_access;   /* worth of an exploitation with no map at all, [0,1], 0.1 */
+    double criticality;   /* exponent on depth in A(K), [1,10], default 2 */
+    double burn;          /* share of the stock patched after a detected exploitation, [0,1], 0.5 */
+    double detection;     /* baseline chance of attributing an exploitation, [0,1], 0.3 */
+    double misperception; /* chance an innocent round reads as hostile, [0,1], 0.1 */
     double execution_noise; /* chance a posture is flipped in execution, [0,1], 0 */
     /* trust_model */
     double restrained_rate; /* q_r, [0,1], default 0.05 */
     double hostile_rate;    /* q_h, [0,1], default 0.5 */
     /* regime */
     char regime_template[CT_ID_MAX]; /* template name, default "none" */
-    double scope;      /* ceiling on sharing depth, [0,1] */
-    double dual_use;   /* offensively useful fraction of what is shared, [0,1] */
-    double clarity;    /* the channel's cut of misperception, [0,1] */
-    double shame;      /* cost of an attributed violation, >= 0 */
-    double synergy;    /* extra worth of mutual sharing, >= 0 */
-    double monitoring; /* visibility into a sharing partner, [0,1] */
+    double scope;                    /* ceiling on sharing depth, [0,1] */
+    double dual_use;                 /* offensively useful fraction of what is shared, [0,1] */
+    double clarity;                  /* the channel's cut of misperception, [0,1] */
+    double shame;                    /* cost of an attributed violation, >= 0 */
+    double synergy;                  /* extra worth of mutual sharing, >= 0 */
+    double monitoring;               /* visibility into a sharing partner, [0,1] */
     ct_state_params state[CT_STATES];
 } ct_params;
 

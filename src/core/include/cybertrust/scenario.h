@@ -5,8 +5,8 @@
 #include "cybertrust/params.h"
 
 typedef struct {
-    const char *regime_dir;        /* folder of the regime templates (NAME.cfg) */
-    const char *const *overrides;  /* "PATH=VALUE" settings applied over the file, in order */
+    const char *regime_dir;       /* folder of the regime templates (NAME.cfg) */
+    const char *const *overrides; /* "PATH=VALUE" settings applied over the file, in order */
     int noverrides;
     int skip_absent_states; /* skip, rather than reject, overrides of a state id the file lacks */
 } ct_scenario_options;

@@ -62,17 +62,17 @@ typedef struct {
 
 /* What happened to one state in the round just played. */
 typedef struct {
-    double share;         /* s_i(t) */
-    int intended;         /* x_i: the exploitation the strategy chose */
-    int exploited;        /* X_i: what actually happened */
-    int rogue;            /* X_i came from unruly hackers against the state's choice */
-    int alarm;            /* i raised an alarm about j */
-    int withdrew;         /* i chose to withdraw this round */
-    double trust_before;  /* mu_i(t) */
-    double trust_after;   /* mu_i(t+1) */
+    double share;           /* s_i(t) */
+    int intended;           /* x_i: the exploitation the strategy chose */
+    int exploited;          /* X_i: what actually happened */
+    int rogue;              /* X_i came from unruly hackers against the state's choice */
+    int alarm;              /* i raised an alarm about j */
+    int withdrew;           /* i chose to withdraw this round */
+    double trust_before;    /* mu_i(t) */
+    double trust_after;     /* mu_i(t+1) */
     double exposure_before; /* K_i(t) */
     double exposure_after;  /* K_i(t+1), after any burn */
-    ct_payoff payoff;     /* the round's payoff, undiscounted; components zero in matrix mode */
+    ct_payoff payoff;       /* the round's payoff, undiscounted; components zero in matrix mode */
 } ct_round_state;
 
 typedef struct {

@@ -2,17 +2,17 @@
 #ifndef CYBERTRUST_STRATEGY_H
 #define CYBERTRUST_STRATEGY_H
 
-#define CT_STRATEGY_PARAMS_MAX 3 /* most parameters any kind takes */
-#define CT_STRATEGY_MEMORY 2     /* private memory slots each strategy may use */
+#define CT_STRATEGY_PARAMS_MAX 3          /* most parameters any kind takes */
+#define CT_STRATEGY_MEMORY 2              /* private memory slots each strategy may use */
 #define CT_STRATEGY_DEFAULT "tit_for_tat" /* the kind of a state that names none */
 
 /* Everything a state may know when it chooses (MODEL.md 2.1), nothing more. */
 typedef struct {
-    long round;           /* t, counted from 1 */
-    double scope;         /* the agreement's ceiling now (0 once anyone withdrew) */
-    int alarm_last;       /* last round brought an alarm about the partner */
-    int alarm_before;     /* the round before that did */
-    int own_last;         /* own actual posture last round: 1 = exploited (after noise and rogues) */
+    long round;       /* t, counted from 1 */
+    double scope;     /* the agreement's ceiling now (0 once anyone withdrew) */
+    int alarm_last;   /* last round brought an alarm about the partner */
+    int alarm_before; /* the round before that did */
+    int own_last;     /* own actual posture last round: 1 = exploited (after noise and rogues) */
     double partner_share; /* what the partner shared last round */
     double trust;         /* mu_i: belief that the partner is restrained */
     double knowledge;     /* K_j: how much of the partner's defences this state has mapped */
