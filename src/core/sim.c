@@ -26,11 +26,11 @@
 #include "cybertrust/sim.h"
 
 #include <gsl/gsl_rng.h>
-
-#include "cybertrust/rng.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cybertrust/rng.h"
 
 const char *const ct_metric_names[CT_METRIC_COUNT] = {
     "payoff_total",
