@@ -230,6 +230,153 @@ static void test_cli_compare(void **state)
                                   "with the id \"xx\"\n");
 }
 
+/* ---- sweep and merge ------------------------------------------------------ */
+
+#define SWEEP SCEN "sweeps/misperception_vs_clarity.cfg --reps 40 --quiet"
+
+static int same_file(const char *a, const char *b)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cmp -s %s/%s %s/%s", scratch, a, scratch, b);
+    return system(cmd) == 0;
+}
+
+static void test_cli_sweep_one_point_equals_run(void **state)
+{
+    (void)state;
+    char args[1024], path[512];
+    snprintf(args, sizeof args,
+             "run " SCEN "us_russia_joint_unit_2017.cfg --reps 100 --quiet --out %s/one_run",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    snprintf(args, sizeof args,
+             "sweep " SCEN "us_russia_joint_unit_2017.cfg --reps 100 --quiet --out %s/one_sweep",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    snprintf(path, sizeof path, "%s/one_run/summary.json", scratch);
+    json_error_t e;
+    json_t *j = json_load_file(path, 0, &e);
+    assert_non_null(j);
+    static char text[1 << 16];
+    snprintf(path, sizeof path, "%s/one_sweep/sweep.csv", scratch);
+    slurp(path, text, sizeof text);
+    const char *metrics[] = {"net_security", "payoff_per_round", "exposure_final", "trust_final"};
+    for (int s = 0; s < 2; s++)
+        for (int m = 0; m < 4; m++) {
+            char key[128];
+            snprintf(key, sizeof key, "\n0,%s,%s,", s ? "ru" : "us", metrics[m]);
+            const char *row = strstr(text, key);
+            assert_non_null(row);
+            assert_true(strtod(row + strlen(key), NULL) == metric(j, s, metrics[m]));
+        }
+    json_decref(j);
+}
+
+static void test_cli_sweep_resume_and_threads_give_one_file(void **state)
+{
+    (void)state;
+    char args[1024];
+    snprintf(args, sizeof args, "sweep " SWEEP " --threads 1 --out %s/whole", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_true(exists("whole/sweep.json"));
+    snprintf(args, sizeof args, "sweep " SWEEP " --threads 2 --out %s/two", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_true(same_file("whole/sweep.csv", "two/sweep.csv"));
+    /* interrupted anywhere: in the header, at a block's end, mid-row, near the end */
+    const long cuts[] = {300, 640, 5000, 20001, 40000};
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd,
+                 "rm -rf %s/cut && cp -r %s/whole %s/cut && truncate -s %ld %s/cut/sweep.csv",
+                 scratch, scratch, scratch, cuts[i], scratch);
+        assert_int_equal(system(cmd), 0);
+        snprintf(args, sizeof args, "sweep " SWEEP " --resume --out %s/cut", scratch);
+        assert_int_equal(cybertrust(args), 0);
+        if (!same_file("whole/sweep.csv", "cut/sweep.csv"))
+            fail_msg("resume after a cut at %ld", cuts[i]);
+    }
+    /* a real kill, wherever it lands (this sweep takes about half a second) */
+    char cmd[2048];
+#define BIG_SWEEP SCEN "sweeps/trust_vs_dual_use.cfg --reps 60 --threads 1 --quiet"
+    snprintf(args, sizeof args, "sweep " BIG_SWEEP " --out %s/big", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    snprintf(cmd, sizeof cmd,
+             "exec 2>/dev/null; %s sweep " BIG_SWEEP
+             " --out %s/killed & pid=$!; sleep 0.15; kill -9 $pid;"
+             " wait $pid 2>/dev/null; true",
+             CT_PROGRAM, scratch);
+    assert_int_equal(system(cmd), 0);
+    snprintf(args, sizeof args, "sweep " BIG_SWEEP " --resume --out %s/killed", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_true(same_file("big/sweep.csv", "killed/sweep.csv"));
+}
+
+static void test_cli_sweep_shards_merge(void **state)
+{
+    (void)state;
+    char args[1024];
+    snprintf(args, sizeof args, "sweep " SWEEP " --out %s/ref", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    for (int k = 1; k <= 3; k++) {
+        snprintf(args, sizeof args, "sweep " SWEEP " --shard %d/3 --out %s/shard%d", k, scratch, k);
+        assert_int_equal(cybertrust(args), 0);
+    }
+    snprintf(args, sizeof args, "merge %s/shard3 %s/shard1 %s/shard2 --out %s/merged --quiet",
+             scratch, scratch, scratch, scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_true(same_file("ref/sweep.csv", "merged/sweep.csv"));
+    snprintf(args, sizeof args, "merge %s/shard1 %s/shard2 --out %s/partial", scratch, scratch,
+             scratch);
+    assert_int_equal(cybertrust(args), 2);
+    assert_string_equal(
+        err_text, "cybertrust: the shards hold 28 of the sweep's 42 points: one is missing\n");
+    snprintf(args, sizeof args,
+             "sweep " SCEN
+             "sweeps/misperception_vs_clarity.cfg --reps 41 --quiet --shard 2/3 --out %s/other",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    snprintf(args, sizeof args, "merge %s/shard1 %s/other %s/shard3 --out %s/bad", scratch, scratch,
+             scratch, scratch);
+    assert_int_equal(cybertrust(args), 2);
+    assert_non_null(strstr(err_text, "hold different sweeps"));
+    assert_false(exists("bad/sweep.csv"));
+}
+
+static void test_cli_sweep_errors(void **state)
+{
+    (void)state;
+    char args[1024];
+    snprintf(args, sizeof args,
+             "sweep " SCEN
+             "us_china_hotline_2015.cfg --vary regime.dual_use=0.5,1.5 --out %s/range",
+             scratch);
+    assert_int_equal(cybertrust(args), 3);
+    assert_string_equal(err_text,
+                        "cybertrust: point 1 (regime.dual_use=1.5): --set: regime.dual_use "
+                        "must be in [0, 1], got 1.5\n");
+    assert_false(exists("range"));
+    snprintf(args, sizeof args,
+             "sweep " SCEN "us_china_hotline_2015.cfg --vary regime.dual_usee=1 --out %s/path",
+             scratch);
+    assert_int_equal(cybertrust(args), 3);
+    assert_non_null(strstr(err_text, "did you mean dual_use?"));
+    snprintf(args, sizeof args,
+             "sweep " SCEN "us_china_hotline_2015.cfg --vary regime.dual_use=0:1 --out %s/spec",
+             scratch);
+    assert_int_equal(cybertrust(args), 2);
+    assert_string_equal(err_text,
+                        "cybertrust: --vary regime.dual_use=0:1: a range is FROM:TO:STEPS\n");
+    assert_int_equal(cybertrust("sweep " SCEN "us_china_hotline_2015.cfg"), 2);
+    assert_int_equal(cybertrust("sweep " SCEN "us_china_hotline_2015.cfg --shard 3/2 --out x"), 2);
+    assert_int_equal(cybertrust("run " SCEN "us_china_hotline_2015.cfg --vary a=1"), 2);
+    snprintf(args, sizeof args, "sweep " SWEEP " --out %s/twice", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_int_equal(cybertrust(args), 2);
+    assert_non_null(strstr(err_text, "already holds a sweep"));
+    snprintf(args, sizeof args, "sweep " SWEEP " --resume --out %s/nothing", scratch);
+    assert_int_equal(cybertrust(args), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +385,10 @@ int main(void)
         cmocka_unit_test(test_cli_run_classic_ipd_outputs),
         cmocka_unit_test(test_cli_outputs_identical_for_any_thread_count),
         cmocka_unit_test(test_cli_compare),
+        cmocka_unit_test(test_cli_sweep_one_point_equals_run),
+        cmocka_unit_test(test_cli_sweep_resume_and_threads_give_one_file),
+        cmocka_unit_test(test_cli_sweep_shards_merge),
+        cmocka_unit_test(test_cli_sweep_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,6 +6,7 @@
 
 #include "cybertrust/batch.h"
 #include "cybertrust/params.h"
+#include "cybertrust/sweep.h"
 
 /* Exit codes (documented in README.md). */
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_SCENARIO = 3 };
@@ -13,7 +14,7 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_SCENARIO = 3 };
 #define MAX_SETS 256
 #define MAX_SCENARIOS 16
 
-/* Options shared by run and compare. */
+/* Options of the subcommands that run scenarios. */
 typedef struct {
     const char *scenario_path[MAX_SCENARIOS];
     int nscenarios;
@@ -24,14 +25,23 @@ typedef struct {
     int quiet;
     char reps_set[64], seed_set[64], rounds_set[64];
     char command_line[4096];
+    /* sweep only */
+    const char *vary[MAX_SETS];
+    int nvary;
+    int resume;
+    int progress;         /* 1 = forced on, 0 = when stderr is a terminal */
+    int shard_k, shard_n; /* this process runs shard k of n (1/1 by default) */
 } run_options;
+
+/* Which options a subcommand takes beyond the common ones. */
+enum { CLI_SWEEP_OPTIONS = 1 };
 
 /* Parses argv into `o`, with `min_scen` to `max_scen` scenario arguments.
  * Returns -1 when the caller should exit 0 (after --help), an exit code on
  * error (the message already printed), or 0. --help prints `usage`, then the
  * options all these commands share. */
 int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, int max_scen,
-                          const char *usage);
+                          const char *usage, unsigned extra);
 
 /* Loads every scenario of `o` into `p`. Returns 0 or an exit code (message printed). */
 int cli_load_scenarios(const run_options *o, ct_params *p);
@@ -81,8 +91,72 @@ int report_series_csv(const char *dir, const run_options *o, const ct_params *p,
 int report_compare_files(const char *dir, const run_options *o, const ct_params *p, int n,
                          const ct_batch *b);
 
+/* Sweeps (sweep_job.c): the grid, its output folder and its files, shared by
+ * the OpenMP executor (cmd_sweep.c), the MPI one (mpi_main.c) and merge. */
+typedef struct {
+    run_options o;
+    ct_sweep *grid;
+    ct_params base;      /* the scenario with the --set overrides, without the grid */
+    char hash[17];       /* FNV-1a 64 of the scenario file, in hex */
+    long npoints;        /* points of the whole grid */
+    unsigned char *done; /* [npoints]: the point's rows are in sweep.csv */
+    long ndone, nmine;   /* done, and owned by this shard */
+    long done_at_start;
+    FILE *csv; /* sweep.csv, appended to */
+    double started, last_sync, last_progress;
+    int show_progress;
+} sweep_job;
+
+#define SWEEP_ROWS (CT_STATES * CT_METRIC_COUNT + CT_RUN_METRIC_COUNT) /* rows per point */
+
+/* Parses the options and builds the grid (--vary, else the file's sweep block);
+ * the `writer` (the one process that writes files) also checks every point and
+ * opens DIR (starting it, or --resume). Returns 0, -1 after --help, or an exit
+ * code (message printed). */
+int sweep_setup(sweep_job *j, int argc, char **argv, const char *usage, int writer);
+/* The points this process still has to run; *n of them (caller frees). NULL when out of memory. */
+long *sweep_todo(const sweep_job *j, long *n);
+/* The parameters of `point`. 0 or an exit code (message printed). */
+int sweep_load_point(const sweep_job *j, long point, ct_params *p);
+/* Appends the point's rows to sweep.csv and flushes them. Not thread-safe. */
+int sweep_write_point(sweep_job *j, long point, const ct_params *p, const ct_point_result *r);
+/* Sorts sweep.csv by point and writes the manifest. Returns 0 or EXIT_RUNTIME. */
+int sweep_finish(sweep_job *j);
+void sweep_free(sweep_job *j);
+extern const char sweep_usage[]; /* the sweep command's --help text */
+
+/* The blocks of rows of a sweep.csv, one per point. */
+typedef struct {
+    long point;
+    size_t start, end; /* byte offsets of the block */
+} sweep_block;
+
+/* Splits a sweep.csv's text into its head (the '#' lines and the header row,
+ * ending at *head_end) and its complete blocks of SWEEP_ROWS rows (*blocks,
+ * caller frees). *valid_end is where the last complete block ends: a torn block
+ * may follow it only at the end of the text. Returns the number of blocks, or
+ * -1 for damage elsewhere. */
+long sweep_scan(const char *text, size_t len, sweep_block **blocks, size_t *head_end,
+                size_t *valid_end);
+/* Writes DIR/sweep.csv: the head, then the blocks sorted by point (blocks is sorted in place). */
+int sweep_write_sorted(const char *dir, const char *text, size_t head_end, sweep_block *blocks,
+                       long n);
+/* The rows of one point, formatted into a new buffer (*text, *len; caller frees). */
+int sweep_format_point(const ct_sweep *grid, long point, const ct_params *p,
+                       const ct_point_result *r, char **text, size_t *len);
+/* The JSON that identifies a sweep (its definition, not its progress). */
+struct json_t;
+struct json_t *sweep_identity(const sweep_job *j);
+
+/* A whole file into a new NUL-terminated buffer (caller frees); NULL if unreadable. */
+char *cli_read_file(const char *path, size_t *len);
+/* Writes `root` (consumed) to DIR/NAME atomically; 0 or -1 (message printed). */
+int cli_write_json(const char *dir, const char *name, struct json_t *root);
+
 /* Subcommands. */
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 #endif

@@ -20,7 +20,7 @@ static const char usage[] =
 int cmd_compare(int argc, char **argv)
 {
     run_options o;
-    int rc = cli_parse_run_options(argc, argv, &o, 2, MAX_SCENARIOS, usage);
+    int rc = cli_parse_run_options(argc, argv, &o, 2, MAX_SCENARIOS, usage, 0);
     if (rc) return rc < 0 ? EXIT_OK : rc;
     ct_params p[MAX_SCENARIOS];
     if ((rc = cli_load_scenarios(&o, p))) return rc;

@@ -56,7 +56,7 @@ static int open_replications(replication_sink *rs, const run_options *o, const c
 int cmd_run(int argc, char **argv)
 {
     run_options o;
-    int rc = cli_parse_run_options(argc, argv, &o, 1, 1, usage);
+    int rc = cli_parse_run_options(argc, argv, &o, 1, 1, usage, 0);
     if (rc) return rc < 0 ? EXIT_OK : rc;
     ct_params p;
     if ((rc = cli_load_scenarios(&o, &p))) return rc;

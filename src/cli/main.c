@@ -16,6 +16,8 @@ typedef struct {
 static const command commands[] = {
     {"run", cmd_run, "simulate a scenario and summarise its replications"},
     {"compare", cmd_compare, "run scenarios with common random numbers, side by side"},
+    {"sweep", cmd_sweep, "run a scenario over a grid of settings, resumable and sharded"},
+    {"merge", cmd_merge, "join the folders of a sharded sweep into one"},
 };
 
 static void usage(FILE *fp)

@@ -70,8 +70,27 @@ static void join_command_line(int argc, char **argv, char *buf, size_t n)
     }
 }
 
+/* "K/N" with 1 <= K <= N. */
+static int parse_shard(const char *text, run_options *o)
+{
+    char *end = NULL;
+    long k = strtol(text, &end, 10), n = 0;
+    if (end != text && *end == '/') {
+        const char *rest = end + 1;
+        n = strtol(rest, &end, 10);
+        if (end == rest || *end) n = 0;
+    }
+    if (n < 1 || n > 1000000 || k < 1 || k > n) {
+        cli_error("--shard expects K/N with 1 <= K <= N, got '%s'", text);
+        return EXIT_USAGE;
+    }
+    o->shard_k = (int)k;
+    o->shard_n = (int)n;
+    return 0;
+}
+
 int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, int max_scen,
-                          const char *usage)
+                          const char *usage, unsigned extra)
 {
     static const struct option longopts[] = {{"reps", required_argument, NULL, 'n'},
                                              {"seed", required_argument, NULL, 's'},
@@ -81,11 +100,16 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
                                              {"out", required_argument, NULL, 'o'},
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"help", no_argument, NULL, 'h'},
+                                             {"vary", required_argument, NULL, 'V'},
+                                             {"resume", no_argument, NULL, 'R'},
+                                             {"shard", required_argument, NULL, 'K'},
+                                             {"progress", no_argument, NULL, 'P'},
                                              {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
+    o->shard_k = o->shard_n = 1;
     join_command_line(argc, argv, o->command_line, sizeof o->command_line);
-    const char *extra[3];
-    int nextra = 0;
+    const char *implied[3];
+    int nimplied = 0;
     long v;
     optind = 1;
     opterr = 0;
@@ -95,17 +119,17 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
         case 'n':
             if (parse_long("--reps", optarg, 1, 1000000000L, &v)) return EXIT_USAGE;
             snprintf(o->reps_set, sizeof o->reps_set, "simulation.replications=%ld", v);
-            extra[nextra++] = o->reps_set;
+            implied[nimplied++] = o->reps_set;
             break;
         case 's':
             if (parse_long("--seed", optarg, 0, LONG_MAX, &v)) return EXIT_USAGE;
             snprintf(o->seed_set, sizeof o->seed_set, "simulation.seed=%ld", v);
-            extra[nextra++] = o->seed_set;
+            implied[nimplied++] = o->seed_set;
             break;
         case 'r':
             if (parse_long("--rounds", optarg, 1, 100000000L, &v)) return EXIT_USAGE;
             snprintf(o->rounds_set, sizeof o->rounds_set, "simulation.rounds=%ld", v);
-            extra[nextra++] = o->rounds_set;
+            implied[nimplied++] = o->rounds_set;
             break;
         case 't':
             if (parse_long("--threads", optarg, 1, 1024, &v)) return EXIT_USAGE;
@@ -121,6 +145,19 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
                 return EXIT_USAGE;
             }
             o->sets[o->nsets++] = optarg;
+            break;
+        case 'V':
+        case 'R':
+        case 'K':
+        case 'P':
+            if (!(extra & CLI_SWEEP_OPTIONS)) {
+                cli_error("unknown option '%s' (see --help)", argv[optind - 1]);
+                return EXIT_USAGE;
+            }
+            if (c == 'V' && o->nvary < MAX_SETS) o->vary[o->nvary++] = optarg;
+            if (c == 'R') o->resume = 1;
+            if (c == 'P') o->progress = 1;
+            if (c == 'K' && parse_shard(optarg, o)) return EXIT_USAGE;
             break;
         case 'o':
             o->out = optarg;
@@ -141,8 +178,8 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
         }
     }
     /* --reps, --seed and --rounds are shorthands that apply after every --set. */
-    for (int i = 0; i < nextra; i++)
-        o->sets[o->nsets++] = extra[i];
+    for (int i = 0; i < nimplied; i++)
+        o->sets[o->nsets++] = implied[i];
     for (int i = optind; i < argc; i++) {
         if (o->nscenarios >= max_scen) {
             cli_error("too many scenarios (at most %d; see --help)", max_scen);

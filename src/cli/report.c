@@ -279,7 +279,7 @@ static json_t *horizon_json(const ct_params *p)
     return json_pack("{s:s, s:I}", "kind", "fixed", "rounds", (json_int_t)p->rounds);
 }
 
-static int write_json(const char *dir, const char *name, json_t *root)
+int cli_write_json(const char *dir, const char *name, json_t *root)
 {
     out_file f;
     if (!root) {
@@ -305,14 +305,14 @@ int report_summary_json(const char *dir, const run_options *o, const ct_params *
                         const ct_batch *b)
 {
     json_t *root = scenario_json(o, p, b, 0);
-    if (!root) return write_json(dir, "summary.json", NULL);
+    if (!root) return cli_write_json(dir, "summary.json", NULL);
     json_object_set_new(root, "version", json_string(CT_VERSION));
     json_object_set_new(root, "seed", json_integer(p->seed));
     json_object_set_new(root, "replications", json_integer(p->replications));
     json_object_set_new(root, "rounds", json_integer(ct_params_max_rounds(p)));
     json_object_set_new(root, "horizon", horizon_json(p));
     json_object_set_new(root, "command", json_string(o->command_line));
-    return write_json(dir, "summary.json", root);
+    return cli_write_json(dir, "summary.json", root);
 }
 
 /* ---- CSV ------------------------------------------------------------------ */
@@ -364,7 +364,7 @@ int report_compare_files(const char *dir, const run_options *o, const ct_params 
     json_t *root = json_pack("{s:s, s:I, s:I, s:s, s:[], s:[]}", "version", CT_VERSION, "seed",
                              (json_int_t)p[0].seed, "replications", (json_int_t)p[0].replications,
                              "command", o->command_line, "scenarios", "differences");
-    if (!root) return write_json(dir, "compare.json", NULL);
+    if (!root) return cli_write_json(dir, "compare.json", NULL);
     json_t *scens = json_object_get(root, "scenarios"),
            *diffs = json_object_get(root, "differences");
     for (int k = 0; k < n; k++)
@@ -389,7 +389,7 @@ int report_compare_files(const char *dir, const run_options *o, const ct_params 
                                                base, "states", states, "agreement", "collapsed",
                                                summary_json(&c)));
     }
-    if (write_json(dir, "compare.json", root)) return -1;
+    if (cli_write_json(dir, "compare.json", root)) return -1;
 
     out_file f;
     if (cli_file_open(&f, dir, "compare.csv")) return -1;

@@ -388,12 +388,39 @@ static int read_states(loader *ld, const config_setting_t *list)
     return 0;
 }
 
+/* Checks a sweep block; with `sweep`, adds its dimensions. */
+static int check_sweep(const loader *ld, const config_setting_t *group, ct_sweep *sweep)
+{
+    if (!config_setting_is_group(group))
+        return fail_at(ld, group, "sweep must be a group { vary = [ \"PATH=SPEC\", ... ]; }");
+    for (int i = 0; i < config_setting_length(group); i++) {
+        const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+        if (strcmp(config_setting_name(s), "vary") != 0)
+            return fail_at(ld, s, "unknown setting sweep.%s; expected vary",
+                           config_setting_name(s));
+        if (!config_setting_is_array(s) && !config_setting_is_list(s))
+            return fail_at(ld, s, "sweep.vary must be a list of \"PATH=SPEC\" strings");
+        for (int j = 0; j < config_setting_length(s); j++) {
+            const config_setting_t *v = config_setting_get_elem(s, (unsigned)j);
+            if (config_setting_type(v) != CONFIG_TYPE_STRING)
+                return fail_at(ld, s, "sweep.vary must be a list of \"PATH=SPEC\" strings");
+            if (sweep && ct_sweep_add(sweep, config_setting_get_string(v))) {
+                char msg[768];
+                snprintf(msg, sizeof msg, "%s", ct_error_last());
+                return fail_at(ld, s, "sweep.vary: %s", msg);
+            }
+        }
+    }
+    return 0;
+}
+
 static int read_root(loader *ld, const config_setting_t *root, const char *regime_dir)
 {
     const char *names[MAX_NAMES];
     int n = section_count();
     for (int i = 0; i < n; i++)
         names[i] = ct_params_sections[i];
+    names[n++] = "sweep"; /* its dimensions are read by ct_scenario_load_sweep */
     int have_states = 0;
     for (int i = 0; i < config_setting_length(root); i++) {
         const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
@@ -406,7 +433,9 @@ static int read_root(loader *ld, const config_setting_t *root, const char *regim
             return fail_at(ld, s, "unknown section %s%s", name,
                            suggest(name, names, n, hint, sizeof hint));
         int rc;
-        if (strcmp(name, "states") == 0) {
+        if (strcmp(name, "sweep") == 0) {
+            rc = check_sweep(ld, s, NULL);
+        } else if (strcmp(name, "states") == 0) {
             have_states = 1;
             rc = read_states(ld, s);
         } else {
@@ -591,6 +620,18 @@ int ct_scenario_load_regime(const char *path, ct_params *p)
                 rc = read_section(&ld, s, "regime", NULL);
         }
     }
+    config_destroy(&cfg);
+    return rc;
+}
+
+int ct_scenario_load_sweep(const char *path, ct_sweep *sweep)
+{
+    config_t cfg;
+    config_init(&cfg);
+    int rc = read_file(&cfg, path);
+    loader ld = {path, NULL, 0, 0};
+    const config_setting_t *s = rc ? NULL : config_lookup(&cfg, "sweep");
+    if (s) rc = check_sweep(&ld, s, sweep);
     config_destroy(&cfg);
     return rc;
 }

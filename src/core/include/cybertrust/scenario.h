@@ -3,6 +3,7 @@
 #define CYBERTRUST_SCENARIO_H
 
 #include "cybertrust/params.h"
+#include "cybertrust/sweep.h"
 
 typedef struct {
     const char *regime_dir;       /* folder of the regime templates (NAME.cfg) */
@@ -17,6 +18,12 @@ typedef struct {
  * names the file, the line and the setting ("x.cfg:12: regime.scope must be in
  * [0, 1], got 1.3"), or "--set" for an override; `out` is then unspecified. */
 int ct_scenario_load(const char *path, const ct_scenario_options *opt, ct_params *out);
+
+/* Adds to `s` the dimensions of the file's sweep block,
+ *     sweep = { vary = [ "PATH=SPEC", ... ]; };
+ * (nothing if it has none), so that a published sweep is one file. Returns 0,
+ * or CT_EIO / CT_ECONFIG with a message naming the file and line. */
+int ct_scenario_load_sweep(const char *path, ct_sweep *s);
 
 /* Applies the regime template file at `path` to `p` (its regime keys only). */
 int ct_scenario_load_regime(const char *path, ct_params *p);

@@ -1,0 +1,124 @@
+/* cybertrust-mpi: the sweep command over MPI ranks, for clusters.
+ *
+ *     mpirun -n R cybertrust-mpi sweep SCENARIO --vary ... --out DIR
+ *
+ * Rank 0 is the writer: it checks the grid, owns DIR (resume and shards work as
+ * in 'cybertrust sweep'), hands out points one at a time to the other ranks as
+ * they ask (dynamic load balancing: a slow point never holds up the rest) and
+ * writes each result as it arrives. Every point is seeded from (seed, point,
+ * replication), so the finished sweep.csv is the one a single process writes.
+ * Results travel as raw bytes: the ranks must share one architecture. With one
+ * rank, rank 0 runs every point itself. */
+#include <gsl/gsl_errno.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cybertrust/error.h"
+
+enum { TAG_WORK = 1, TAG_RESULT = 2 };
+
+typedef struct {
+    long point;
+    int status; /* 0, or an exit code */
+    ct_point_result r;
+} result_msg;
+
+/* A worker rank: runs the points it is sent until it is sent -1. */
+static void worker(const sweep_job *j)
+{
+    for (;;) {
+        long point;
+        MPI_Recv(&point, 1, MPI_LONG, 0, TAG_WORK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (point < 0) return;
+        result_msg msg;
+        memset(&msg, 0, sizeof msg);
+        msg.point = point;
+        ct_params p;
+        msg.status = sweep_load_point(j, point, &p);
+        if (!msg.status && ct_sweep_run_point(&p, (uint64_t)point, j->o.threads, &msg.r)) {
+            cli_error("point %ld: %s", point, ct_error_last());
+            msg.status = EXIT_RUNTIME;
+        }
+        MPI_Send(&msg, (int)sizeof msg, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
+    }
+}
+
+static int record(sweep_job *j, const result_msg *msg)
+{
+    if (msg->status) return msg->status;
+    ct_params p;
+    int rc = sweep_load_point(j, msg->point, &p);
+    return rc ? rc : sweep_write_point(j, msg->point, &p, &msg->r);
+}
+
+/* Rank 0: hands out the points and writes the results. */
+static int writer(sweep_job *j, int ranks)
+{
+    long n, next = 0;
+    long *todo = sweep_todo(j, &n);
+    if (!todo) return EXIT_RUNTIME;
+    int failed = 0;
+    if (ranks == 1) {
+        for (; next < n && !failed; next++) {
+            result_msg msg;
+            memset(&msg, 0, sizeof msg);
+            msg.point = todo[next];
+            ct_params p;
+            msg.status = sweep_load_point(j, todo[next], &p);
+            if (!msg.status && ct_sweep_run_point(&p, (uint64_t)todo[next], j->o.threads, &msg.r))
+                msg.status = EXIT_RUNTIME;
+            failed = record(j, &msg);
+        }
+    } else {
+        long busy = 0, stop = -1;
+        for (int r = 1; r < ranks; r++) {
+            long *point = next < n ? &todo[next++] : &stop;
+            busy += *point >= 0;
+            MPI_Send(point, 1, MPI_LONG, r, TAG_WORK, MPI_COMM_WORLD);
+        }
+        result_msg *msg = malloc(sizeof *msg);
+        while (busy > 0 && msg) {
+            MPI_Status st;
+            MPI_Recv(msg, (int)sizeof *msg, MPI_BYTE, MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD,
+                     &st);
+            busy--;
+            if (!failed) failed = record(j, msg);
+            long *point = !failed && next < n ? &todo[next++] : &stop;
+            busy += *point >= 0;
+            MPI_Send(point, 1, MPI_LONG, st.MPI_SOURCE, TAG_WORK, MPI_COMM_WORLD);
+        }
+        if (!msg) failed = EXIT_RUNTIME;
+        free(msg);
+    }
+    free(todo);
+    return failed ? failed : sweep_finish(j);
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    gsl_set_error_handler_off();
+    int rank, ranks;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    int rc;
+    sweep_job j;
+    memset(&j, 0, sizeof j);
+    if (argc < 2 || strcmp(argv[1], "sweep") != 0) {
+        if (rank == 0) cli_error("usage: mpirun -n R cybertrust-mpi sweep SCENARIO [options]");
+        rc = EXIT_USAGE;
+    } else {
+        /* only rank 0 speaks about bad options, and only it writes */
+        if (rank != 0) fclose(stdout);
+        rc = sweep_setup(&j, argc - 1, argv + 1, sweep_usage, rank == 0);
+    }
+    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (rc == 0) rc = rank == 0 ? writer(&j, ranks) : (worker(&j), 0);
+    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    sweep_free(&j);
+    MPI_Finalize();
+    return rc < 0 ? EXIT_OK : rc;
+}

@@ -1,0 +1,54 @@
+/* Parameter sweeps: a grid of settings (the Cartesian product of --vary
+ * dimensions) and the simulation of one grid point. */
+#ifndef CYBERTRUST_SWEEP_H
+#define CYBERTRUST_SWEEP_H
+
+#include <stdint.h>
+
+#include "cybertrust/params.h"
+#include "cybertrust/stats.h"
+#include "cybertrust/sim.h"
+
+#define CT_SWEEP_MAX_DIMS 8       /* --vary dimensions */
+#define CT_SWEEP_MAX_VALUES 10000 /* values of one dimension */
+#define CT_SWEEP_MAX_POINTS 100000000L
+#define CT_SWEEP_TEXT 256 /* longest path, spec, value or PATH=VALUE */
+
+typedef struct ct_sweep ct_sweep;
+
+/* An empty grid (one point, no dimensions). NULL when out of memory. */
+ct_sweep *ct_sweep_alloc(void);
+void ct_sweep_free(ct_sweep *s);
+
+/* Adds the dimension "PATH=SPEC": SPEC is FROM:TO:STEPS (STEPS evenly spaced
+ * values from FROM to TO inclusive) or a list v1,v2,... whose values may be
+ * numbers or strings. Returns 0, or CT_EINVAL with a message naming the argument. */
+int ct_sweep_add(ct_sweep *s, const char *arg);
+
+int ct_sweep_dims(const ct_sweep *s);
+const char *ct_sweep_path(const ct_sweep *s, int dim);
+const char *ct_sweep_spec(const ct_sweep *s, int dim);
+int ct_sweep_count(const ct_sweep *s, int dim);
+const char *ct_sweep_value(const ct_sweep *s, int dim, int i);
+
+/* Number of points: the product of the dimensions' counts (1 without dimensions). */
+long ct_sweep_points(const ct_sweep *s);
+
+/* The value index of each dimension at `point`; the last dimension varies fastest. */
+void ct_sweep_indices(const ct_sweep *s, long point, int *index);
+
+/* Writes "PATH=VALUE" for each dimension at `point` into sets[dim]. */
+void ct_sweep_overrides(const ct_sweep *s, long point, char sets[][2 * CT_SWEEP_TEXT + 2]);
+
+/* Everything a sweep reports about one point. */
+typedef struct {
+    ct_summary state[CT_STATES][CT_METRIC_COUNT];
+    ct_summary run[CT_RUN_METRIC_COUNT]; /* collapsed as a proportion (Wilson interval) */
+} ct_point_result;
+
+/* Runs p->replications replications of the validated `p` as sweep point `point`
+ * (generators seeded from (p->seed, point, rep)) on `threads` threads (0 = the
+ * OpenMP default). Results do not depend on `threads`. 0 or a negative code. */
+int ct_sweep_run_point(const ct_params *p, uint64_t point, int threads, ct_point_result *out);
+
+#endif

@@ -1,0 +1,160 @@
+#define _POSIX_C_SOURCE 200809L /* mkstemp */
+/* Sweep grids: expansion, their errors, and the per-point runs' seeding. */
+#include "assert_close.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cybertrust/error.h"
+#include "cybertrust/scenario.h"
+#include "cybertrust/sweep.h"
+
+static ct_sweep *grid(const char *a, const char *b)
+{
+    ct_sweep *s = ct_sweep_alloc();
+    assert_non_null(s);
+    if (a) assert_int_equal(ct_sweep_add(s, a), 0);
+    if (b) assert_int_equal(ct_sweep_add(s, b), 0);
+    return s;
+}
+
+static void test_sweep_range_values(void **state)
+{
+    (void)state;
+    ct_sweep *s = grid("states.us.trust=0:1:11", NULL);
+    assert_int_equal(ct_sweep_count(s, 0), 11);
+    const char *expect[] = {"0",   "0.1", "0.2", "0.3", "0.4", "0.5",
+                            "0.6", "0.7", "0.8", "0.9", "1"};
+    for (int i = 0; i < 11; i++)
+        assert_string_equal(ct_sweep_value(s, 0, i), expect[i]);
+    assert_string_equal(ct_sweep_path(s, 0), "states.us.trust");
+    assert_string_equal(ct_sweep_spec(s, 0), "0:1:11");
+    ct_sweep_free(s);
+    s = grid("world.decay=0.5:-0.5:3", "x=2:2:1");
+    assert_string_equal(ct_sweep_value(s, 0, 0), "0.5");
+    assert_string_equal(ct_sweep_value(s, 0, 1), "0");
+    assert_string_equal(ct_sweep_value(s, 0, 2), "-0.5");
+    assert_int_equal(ct_sweep_count(s, 1), 1);
+    ct_sweep_free(s);
+}
+
+static void test_sweep_lists_and_products(void **state)
+{
+    (void)state;
+    ct_sweep *s = grid("regime.template=hotline,joint_unit,alliance", "regime.dual_use=0.1,0.9");
+    assert_int_equal(ct_sweep_dims(s), 2);
+    assert_int_equal(ct_sweep_points(s), 6);
+    int index[CT_SWEEP_MAX_DIMS];
+    ct_sweep_indices(s, 3, index); /* row-major: the last dimension fastest */
+    assert_int_equal(index[0], 1);
+    assert_int_equal(index[1], 1);
+    char sets[CT_SWEEP_MAX_DIMS][2 * CT_SWEEP_TEXT + 2];
+    ct_sweep_overrides(s, 4, sets);
+    assert_string_equal(sets[0], "regime.template=alliance");
+    assert_string_equal(sets[1], "regime.dual_use=0.1");
+    ct_sweep_free(s);
+    s = grid(NULL, NULL);
+    assert_int_equal(ct_sweep_points(s), 1); /* no dimension: one point */
+    ct_sweep_free(s);
+}
+
+static void expect_error(const char *arg, const char *message)
+{
+    ct_sweep *s = grid("a.b=1,2", NULL);
+    assert_int_equal(ct_sweep_add(s, arg), CT_EINVAL);
+    assert_string_equal(ct_error_last(), message);
+    assert_int_equal(ct_sweep_dims(s), 1);
+    ct_sweep_free(s);
+}
+
+static void test_sweep_errors(void **state)
+{
+    (void)state;
+    expect_error("world.decay",
+                 "--vary world.decay: expected PATH=FROM:TO:STEPS or PATH=v1,v2,...");
+    expect_error("=1,2", "--vary =1,2: expected PATH=FROM:TO:STEPS or PATH=v1,v2,...");
+    expect_error("world.decay=0:1", "--vary world.decay=0:1: a range is FROM:TO:STEPS");
+    expect_error("world.decay=0:x:3",
+                 "--vary world.decay=0:x:3: FROM and TO must be finite numbers");
+    expect_error("world.decay=0:1:0",
+                 "--vary world.decay=0:1:0: STEPS must be a whole number in [1, 10000]");
+    expect_error("world.decay=0:1:2.5",
+                 "--vary world.decay=0:1:2.5: STEPS must be a whole number in [1, 10000]");
+    expect_error("world.decay=0:1:1", "--vary world.decay=0:1:1: one step needs FROM = TO");
+    expect_error("world.decay=0:inf:3",
+                 "--vary world.decay=0:inf:3: FROM and TO must be finite numbers");
+    expect_error("world.decay=0.1,,0.2", "--vary world.decay=0.1,,0.2: an empty value");
+    expect_error("world.decay=0.1,0.1",
+                 "--vary world.decay=0.1,0.1: the value 0.1 is listed twice");
+    expect_error("a.b=3,4", "--vary a.b=3,4: a.b is varied twice");
+    ct_sweep *s = grid("a=0:1:10000", "b=0:1:10000");
+    assert_int_equal(ct_sweep_add(s, "c=0:1:10"), CT_EINVAL);
+    assert_string_equal(
+        ct_error_last(),
+        "--vary c=0:1:10: the grid would have 1000000000 points, at most 100000000");
+    ct_sweep_free(s);
+}
+
+static void load(ct_params *p)
+{
+    ct_scenario_options opt = {CT_SOURCE_DIR "/configs/regimes", NULL, 0, 0};
+    if (ct_scenario_load(CT_SOURCE_DIR "/scenarios/us_russia_joint_unit_2017.cfg", &opt, p))
+        fail_msg("%s", ct_error_last());
+    p->replications = 150;
+}
+
+static void test_sweep_point_seeding(void **state)
+{
+    (void)state;
+    ct_params p;
+    load(&p);
+    ct_point_result a, b, c;
+    assert_int_equal(ct_sweep_run_point(&p, 3, 1, &a), 0);
+    assert_int_equal(ct_sweep_run_point(&p, 3, 2, &b), 0);
+    assert_int_equal(ct_sweep_run_point(&p, 4, 2, &c), 0);
+    assert_memory_equal(&a, &b, sizeof a);      /* threads do not matter */
+    assert_true(memcmp(&a, &c, sizeof a) != 0); /* the point index does */
+    assert_int_equal(a.state[0][CT_M_NET_SECURITY].n, 150);
+    assert_int_equal(a.run[CT_R_COLLAPSED].n, 150);
+}
+
+static void test_sweep_block_in_scenario_file(void **state)
+{
+    (void)state;
+    ct_sweep *s = ct_sweep_alloc();
+    assert_int_equal(
+        ct_scenario_load_sweep(CT_SOURCE_DIR "/scenarios/sweeps/trust_vs_dual_use.cfg", s), 0);
+    assert_int_equal(ct_sweep_dims(s), 3);
+    assert_int_equal(ct_sweep_points(s), 11 * 11 * 2);
+    assert_string_equal(ct_sweep_path(s, 2), "regime.template");
+    ct_sweep_free(s);
+    s = ct_sweep_alloc();
+    assert_int_equal(ct_scenario_load_sweep(CT_SOURCE_DIR "/scenarios/classic_ipd.cfg", s), 0);
+    assert_int_equal(ct_sweep_dims(s), 0);
+    ct_sweep_free(s);
+    char path[] = "/tmp/ct_sweep_XXXXXX";
+    FILE *fp = fdopen(mkstemp(path), "w");
+    fputs("sweep = {\n  vary = [ \"world.decay=0:1\" ];\n};\n", fp);
+    fclose(fp);
+    s = ct_sweep_alloc();
+    assert_int_equal(ct_scenario_load_sweep(path, s), CT_ECONFIG);
+    char expect[256];
+    snprintf(expect, sizeof expect,
+             "%s:2: sweep.vary: --vary world.decay=0:1: a range is FROM:TO:STEPS", path);
+    assert_string_equal(ct_error_last(), expect);
+    ct_sweep_free(s);
+    remove(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sweep_range_values),
+        cmocka_unit_test(test_sweep_lists_and_products),
+        cmocka_unit_test(test_sweep_errors),
+        cmocka_unit_test(test_sweep_point_seeding),
+        cmocka_unit_test(test_sweep_block_in_scenario_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
