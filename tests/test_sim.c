@@ -230,6 +230,11 @@ static void test_sim_withdrawal_collapses_agreement(void **state)
     play(&q, 0, &m);
     assert_close(m.run[CT_R_COLLAPSED], 0, 0);
     assert_true(isnan(m.run[CT_R_COLLAPSE_ROUND]));
+    /* a regime of all zeros is no agreement: no legitimacy, nothing to collapse */
+    p.scope = 0;
+    play(&p, 0, &m);
+    assert_close(m.state[0][CT_M_LEGITIMACY], 0, 0);
+    assert_close(m.run[CT_R_COLLAPSED], 0, 0);
 }
 
 /* Mean over replications of metric `k` of state `s`, per round. */

@@ -8,7 +8,8 @@
  * alarms are drawn with p_d = d + (1 - d) m s_j and eps = e (1 - clarity);
  * stocks move, K <- (1 - rho) K + u s (1 - (1 - rho) K), and a detected
  * exploitation burns the victim's stock, K <- (1 - burn) K; trust follows
- * Bayes' rule; a withdrawal ends the agreement from the next round.
+ * Bayes' rule; a withdrawal ends the agreement from the next round. Under a
+ * regime of all zeros there is no agreement to begin with.
  *
  * Common random numbers: every round draws exactly eight uniforms, in a fixed
  * order (per state: strategy, noise, rogue, alarm), used or not, and every
@@ -110,6 +111,14 @@ void ct_sim_free(ct_sim *sim)
     free(sim);
 }
 
+/* A regime whose settings are all 0 (the template "none") is no agreement: there
+ * is no legitimacy to draw from it, no norm to shame, nothing to withdraw from. */
+static int agreement_exists(const ct_params *p)
+{
+    return p->scope > 0 || p->dual_use > 0 || p->clarity > 0 || p->shame > 0 || p->synergy > 0 ||
+           p->monitoring > 0;
+}
+
 static long draw_horizon(const ct_params *p, double u)
 {
     if (p->continuation >= 1.0) return p->rounds;
@@ -126,7 +135,7 @@ void ct_sim_reset(ct_sim *sim, uint64_t seed, uint64_t point, uint64_t rep)
     gsl_rng_set(sim->rng, ct_rng_derive(seed, point, rep));
     sim->horizon = draw_horizon(p, gsl_rng_uniform_pos(sim->rng));
     sim->t = 0;
-    sim->active = 1;
+    sim->active = agreement_exists(p);
     sim->weight = 1.0;
     sim->weight_sum = 0.0;
     sim->collapse_round = NAN;
