@@ -292,10 +292,7 @@ static int open_output(sweep_job *j)
                   j->o.out);
         return EXIT_USAGE;
     }
-    if (!exists && j->o.resume) {
-        cli_error("%s holds no sweep to resume", j->o.out);
-        return EXIT_USAGE;
-    }
+    /* --resume in a folder without a sweep (killed before it began) starts it */
     int fresh = 1;
     if (exists) {
         int rc = check_manifest(j, manifest);
