@@ -18,6 +18,7 @@ static const command commands[] = {
     {"compare", cmd_compare, "run scenarios with common random numbers, side by side"},
     {"sweep", cmd_sweep, "run a scenario over a grid of settings, resumable and sharded"},
     {"merge", cmd_merge, "join the folders of a sharded sweep into one"},
+    {"analyze", cmd_analyze, "stage game, Nash equilibria and critical discount factors"},
 };
 
 static void usage(FILE *fp)

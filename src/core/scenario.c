@@ -636,6 +636,93 @@ int ct_scenario_load_sweep(const char *path, ct_sweep *sweep)
     return rc;
 }
 
+/* ---- games ------------------------------------------------------------- */
+
+static int read_names(const loader *ld, const config_setting_t *g, const char *key,
+                      char names[][CT_GAME_NAME], int *n)
+{
+    const config_setting_t *s = config_setting_get_member(g, key);
+    if (!s) return fail_at(ld, g, "game.%s is missing", key);
+    int len = config_setting_length(s);
+    if ((!config_setting_is_array(s) && !config_setting_is_list(s)) || len < 1 || len > CT_GAME_MAX)
+        return fail_at(ld, s, "game.%s must be a list of 1 to %d names", key, CT_GAME_MAX);
+    for (int i = 0; i < len; i++) {
+        const char *name = config_setting_get_string_elem(s, i);
+        if (!name || !*name || strlen(name) >= CT_GAME_NAME)
+            return fail_at(ld, s, "game.%s[%d] must be a name of 1 to %d characters", key, i,
+                           CT_GAME_NAME - 1);
+        snprintf(names[i], CT_GAME_NAME, "%s", name);
+    }
+    *n = len;
+    return 0;
+}
+
+static int read_matrix(const loader *ld, const config_setting_t *g, const char *key, int rows,
+                       int cols, double m[CT_GAME_MAX][CT_GAME_MAX])
+{
+    const config_setting_t *s = config_setting_get_member(g, key);
+    if (!s) return fail_at(ld, g, "game.%s is missing", key);
+    if (!config_setting_is_list(s) || config_setting_length(s) != rows)
+        return fail_at(ld, s, "game.%s must be a list of %d rows ( [ ... ], ... )", key, rows);
+    for (int i = 0; i < rows; i++) {
+        const config_setting_t *row = config_setting_get_elem(s, (unsigned)i);
+        if (!config_setting_is_aggregate(row) || config_setting_length(row) != cols)
+            return fail_at(ld, row, "game.%s row %d must hold %d numbers", key, i + 1, cols);
+        for (int j = 0; j < cols; j++) {
+            const config_setting_t *v = config_setting_get_elem(row, (unsigned)j);
+            char path[64];
+            snprintf(path, sizeof path, "game.%s[%d][%d]", key, i, j);
+            int rc = read_number(ld, v, path, 0, &m[i][j]);
+            if (rc) return rc;
+            if (!isfinite(m[i][j]) || fabs(m[i][j]) > 1e12)
+                return fail_at(ld, v, "%s must be a finite number", path);
+        }
+    }
+    return 0;
+}
+
+int ct_scenario_load_game(const char *path, ct_bimatrix *g)
+{
+    static const char *const keys[] = {"name", "row_player", "col_player", "rows",
+                                       "cols", "A",          "B"};
+    const int nkeys = (int)(sizeof keys / sizeof keys[0]);
+    config_t cfg;
+    config_init(&cfg);
+    memset(g, 0, sizeof *g);
+    loader ld = {path, NULL, 0, 0};
+    int rc = read_file(&cfg, path);
+    const config_setting_t *game = rc ? NULL : config_lookup(&cfg, "game");
+    if (!rc && (!game || !config_setting_is_group(game)))
+        rc = fail_at(&ld, game, "a game file holds a group game = { rows; cols; A; B; ... }");
+    for (int i = 0; !rc && i < config_setting_length(game); i++) {
+        const config_setting_t *s = config_setting_get_elem(game, (unsigned)i);
+        const char *name = config_setting_name(s);
+        int known = 0;
+        char hint[512];
+        for (int k = 0; k < nkeys; k++)
+            known |= strcmp(name, keys[k]) == 0;
+        if (!known)
+            rc = fail_at(&ld, s, "unknown setting game.%s%s", name,
+                         suggest(name, (const char *const *)keys, nkeys, hint, sizeof hint));
+    }
+    if (!rc) rc = read_names(&ld, game, "rows", g->row_names, &g->rows);
+    if (!rc) rc = read_names(&ld, game, "cols", g->col_names, &g->cols);
+    if (!rc) rc = read_matrix(&ld, game, "A", g->rows, g->cols, g->A);
+    if (!rc) rc = read_matrix(&ld, game, "B", g->rows, g->cols, g->B);
+    const char *text;
+    snprintf(g->name, sizeof g->name, "%s", path);
+    snprintf(g->row_player, sizeof g->row_player, "row player");
+    snprintf(g->col_player, sizeof g->col_player, "column player");
+    if (!rc && config_setting_lookup_string(game, "name", &text))
+        snprintf(g->name, sizeof g->name, "%s", text);
+    if (!rc && config_setting_lookup_string(game, "row_player", &text))
+        snprintf(g->row_player, sizeof g->row_player, "%s", text);
+    if (!rc && config_setting_lookup_string(game, "col_player", &text))
+        snprintf(g->col_player, sizeof g->col_player, "%s", text);
+    config_destroy(&cfg);
+    return rc;
+}
+
 int ct_scenario_load(const char *path, const ct_scenario_options *opt, ct_params *out)
 {
     config_t cfg;

@@ -2,6 +2,7 @@
 #ifndef CYBERTRUST_SCENARIO_H
 #define CYBERTRUST_SCENARIO_H
 
+#include "cybertrust/analysis.h"
 #include "cybertrust/params.h"
 #include "cybertrust/sweep.h"
 
@@ -24,6 +25,14 @@ int ct_scenario_load(const char *path, const ct_scenario_options *opt, ct_params
  * (nothing if it has none), so that a published sweep is one file. Returns 0,
  * or CT_EIO / CT_ECONFIG with a message naming the file and line. */
 int ct_scenario_load_sweep(const char *path, ct_sweep *s);
+
+/* Reads a two-player game from a small libconfig file:
+ *     game = { name = "..."; row_player = "..."; col_player = "...";
+ *              rows = [ "Up", "Down" ]; cols = [ "Left", "Right" ];
+ *              A = ( [ 3.0, 0.0 ], [ 5.0, 1.0 ] );     # the row player's payoffs
+ *              B = ( [ 3.0, 5.0 ], [ 0.0, 1.0 ] ); };  # the column player's
+ * Returns 0, or CT_EIO / CT_ECONFIG with file:line and the setting. */
+int ct_scenario_load_game(const char *path, ct_bimatrix *g);
 
 /* Applies the regime template file at `path` to `p` (its regime keys only). */
 int ct_scenario_load_regime(const char *path, ct_params *p);
