@@ -378,6 +378,114 @@ static void test_cli_sweep_errors(void **state)
     assert_true(same_file("twice/sweep.csv", "nothing/sweep.csv"));
 }
 
+/* ---- analyze, tournament, evolve ------------------------------------------- */
+
+#define GAMES CT_SOURCE_DIR "/configs/games/"
+#define EIGHT                                                                                      \
+    "cooperator,defector,tit_for_tat,grudger,tit_for_two_tats,suspicious_tit_for_tat,alternator,"  \
+    "win_stay_lose_shift"
+
+static json_t *parse_stdout(void)
+{
+    json_error_t e;
+    json_t *j = json_loads(out_text, 0, &e);
+    if (!j) fail_msg("not JSON: %s", e.text);
+    return j;
+}
+
+static void test_cli_analyze(void **state)
+{
+    (void)state;
+    assert_int_equal(cybertrust("analyze --game " GAMES "prisoners_dilemma.cfg --json"), 0);
+    json_t *j = parse_stdout();
+    json_t *eq = json_object_get(j, "equilibria");
+    assert_int_equal(json_array_size(eq), 1);
+    assert_close(json_real_value(json_array_get(json_object_get(json_array_get(eq, 0), "row"), 1)),
+                 1, 0);
+    json_t *t = json_object_get(j, "thresholds");
+    assert_close(json_real_value(json_object_get(t, "grim")), 0.5, 1e-15);
+    assert_close(json_real_value(json_object_get(t, "tit_for_tat")), 2.0 / 3, 1e-15);
+    assert_close(json_real_value(json_object_get(t, "gtft_generosity")), 1.0 / 3, 1e-15);
+    assert_true(json_is_null(json_object_get(t, "min_trust")));
+    json_decref(j);
+    assert_int_equal(cybertrust("analyze --game " GAMES "battle_of_the_sexes.cfg"), 0);
+    assert_non_null(
+        strstr(out_text, "3. Alice: opera 0.6, football 0.4; Bob: opera 0.4, football 0.6"));
+    assert_int_equal(cybertrust("analyze " SCEN "classic_ipd.cfg --json"), 0);
+    j = parse_stdout();
+    assert_close(json_real_value(json_object_get(json_object_get(j, "thresholds"), "grim")), 0.5,
+                 1e-15);
+    json_decref(j);
+    assert_int_equal(cybertrust("analyze " SCEN "us_russia_joint_unit_2017.cfg"), 0);
+    assert_non_null(strstr(out_text, "Nash equilibria of the four-posture game"));
+    assert_non_null(strstr(out_text, "How deep sharing makes betrayal more tempting"));
+    assert_int_equal(cybertrust("analyze --game /nonexistent.cfg"), 2);
+    assert_int_equal(cybertrust("analyze --game " SCEN "classic_ipd.cfg"), 3);
+    assert_int_equal(cybertrust("analyze"), 2);
+}
+
+static void test_cli_tournament(void **state)
+{
+    (void)state;
+    char args[1024], path[512];
+    snprintf(args, sizeof args,
+             "tournament " SCEN "classic_ipd.cfg --strategies " EIGHT " --reps 2 --out %s/tour",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_non_null(strstr(out_text, "1     tit_for_tat"));
+    snprintf(path, sizeof path, "%s/tour/tournament.json", scratch);
+    json_error_t e;
+    json_t *j = json_load_file(path, 0, &e);
+    assert_non_null(j);
+    json_t *first = json_array_get(json_object_get(j, "ranking"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "strategy")), "tit_for_tat");
+    assert_close(json_real_value(json_object_get(json_object_get(first, "score"), "mean")) * 1600,
+                 4197, 1e-9);
+    assert_int_equal(json_array_size(json_object_get(j, "pairs")), 64);
+    json_decref(j);
+    assert_true(exists("tour/tournament.csv"));
+    assert_true(exists("tour/tournament_pairs.csv"));
+    assert_int_equal(cybertrust("tournament " SCEN "classic_ipd.cfg --strategies tit_for_tatt"), 2);
+    assert_string_equal(
+        err_text,
+        "cybertrust: --strategies: 'tit_for_tatt' is not a strategy; did you mean tit_for_tat?\n");
+    assert_int_equal(cybertrust("tournament " SCEN "classic_ipd.cfg"), 2);
+}
+
+static void test_cli_evolve(void **state)
+{
+    (void)state;
+    char args[1024], path[512];
+    snprintf(
+        args, sizeof args,
+        "evolve " SCEN
+        "classic_ipd.cfg --strategies tit_for_tat,defector --reps 1 --start 0.5,0.5 --out %s/evo",
+        scratch);
+    assert_int_equal(cybertrust(args), 0);
+    snprintf(path, sizeof path, "%s/evo/evolve.json", scratch);
+    json_error_t e;
+    json_t *j = json_load_file(path, 0, &e);
+    assert_non_null(j);
+    /* against always-defect tit for tat loses only the first round: it takes over */
+    assert_close(json_real_value(json_object_get(json_object_get(j, "end"), "tit_for_tat")), 1,
+                 1e-6);
+    assert_string_equal(json_string_value(json_object_get(j, "rest")), "asymptotically stable");
+    json_decref(j);
+    assert_true(exists("evo/evolve.csv"));
+    snprintf(args, sizeof args,
+             "evolve " SCEN
+             "classic_ipd.cfg --strategies tit_for_tat,defector --reps 1 --method moran "
+             "--population 10 --runs 500 --out %s/moran",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_true(exists("moran/moran.csv"));
+    assert_int_equal(
+        cybertrust("evolve " SCEN "classic_ipd.cfg --strategies tit_for_tat --method bogus"), 2);
+    assert_int_equal(cybertrust("evolve " SCEN
+                                "classic_ipd.cfg --strategies tit_for_tat,defector --start 1,2,3"),
+                     2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -390,6 +498,9 @@ int main(void)
         cmocka_unit_test(test_cli_sweep_resume_and_threads_give_one_file),
         cmocka_unit_test(test_cli_sweep_shards_merge),
         cmocka_unit_test(test_cli_sweep_errors),
+        cmocka_unit_test(test_cli_analyze),
+        cmocka_unit_test(test_cli_tournament),
+        cmocka_unit_test(test_cli_evolve),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

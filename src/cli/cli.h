@@ -7,6 +7,7 @@
 #include "cybertrust/batch.h"
 #include "cybertrust/params.h"
 #include "cybertrust/sweep.h"
+#include "cybertrust/tournament.h"
 
 /* Exit codes (documented in README.md). */
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_SCENARIO = 3 };
@@ -31,10 +32,19 @@ typedef struct {
     int resume;
     int progress;         /* 1 = forced on, 0 = when stderr is a terminal */
     int shard_k, shard_n; /* this process runs shard k of n (1/1 by default) */
+    /* tournament and evolve */
+    const char *strategies;
+    const char *method, *start;
+    double time, selection;
+    long population, runs;
 } run_options;
 
 /* Which options a subcommand takes beyond the common ones. */
-enum { CLI_SWEEP_OPTIONS = 1 };
+enum { CLI_SWEEP_OPTIONS = 1, CLI_TOURNAMENT_OPTIONS = 2, CLI_EVOLVE_OPTIONS = 4 };
+
+/* "all" or a comma-separated list of strategy kinds into kinds (at most max).
+ * Returns how many, or -1 (message printed). */
+int cli_parse_strategies(const char *list, int *kinds, int max);
 
 /* Parses argv into `o`, with `min_scen` to `max_scen` scenario arguments.
  * Returns -1 when the caller should exit 0 (after --help), an exit code on
@@ -159,5 +169,10 @@ int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_tournament(int argc, char **argv);
+/* Loads the scenario and plays the tournament of o->strategies (shared by
+ * tournament and evolve). 0 or an exit code (message printed). */
+int cli_run_tournament(const run_options *o, ct_params *p, ct_tournament_result *t);
+int cmd_evolve(int argc, char **argv);
 
 #endif

@@ -19,6 +19,8 @@ static const command commands[] = {
     {"sweep", cmd_sweep, "run a scenario over a grid of settings, resumable and sharded"},
     {"merge", cmd_merge, "join the folders of a sharded sweep into one"},
     {"analyze", cmd_analyze, "stage game, Nash equilibria and critical discount factors"},
+    {"tournament", cmd_tournament, "round robin of strategies, ranked with confidence intervals"},
+    {"evolve", cmd_evolve, "replicator dynamics and Moran process over a tournament"},
 };
 
 static void usage(FILE *fp)

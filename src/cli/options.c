@@ -70,6 +70,55 @@ static void join_command_line(int argc, char **argv, char *buf, size_t n)
     }
 }
 
+static int parse_double(const char *opt, const char *text, double min, double max, double *out)
+{
+    char *end = NULL;
+    double v = strtod(text, &end);
+    if (end == text || *end || !isfinite(v) || v < min || v > max) {
+        cli_error("%s expects a number in [%g, %g], got '%s'", opt, min, max, text);
+        return EXIT_USAGE;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_strategies(const char *list, int *kinds, int max)
+{
+    int n = 0;
+    if (strcmp(list, "all") == 0) {
+        for (int k = 0; k < ct_strategy_count && n < max; k++)
+            kinds[n++] = k;
+        return n;
+    }
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        int k = ct_strategy_find(tok);
+        if (k < 0) {
+            const char *names[64];
+            for (int i = 0; i < ct_strategy_count; i++)
+                names[i] = ct_strategy_types[i].name;
+            const char *near = ct_scenario_nearest(tok, names, ct_strategy_count);
+            cli_error("--strategies: '%s' is not a strategy%s%s%s", tok,
+                      near ? "; did you mean " : " (see README.md)", near ? near : "",
+                      near ? "?" : "");
+            return -1;
+        }
+        for (int i = 0; i < n; i++)
+            if (kinds[i] == k) {
+                cli_error("--strategies: '%s' is listed twice", tok);
+                return -1;
+            }
+        if (n == max) {
+            cli_error("--strategies: at most %d strategies", max);
+            return -1;
+        }
+        kinds[n++] = k;
+    }
+    if (n == 0) cli_error("--strategies: no strategy given");
+    return n > 0 ? n : -1;
+}
+
 /* "K/N" with 1 <= K <= N. */
 static int parse_shard(const char *text, run_options *o)
 {
@@ -104,9 +153,21 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
                                              {"resume", no_argument, NULL, 'R'},
                                              {"shard", required_argument, NULL, 'K'},
                                              {"progress", no_argument, NULL, 'P'},
+                                             {"strategies", required_argument, NULL, 'L'},
+                                             {"method", required_argument, NULL, 'M'},
+                                             {"time", required_argument, NULL, 'T'},
+                                             {"population", required_argument, NULL, 'N'},
+                                             {"start", required_argument, NULL, 'X'},
+                                             {"selection", required_argument, NULL, 'W'},
+                                             {"runs", required_argument, NULL, 'U'},
                                              {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->shard_k = o->shard_n = 1;
+    o->method = "replicator";
+    o->time = 100.0;
+    o->selection = 1.0;
+    o->population = 100;
+    o->runs = 10000;
     join_command_line(argc, argv, o->command_line, sizeof o->command_line);
     const char *implied[3];
     int nimplied = 0;
@@ -159,6 +220,31 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
             if (c == 'P') o->progress = 1;
             if (c == 'K' && parse_shard(optarg, o)) return EXIT_USAGE;
             break;
+        case 'L':
+            if (!(extra & (CLI_TOURNAMENT_OPTIONS | CLI_EVOLVE_OPTIONS))) goto unknown;
+            o->strategies = optarg;
+            break;
+        case 'M':
+        case 'T':
+        case 'N':
+        case 'X':
+        case 'W':
+        case 'U':
+            if (!(extra & CLI_EVOLVE_OPTIONS)) goto unknown;
+            if (c == 'M' && strcmp(optarg, "replicator") != 0 && strcmp(optarg, "moran") != 0) {
+                cli_error("--method expects replicator or moran, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            if (c == 'M') o->method = optarg;
+            if (c == 'X') o->start = optarg;
+            if (c == 'T' && parse_double("--time", optarg, 1e-9, 1e9, &o->time)) return EXIT_USAGE;
+            if (c == 'W' && parse_double("--selection", optarg, 0, 1e6, &o->selection))
+                return EXIT_USAGE;
+            if (c == 'N' && parse_long("--population", optarg, 2, 1000000, &o->population))
+                return EXIT_USAGE;
+            if (c == 'U' && parse_long("--runs", optarg, 1, 100000000L, &o->runs))
+                return EXIT_USAGE;
+            break;
         case 'o':
             o->out = optarg;
             break;
@@ -173,6 +259,7 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
             cli_error("%s needs a value (see --help)", argv[optind - 1]);
             return EXIT_USAGE;
         default:
+        unknown:
             cli_error("unknown option '%s' (see --help)", argv[optind - 1]);
             return EXIT_USAGE;
         }

@@ -130,6 +130,7 @@ void ct_stats_wilson(double successes, size_t n, double *lo, double *hi)
     double denom = 1.0 + z2 / nn;
     double centre = (p + z2 / (2.0 * nn)) / denom;
     double half = z * sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn)) / denom;
-    *lo = fmax(0.0, centre - half);
-    *hi = fmin(1.0, centre + half);
+    /* at the ends the bound is exactly 0 or 1 (rounding would leave 1e-19) */
+    *lo = successes <= 0 ? 0.0 : fmax(0.0, centre - half);
+    *hi = successes >= nn ? 1.0 : fmin(1.0, centre + half);
 }

@@ -1,0 +1,213 @@
+/* cybertrust evolve: evolutionary dynamics over a tournament's payoff matrix
+ * (mean payoff per round of each strategy against each other, from
+ * tournament.c): the replicator dynamics from a starting mix, with the rest
+ * point it reaches and its stability, or the Moran process's fixation
+ * probabilities, simulated with confidence intervals beside the exact formula. */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cybertrust/error.h"
+#include "cybertrust/evolution.h"
+
+static const char usage[] =
+    "usage: cybertrust evolve SCENARIO --strategies LIST [--method replicator|moran]\n"
+    "                         [--time T] [--start x1,x2,...] [--population N]\n"
+    "                         [--selection W] [--runs R] [options]\n"
+    "\n"
+    "Plays the tournament of LIST in SCENARIO (see 'cybertrust tournament --help'),\n"
+    "then lets the strategies evolve on its payoff matrix (mean payoff per round):\n"
+    "  replicator  the replicator dynamics from --start (default: equal shares) over\n"
+    "              --time T (default 100), the rest point reached and its stability;\n"
+    "  moran       the birth-death Moran process in a population of --population N\n"
+    "              (default 100) with fitness exp(W x payoff) (--selection W, default 1):\n"
+    "              each strategy's chance to take over from one mutant, simulated\n"
+    "              --runs R times (default 10000) with a 95% CI, beside the exact value.\n"
+    "With --out DIR, writes evolve.csv (replicator trajectory) or moran.csv, and\n"
+    "evolve.json.\n";
+
+#define SAMPLES 200 /* trajectory points written */
+
+static const char *kind(const ct_tournament_result *t, int i)
+{
+    return ct_strategy_types[t->standing[i].kind].name;
+}
+
+static int parse_start(const char *text, int k, double *x)
+{
+    if (!text) {
+        for (int i = 0; i < k; i++)
+            x[i] = 1.0 / k;
+        return 0;
+    }
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%s", text);
+    int n = 0;
+    double sum = 0;
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        char *end;
+        double v = strtod(tok, &end);
+        if (end == tok || *end || !isfinite(v) || v < 0 || n == k) {
+            cli_error("--start expects %d non-negative numbers, one per strategy, got '%s'", k,
+                      text);
+            return EXIT_USAGE;
+        }
+        x[n++] = v;
+        sum += v;
+    }
+    if (n != k || sum <= 0) {
+        cli_error("--start expects %d non-negative numbers with a positive sum, got '%s'", k, text);
+        return EXIT_USAGE;
+    }
+    for (int i = 0; i < k; i++)
+        x[i] /= sum;
+    return 0;
+}
+
+static const char *rest_name(ct_rest_kind r)
+{
+    static const char *const names[] = {"not at rest", "asymptotically stable", "unstable",
+                                        "neutral (the linearisation cannot tell)"};
+    return names[r];
+}
+
+static int replicator(const run_options *o, const ct_params *p, const ct_tournament_result *t,
+                      const double *M)
+{
+    int k = t->n;
+    double x0[CT_EVOLUTION_MAX];
+    int rc = parse_start(o->start, k, x0);
+    if (rc) return rc;
+    double *traj = malloc((size_t)(SAMPLES + 1) * (size_t)(k + 1) * sizeof *traj);
+    if (!traj || ct_evolution_replicator(M, k, x0, o->time, SAMPLES, traj)) {
+        cli_error("%s", traj ? ct_error_last() : "out of memory");
+        free(traj);
+        return EXIT_RUNTIME;
+    }
+    const double *end = &traj[SAMPLES * (k + 1) + 1];
+    double lead = NAN;
+    ct_rest_kind rest = ct_evolution_classify(M, k, end, &lead);
+    if (!o->quiet) {
+        printf("Replicator dynamics in %s over the tournament's payoffs per round\n"
+               "(%ld replications), from t = 0 to %g (RKF45, tolerances %g):\n\n",
+               p->name, p->replications, o->time, CT_EVOLUTION_EPS);
+        printf("%-24s  %-10s  %s\n", "strategy", "start", "end");
+        for (int i = 0; i < k; i++)
+            printf("%-24s  %-10.4f  %.6f\n", kind(t, i), x0[i], end[i]);
+        printf("\nThe state at t = %g is %s", o->time, rest_name(rest));
+        if (rest != CT_REST_NONE) printf(" (largest real part of an eigenvalue: %.4g)", lead);
+        printf(".\n");
+    }
+    if (!o->out) {
+        free(traj);
+        return EXIT_OK;
+    }
+    out_file f;
+    if (cli_make_dir(o->out) || cli_file_open(&f, o->out, "evolve.csv")) {
+        free(traj);
+        return EXIT_RUNTIME;
+    }
+    cli_csv_provenance(f.fp, o, p, 1);
+    fprintf(f.fp, "t");
+    for (int i = 0; i < k; i++)
+        fprintf(f.fp, ",%s", kind(t, i));
+    fputc('\n', f.fp);
+    for (int s = 0; s <= SAMPLES; s++)
+        for (int i = 0; i <= k; i++) {
+            cli_csv_number(f.fp, traj[s * (k + 1) + i]);
+            fputc(i < k ? ',' : '\n', f.fp);
+        }
+    json_t *start = json_object(), *final = json_object();
+    for (int i = 0; i < k; i++) {
+        json_object_set_new(start, kind(t, i), json_real(x0[i]));
+        json_object_set_new(final, kind(t, i), json_real(end[i]));
+    }
+    free(traj);
+    if (cli_file_commit(&f)) {
+        json_decref(start);
+        json_decref(final);
+        return EXIT_RUNTIME;
+    }
+    json_t *root = json_pack("{s:s, s:s, s:s, s:f, s:o, s:o, s:s, s:o}", "version", CT_VERSION,
+                             "scenario", p->name, "method", "replicator", "time", o->time, "start",
+                             start, "end", final, "rest", rest_name(rest), "leading_eigenvalue",
+                             isfinite(lead) ? json_real(lead) : json_null());
+    return cli_write_json(o->out, "evolve.json", root) ? EXIT_RUNTIME : EXIT_OK;
+}
+
+static int moran(const run_options *o, const ct_params *p, const ct_tournament_result *t,
+                 const double *M)
+{
+    int k = t->n, N = (int)o->population;
+    FILE *fp = NULL;
+    out_file f;
+    if (o->out && (cli_make_dir(o->out) || cli_file_open(&f, o->out, "moran.csv")))
+        return EXIT_RUNTIME;
+    if (o->out) {
+        fp = f.fp;
+        cli_csv_provenance(fp, o, p, 1);
+        fprintf(fp, "mutant,resident,exact,simulated,ci_lo,ci_hi,runs,neutral\n");
+    }
+    json_t *rows = json_array();
+    if (!o->quiet)
+        printf("Moran process in %s: population %d, fitness exp(%g x payoff per round);\n"
+               "the chance that one mutant takes over the resident population (neutral: %.4g)\n\n"
+               "%-24s  %-24s  %-10s  %s\n",
+               p->name, N, o->selection, 1.0 / N, "mutant", "resident", "exact",
+               "simulated [95% CI]");
+    for (int i = 0; i < k; i++)
+        for (int j = 0; j < k; j++) {
+            if (i == j) continue;
+            double exact = ct_evolution_moran_exact(M, k, i, j, N, o->selection);
+            long fixed = ct_evolution_moran_simulate(M, k, i, j, N, o->selection, o->runs,
+                                                     (uint64_t)p->seed, o->threads);
+            if (fixed < 0) {
+                cli_error("%s", ct_error_last());
+                if (fp) cli_file_abort(&f);
+                json_decref(rows);
+                return EXIT_RUNTIME;
+            }
+            double lo, hi, sim = (double)fixed / (double)o->runs;
+            ct_stats_wilson((double)fixed, (size_t)o->runs, &lo, &hi);
+            if (!o->quiet)
+                printf("%-24s  %-24s  %-10.4g  %.4g [%.4g, %.4g]\n", kind(t, i), kind(t, j), exact,
+                       sim, lo, hi);
+            if (fp)
+                fprintf(fp, "%s,%s,%.17g,%.17g,%.17g,%.17g,%ld,%.17g\n", kind(t, i), kind(t, j),
+                        exact, sim, lo, hi, o->runs, 1.0 / N);
+            json_array_append_new(rows, json_pack("{s:s, s:s, s:f, s:f, s:[f, f], s:I}", "mutant",
+                                                  kind(t, i), "resident", kind(t, j), "exact",
+                                                  exact, "simulated", sim, "ci95", lo, hi, "runs",
+                                                  (json_int_t)o->runs));
+        }
+    if (!fp) {
+        json_decref(rows);
+        return EXIT_OK;
+    }
+    if (cli_file_commit(&f)) {
+        json_decref(rows);
+        return EXIT_RUNTIME;
+    }
+    json_t *root = json_pack("{s:s, s:s, s:s, s:i, s:f, s:f, s:o}", "version", CT_VERSION,
+                             "scenario", p->name, "method", "moran", "population", N, "selection",
+                             o->selection, "neutral", 1.0 / N, "fixation", rows);
+    return cli_write_json(o->out, "evolve.json", root) ? EXIT_RUNTIME : EXIT_OK;
+}
+
+int cmd_evolve(int argc, char **argv)
+{
+    run_options o;
+    int rc = cli_parse_run_options(argc, argv, &o, 1, 1, usage, CLI_EVOLVE_OPTIONS);
+    if (rc) return rc < 0 ? EXIT_OK : rc;
+    ct_params p;
+    ct_tournament_result t;
+    if ((rc = cli_run_tournament(&o, &p, &t))) return rc;
+    double M[CT_TOURNAMENT_MAX * CT_TOURNAMENT_MAX];
+    for (int i = 0; i < t.n; i++)
+        for (int j = 0; j < t.n; j++)
+            M[i * t.n + j] = t.match[i][j].payoff_per_round;
+    return strcmp(o.method, "moran") == 0 ? moran(&o, &p, &t, M) : replicator(&o, &p, &t, M);
+}

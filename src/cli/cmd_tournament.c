@@ -1,0 +1,168 @@
+/* cybertrust tournament: a round robin of strategies in a scenario's world and
+ * regime (see tournament.c), ranked by mean payoff per round with 95%
+ * confidence intervals, with the pairwise table, cooperation rates and the
+ * exploitation each strategy suffered. */
+#include <jansson.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "cybertrust/error.h"
+
+static const char usage[] =
+    "usage: cybertrust tournament SCENARIO --strategies LIST [options]\n"
+    "\n"
+    "Plays a round robin of the strategies in LIST (comma-separated kinds, or 'all'),\n"
+    "each with its default parameters, in the world and regime of SCENARIO: every\n"
+    "pair, self-play included, in both seats, over the replications with common\n"
+    "random numbers. Ranks the strategies by mean payoff per round (95% CI) and\n"
+    "prints the pairwise table. In matrix mode without noise this is the classic\n"
+    "iterated prisoner's dilemma round robin. With --out DIR, writes\n"
+    "tournament.csv, tournament_pairs.csv and tournament.json.\n";
+
+/* Runs the tournament of o->strategies; shared with evolve. 0 or an exit code. */
+int cli_run_tournament(const run_options *o, ct_params *p, ct_tournament_result *t)
+{
+    int kinds[CT_TOURNAMENT_MAX];
+    if (!o->strategies) {
+        cli_error("--strategies LIST is required (see --help)");
+        return EXIT_USAGE;
+    }
+    int n = cli_parse_strategies(o->strategies, kinds, CT_TOURNAMENT_MAX);
+    if (n < 0) return EXIT_USAGE;
+    int rc = cli_load_scenarios(o, p);
+    if (rc) return rc;
+    if (ct_tournament_run(p, kinds, n, p->replications, (uint64_t)p->seed, o->threads, t)) {
+        cli_error("%s", ct_error_last());
+        return EXIT_RUNTIME;
+    }
+    return 0;
+}
+
+static const char *name(const ct_tournament_result *t, int i)
+{
+    return ct_strategy_types[t->standing[i].kind].name;
+}
+
+static void print_text(const ct_params *p, const ct_tournament_result *t)
+{
+    printf("Tournament in %s: %d strategies, every pair in both seats (self-play included),\n",
+           p->name, t->n);
+    printf("%ld replications of %ld rounds, seed %ld; payoffs per round, 95%% confidence "
+           "intervals\n\n",
+           p->replications, ct_params_max_rounds(p), p->seed);
+    printf("%-4s  %-24s  %-34s  %-11s  %s\n", "rank", "strategy", "mean payoff per round",
+           "cooperation", "exploitations suffered per match");
+    for (int r = 0; r < t->n; r++) {
+        int i = t->rank[r];
+        const ct_standing *s = &t->standing[i];
+        char ci[96];
+        if (s->score.n > 1)
+            snprintf(ci, sizeof ci, "%.4f [%.4f, %.4f]", s->score.mean, s->score.ci_lo,
+                     s->score.ci_hi);
+        else
+            snprintf(ci, sizeof ci, "%.4f", s->score.mean);
+        printf("%-4d  %-24s  %-34s  %-11.3f  %.4g\n", r + 1, name(t, i), ci,
+               s->cooperation_rate.mean, s->exploitations_suffered.mean);
+    }
+    printf("\nMean payoff per round of the row strategy against the column strategy\n"
+           "(columns numbered by rank):\n%-28s",
+           "");
+    for (int j = 0; j < t->n; j++)
+        printf(" %8d", j + 1);
+    printf("\n");
+    for (int a = 0; a < t->n; a++) {
+        int i = t->rank[a];
+        printf("%2d  %-24s", a + 1, name(t, i));
+        for (int b = 0; b < t->n; b++)
+            printf(" %8.4f", t->match[i][t->rank[b]].payoff_per_round);
+        printf("\n");
+    }
+}
+
+static json_t *summary(const ct_summary *s)
+{
+    return json_pack("{s:f, s:o, s:[o, o], s:I}", "mean", s->mean, "sd",
+                     s->n > 1 ? json_real(s->sd) : json_null(), "ci95",
+                     s->n > 1 ? json_real(s->ci_lo) : json_null(),
+                     s->n > 1 ? json_real(s->ci_hi) : json_null(), "n", (json_int_t)s->n);
+}
+
+static int write_files(const run_options *o, const ct_params *p, const ct_tournament_result *t)
+{
+    if (cli_make_dir(o->out)) return EXIT_RUNTIME;
+    out_file f;
+    if (cli_file_open(&f, o->out, "tournament.csv")) return EXIT_RUNTIME;
+    cli_csv_provenance(f.fp, o, p, 1);
+    fprintf(f.fp, "rank,strategy,score_mean,score_sd,score_ci_lo,score_ci_hi,cooperation_rate,"
+                  "exploitations_suffered,n\n");
+    for (int r = 0; r < t->n; r++) {
+        const ct_standing *s = &t->standing[t->rank[r]];
+        fprintf(f.fp, "%d,%s,", r + 1, name(t, t->rank[r]));
+        const double v[] = {s->score.mean,
+                            s->score.sd,
+                            s->score.ci_lo,
+                            s->score.ci_hi,
+                            s->cooperation_rate.mean,
+                            s->exploitations_suffered.mean};
+        for (int k = 0; k < 6; k++) {
+            cli_csv_number(f.fp, v[k]);
+            fputc(',', f.fp);
+        }
+        fprintf(f.fp, "%zu\n", s->score.n);
+    }
+    if (cli_file_commit(&f)) return EXIT_RUNTIME;
+
+    if (cli_file_open(&f, o->out, "tournament_pairs.csv")) return EXIT_RUNTIME;
+    cli_csv_provenance(f.fp, o, p, 1);
+    fprintf(f.fp, "strategy,opponent,payoff_per_round,payoff_total,cooperation_rate,"
+                  "exploitations_suffered\n");
+    json_t *pairs = json_array(), *ranking = json_array();
+    for (int i = 0; i < t->n; i++)
+        for (int j = 0; j < t->n; j++) {
+            const ct_match *m = &t->match[i][j];
+            fprintf(f.fp, "%s,%s,", name(t, i), name(t, j));
+            const double v[] = {m->payoff_per_round, m->payoff_total, m->cooperation_rate,
+                                m->exploitations_suffered};
+            for (int k = 0; k < 4; k++) {
+                cli_csv_number(f.fp, v[k]);
+                fputc(k < 3 ? ',' : '\n', f.fp);
+            }
+            json_array_append_new(pairs,
+                                  json_pack("{s:s, s:s, s:f, s:f, s:f, s:f}", "strategy",
+                                            name(t, i), "opponent", name(t, j), "payoff_per_round",
+                                            m->payoff_per_round, "payoff_total", m->payoff_total,
+                                            "cooperation_rate", m->cooperation_rate,
+                                            "exploitations_suffered", m->exploitations_suffered));
+        }
+    if (cli_file_commit(&f)) {
+        json_decref(pairs);
+        json_decref(ranking);
+        return EXIT_RUNTIME;
+    }
+    for (int r = 0; r < t->n; r++) {
+        const ct_standing *s = &t->standing[t->rank[r]];
+        json_array_append_new(
+            ranking, json_pack("{s:i, s:s, s:o, s:o, s:o}", "rank", r + 1, "strategy",
+                               name(t, t->rank[r]), "score", summary(&s->score), "cooperation_rate",
+                               summary(&s->cooperation_rate), "exploitations_suffered",
+                               summary(&s->exploitations_suffered)));
+    }
+    json_t *root = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:o, s:o}", "version", CT_VERSION,
+                             "scenario", p->name, "file", o->scenario_path[0], "seed",
+                             (json_int_t)p->seed, "replications", (json_int_t)p->replications,
+                             "rounds", (json_int_t)ct_params_max_rounds(p), "command",
+                             o->command_line, "ranking", ranking, "pairs", pairs);
+    return cli_write_json(o->out, "tournament.json", root) ? EXIT_RUNTIME : EXIT_OK;
+}
+
+int cmd_tournament(int argc, char **argv)
+{
+    run_options o;
+    int rc = cli_parse_run_options(argc, argv, &o, 1, 1, usage, CLI_TOURNAMENT_OPTIONS);
+    if (rc) return rc < 0 ? EXIT_OK : rc;
+    ct_params p;
+    ct_tournament_result t;
+    if ((rc = cli_run_tournament(&o, &p, &t))) return rc;
+    if (!o.quiet) print_text(&p, &t);
+    return o.out ? write_files(&o, &p, &t) : EXIT_OK;
+}
