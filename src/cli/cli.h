@@ -37,10 +37,18 @@ typedef struct {
     const char *method, *start;
     double time, selection;
     long population, runs;
+    int narrate;    /* run: tell one replication instead */
+    const char *as; /* play: the id of the student's state */
 } run_options;
 
 /* Which options a subcommand takes beyond the common ones. */
-enum { CLI_SWEEP_OPTIONS = 1, CLI_TOURNAMENT_OPTIONS = 2, CLI_EVOLVE_OPTIONS = 4 };
+enum {
+    CLI_SWEEP_OPTIONS = 1,
+    CLI_TOURNAMENT_OPTIONS = 2,
+    CLI_EVOLVE_OPTIONS = 4,
+    CLI_RUN_OPTIONS = 8,   /* --narrate */
+    CLI_PLAY_OPTIONS = 16, /* --as */
+};
 
 /* "all" or a comma-separated list of strategy kinds into kinds (at most max).
  * Returns how many, or -1 (message printed). */
@@ -163,6 +171,9 @@ char *cli_read_file(const char *path, size_t *len);
 /* Writes `root` (consumed) to DIR/NAME atomically; 0 or -1 (message printed). */
 int cli_write_json(const char *dir, const char *name, struct json_t *root);
 
+/* Tells one replication of `p` (seed p->seed) in plain English on stdout. */
+int cli_narrate(const ct_params *p);
+
 /* Subcommands. */
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
@@ -174,5 +185,6 @@ int cmd_tournament(int argc, char **argv);
  * tournament and evolve). 0 or an exit code (message printed). */
 int cli_run_tournament(const run_options *o, ct_params *p, ct_tournament_result *t);
 int cmd_evolve(int argc, char **argv);
+int cmd_play(int argc, char **argv);
 
 #endif

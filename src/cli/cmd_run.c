@@ -14,7 +14,8 @@ static const char usage[] =
     "prints, per state, the mean payoff per round, net security, exploitations,\n"
     "exposure and trust with 95% confidence intervals, and how often the agreement\n"
     "collapsed. With --out DIR, also writes DIR/summary.json, DIR/series.csv and\n"
-    "DIR/replications.csv.\n";
+    "DIR/replications.csv. With --narrate, tells one replication (the seed's) round\n"
+    "by round in plain English instead, and debriefs it.\n";
 
 typedef struct {
     out_file file;
@@ -56,10 +57,11 @@ static int open_replications(replication_sink *rs, const run_options *o, const c
 int cmd_run(int argc, char **argv)
 {
     run_options o;
-    int rc = cli_parse_run_options(argc, argv, &o, 1, 1, usage, 0);
+    int rc = cli_parse_run_options(argc, argv, &o, 1, 1, usage, CLI_RUN_OPTIONS);
     if (rc) return rc < 0 ? EXIT_OK : rc;
     ct_params p;
     if ((rc = cli_load_scenarios(&o, &p))) return rc;
+    if (o.narrate) return cli_narrate(&p);
 
     replication_sink rs = {{0}, NULL};
     if (o.out && (cli_make_dir(o.out) || open_replications(&rs, &o, &p))) return EXIT_RUNTIME;

@@ -21,6 +21,7 @@ static const command commands[] = {
     {"analyze", cmd_analyze, "stage game, Nash equilibria and critical discount factors"},
     {"tournament", cmd_tournament, "round robin of strategies, ranked with confidence intervals"},
     {"evolve", cmd_evolve, "replicator dynamics and Moran process over a tournament"},
+    {"play", cmd_play, "take a state's seat and play the game round by round"},
 };
 
 static void usage(FILE *fp)

@@ -160,6 +160,8 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
                                              {"start", required_argument, NULL, 'X'},
                                              {"selection", required_argument, NULL, 'W'},
                                              {"runs", required_argument, NULL, 'U'},
+                                             {"narrate", no_argument, NULL, 'A'},
+                                             {"as", required_argument, NULL, 'I'},
                                              {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->shard_k = o->shard_n = 1;
@@ -244,6 +246,14 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
                 return EXIT_USAGE;
             if (c == 'U' && parse_long("--runs", optarg, 1, 100000000L, &o->runs))
                 return EXIT_USAGE;
+            break;
+        case 'A':
+            if (!(extra & CLI_RUN_OPTIONS)) goto unknown;
+            o->narrate = 1;
+            break;
+        case 'I':
+            if (!(extra & CLI_PLAY_OPTIONS)) goto unknown;
+            o->as = optarg;
             break;
         case 'o':
             o->out = optarg;

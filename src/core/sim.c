@@ -86,7 +86,36 @@ struct ct_sim {
     double collapse_round;
     agent a[CT_STATES];
     ct_round last;
+    int overridden[CT_STATES]; /* the next round's move is given, not chosen */
+    ct_move override[CT_STATES];
 };
+
+/* What state i knows when choosing its move in `round` (u left at 0). */
+static void view(const ct_sim *sim, int i, long round, ct_view *v)
+{
+    const agent *a = &sim->a[i], *b = &sim->a[1 - i];
+    ct_view out = {round,
+                   sim->active ? sim->p.scope : 0.0,
+                   a->alarm_last,
+                   a->alarm_before,
+                   a->own_last,
+                   b->share_last,
+                   a->trust,
+                   b->exposure,
+                   0.0};
+    *v = out;
+}
+
+void ct_sim_view(const ct_sim *sim, int state, ct_view *v)
+{
+    view(sim, state, sim->t + 1, v);
+}
+
+void ct_sim_override(ct_sim *sim, int state, const ct_move *m)
+{
+    sim->overridden[state] = 1;
+    sim->override[state] = *m;
+}
 
 ct_sim *ct_sim_alloc(const ct_params *p)
 {
@@ -141,6 +170,7 @@ void ct_sim_reset(ct_sim *sim, uint64_t seed, uint64_t point, uint64_t rep)
     sim->collapse_round = NAN;
     memset(sim->a, 0, sizeof sim->a);
     memset(&sim->last, 0, sizeof sim->last);
+    memset(sim->overridden, 0, sizeof sim->overridden);
     for (int i = 0; i < CT_STATES; i++) {
         sim->a[i].exposure = p->base_exposure;
         sim->a[i].exposure_peak = p->base_exposure;
@@ -173,13 +203,17 @@ int ct_sim_step(ct_sim *sim)
     /* 1-2. choices, then execution */
     for (int i = 0; i < CT_STATES; i++) {
         agent *a = &sim->a[i];
-        const agent *b = &sim->a[1 - i];
         ct_round_state *rs = &r->state[i];
-        ct_view v = {t,           scope,         a->alarm_last, a->alarm_before,
-                     a->own_last, b->share_last, a->trust,      b->exposure,
-                     u[i][0]};
+        ct_view v;
+        view(sim, i, t, &v);
+        v.u = u[i][0];
         ct_move m = {0.0, 0, 0};
-        sim->decide[i](p->state[i].strategy.param, &v, a->mem, &m);
+        if (sim->overridden[i]) {
+            m = sim->override[i];
+            sim->overridden[i] = 0;
+        } else {
+            sim->decide[i](p->state[i].strategy.param, &v, a->mem, &m);
+        }
         rs->share = m.share > scope ? scope : m.share > 0.0 ? m.share : 0.0;
         rs->intended = m.exploit != 0;
         rs->withdrew = m.withdraw != 0 && sim->active;

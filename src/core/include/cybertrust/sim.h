@@ -107,6 +107,15 @@ const ct_round *ct_sim_last(const ct_sim *sim);
 /* The replication's metrics so far. */
 void ct_sim_metrics(const ct_sim *sim, ct_metrics *out);
 
+/* What state `state` knows when it chooses the next round's move (MODEL.md 2.1;
+ * the view's u is 0). For a player who takes a state's seat. */
+void ct_sim_view(const ct_sim *sim, int state, ct_view *v);
+
+/* Makes `m` state `state`'s choice in the next round instead of its strategy's
+ * (whose memory is then not updated). The engine still applies noise, rogues
+ * and the scope ceiling, and draws the same random numbers. */
+void ct_sim_override(ct_sim *sim, int state, const ct_move *m);
+
 /* The parameters the simulation runs. */
 const ct_params *ct_sim_params(const ct_sim *sim);
 
