@@ -186,5 +186,6 @@ int cmd_tournament(int argc, char **argv);
 int cli_run_tournament(const run_options *o, ct_params *p, ct_tournament_result *t);
 int cmd_evolve(int argc, char **argv);
 int cmd_play(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 #endif

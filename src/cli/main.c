@@ -22,6 +22,7 @@ static const command commands[] = {
     {"tournament", cmd_tournament, "round robin of strategies, ranked with confidence intervals"},
     {"evolve", cmd_evolve, "replicator dynamics and Moran process over a tournament"},
     {"play", cmd_play, "take a state's seat and play the game round by round"},
+    {"plot", cmd_plot, "render the plots that fit an output folder (gnuplot)"},
 };
 
 static void usage(FILE *fp)

@@ -1,0 +1,430 @@
+#define _POSIX_C_SOURCE 200809L /* fork, execvp, waitpid, getpid */
+/* cybertrust plot: renders every plot that fits what an output folder holds,
+ * with the gnuplot scripts of plots/ (a table: which file each needs, and how
+ * to fill in its variables), next to the data. Titles and legends use the
+ * scenario's names, read from the JSON file beside the CSV. A sweep is turned
+ * into heatmap.csv first (the grid of a metric, or of the difference between
+ * the two values of a two-valued setting), which sweep_heatmap.gp draws. */
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: cybertrust plot DIR [--format png|svg|ascii] [--metric NAME] [--state ID]\n"
+    "\n"
+    "Finds what DIR holds (the output of run, compare, sweep, tournament or evolve)\n"
+    "and renders every plot that fits, next to the data, with gnuplot:\n"
+    "  series.csv      -> timeseries  trust, share and exposure over the rounds\n"
+    "  compare.csv     -> compare     each payoff component per scenario, with CIs\n"
+    "  sweep.csv       -> sweep_heatmap  a 2-D sweep as a phase diagram with its zero\n"
+    "                     contour (--metric, default net_security, of --state,\n"
+    "                     default the first; a third, two-valued setting such as\n"
+    "                     regime.template=hotline,joint_unit is shown as a difference)\n"
+    "  tournament.csv  -> tournament  the ranking with CIs\n"
+    "  evolve.csv      -> evolve      replicator trajectories\n"
+    "--format ascii draws on this terminal with gnuplot's dumb terminal.\n"
+    "Needs gnuplot (Debian: apt-get install gnuplot-nox).\n"
+    "\n"
+    "exit codes: 0 success, 1 runtime failure (no gnuplot, nothing to plot), 2 usage error\n";
+
+#define VARS 4096
+
+typedef struct {
+    const char *dir, *format, *metric, *state;
+    char vars[VARS]; /* gnuplot -e assignments */
+    size_t used;
+} plot_ctx;
+
+/* Appends name='value' (gnuplot doubles a quote inside single quotes). */
+static void var(plot_ctx *c, const char *name, const char *value)
+{
+    c->used += (size_t)snprintf(c->vars + c->used, VARS - c->used, "%s='", name);
+    for (const char *v = value; *v && c->used + 3 < VARS; v++) {
+        if (*v == '\'') c->vars[c->used++] = '\'';
+        c->vars[c->used++] = *v;
+    }
+    c->used += (size_t)snprintf(c->vars + c->used, VARS - c->used, "'; ");
+}
+
+static int has(const plot_ctx *c, const char *name)
+{
+    char path[4200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", c->dir, name);
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static json_t *load_json(const plot_ctx *c, const char *name)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", c->dir, name);
+    return json_load_file(path, 0, NULL);
+}
+
+static const char *jstr(json_t *o, const char *key, const char *fallback)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : fallback;
+}
+
+/* ---- the plots: each fills in its variables, or says it does not fit (1) ---- */
+
+static int timeseries(plot_ctx *c)
+{
+    if (!has(c, "series.csv")) return 1;
+    json_t *j = load_json(c, "summary.json");
+    json_t *st = json_object_get(j, "states");
+    char title[512];
+    snprintf(title, sizeof title, "%s: mean and one standard deviation over %lld replications",
+             jstr(j, "scenario", "scenario"),
+             (long long)json_integer_value(json_object_get(j, "replications")));
+    var(c, "title", title);
+    var(c, "name1", jstr(json_array_get(st, 0), "name", "state a"));
+    var(c, "name2", jstr(json_array_get(st, 1), "name", "state b"));
+    json_decref(j);
+    return 0;
+}
+
+static int compare(plot_ctx *c)
+{
+    if (!has(c, "compare.csv")) return 1;
+    json_t *j = load_json(c, "compare.json");
+    json_t *scens = json_object_get(j, "scenarios");
+    json_t *first = json_array_get(json_object_get(json_array_get(scens, 0), "states"), 0);
+    char labels[2048] = "", title[512];
+    size_t used = 0;
+    for (size_t k = 0; k < json_array_size(scens); k++) {
+        const char *file = jstr(json_array_get(scens, k), "file", "?");
+        const char *base = strrchr(file, '/');
+        base = base ? base + 1 : file;
+        size_t len = strlen(base);
+        if (len > 4 && !strcmp(base + len - 4, ".cfg")) len -= 4;
+        used += (size_t)snprintf(labels + used, sizeof labels - used, "%s%.*s", k ? " " : "",
+                                 (int)len, base);
+    }
+    const char *state = c->state ? c->state : jstr(first, "id", "us");
+    snprintf(title, sizeof title, "Scenarios compared, with common random numbers: %s",
+             jstr(first, "name", state));
+    var(c, "title", title);
+    var(c, "state", state);
+    var(c, "statename", c->state ? c->state : jstr(first, "name", state));
+    var(c, "scenarios", labels);
+    json_decref(j);
+    return 0;
+}
+
+/* ---- sweep -> heatmap.csv ------------------------------------------------------- */
+
+typedef struct {
+    double x, y, z;
+} cell;
+
+static int numeric(json_t *values)
+{
+    for (size_t i = 0; i < json_array_size(values); i++) {
+        const char *v = json_string_value(json_array_get(values, i));
+        char *end;
+        if (!v || (strtod(v, &end), *end != '\0' || end == v)) return 0;
+    }
+    return 1;
+}
+
+static int by_xy(const void *a, const void *b)
+{
+    const cell *p = a, *q = b;
+    if (p->x != q->x) return p->x < q->x ? -1 : 1;
+    return (p->y > q->y) - (p->y < q->y);
+}
+
+static int sweep_heatmap(plot_ctx *c)
+{
+    if (!has(c, "sweep.csv")) return 1;
+    json_t *m = load_json(c, "sweep.json");
+    json_t *vary = json_object_get(json_object_get(m, "sweep"), "vary");
+    int ndims = (int)json_array_size(vary), num[2], nnum = 0, cat = -1;
+    for (int d = 0; d < ndims; d++) {
+        json_t *values = json_object_get(json_array_get(vary, d), "values");
+        int count = (int)json_array_size(values);
+        if (count > 1 && numeric(values) && nnum < 2)
+            num[nnum++] = d;
+        else if (count == 2 && cat < 0)
+            cat = d;
+        else if (count > 1)
+            nnum = 3; /* more than the picture can show */
+    }
+    if (nnum != 2) {
+        fprintf(stderr, "cybertrust: plot: %s/sweep.csv does not vary two numeric settings "
+                        "(and at most one two-valued one): no heatmap\n", c->dir);
+        json_decref(m);
+        return 1;
+    }
+    const char *cat_a = cat >= 0 ? json_string_value(json_array_get(
+                                       json_object_get(json_array_get(vary, cat), "values"), 0))
+                                 : NULL;
+    const char *cat_b = cat >= 0 ? json_string_value(json_array_get(
+                                       json_object_get(json_array_get(vary, cat), "values"), 1))
+                                 : NULL;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/sweep.csv", c->dir);
+    size_t len;
+    char *text = cli_read_file(path, &len);
+    long npoints = (long)json_integer_value(json_object_get(json_object_get(m, "sweep"), "points"));
+    cell *cells = calloc((size_t)(npoints > 0 ? npoints : 1), sizeof *cells);
+    unsigned char *seen = calloc((size_t)(npoints > 0 ? npoints : 1), 1);
+    const char *metric = c->metric ? c->metric : "net_security";
+    char state[CT_ID_MAX + 1] = "";
+    if (c->state) snprintf(state, sizeof state, "%s", c->state);
+    long ncells = 0;
+    /* rows: point, the varied values, state, metric, mean, ... */
+    for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n")) {
+        if (line[0] == '#' || !strncmp(line, "point,", 6)) continue;
+        char *field[CT_SWEEP_MAX_DIMS + 8];
+        int nf = 0;
+        for (char *f = line; nf < ndims + 5; nf++) {
+            field[nf] = f;
+            char *comma = strchr(f, ',');
+            if (!comma) {
+                nf++;
+                break;
+            }
+            *comma = '\0';
+            f = comma + 1;
+        }
+        if (nf < ndims + 4 || strcmp(field[ndims + 2], metric) != 0 || !field[ndims + 1][0])
+            continue;
+        if (!state[0]) snprintf(state, sizeof state, "%s", field[ndims + 1]);
+        if (strcmp(field[ndims + 1], state) != 0) continue;
+        long point = strtol(field[0], NULL, 10);
+        if (point < 0 || point >= npoints) continue;
+        double x = strtod(field[1 + num[0]], NULL), y = strtod(field[1 + num[1]], NULL);
+        double z = strtod(field[ndims + 3], NULL);
+        int sign = 1;
+        if (cat >= 0) sign = strcmp(field[1 + cat], cat_b) == 0 ? 1 : -1;
+        /* one cell per (x, y): find it among those so far (grids are small) */
+        long k = 0;
+        while (k < ncells && (cells[k].x != x || cells[k].y != y)) k++;
+        if (k == ncells) cells[ncells++] = (cell){x, y, 0};
+        cells[k].z += sign * z;
+        seen[point] = 1;
+    }
+    free(text);
+    free(seen);
+    int rc = ncells > 0 ? 0 : 1;
+    if (rc) fprintf(stderr, "cybertrust: plot: no %s rows for a state in %s\n", metric, path);
+    out_file f;
+    if (!rc && cli_file_open(&f, c->dir, "heatmap.csv") == 0) {
+        qsort(cells, (size_t)ncells, sizeof *cells, by_xy);
+        const char *px = jstr(json_array_get(vary, num[0]), "path", "x");
+        const char *py = jstr(json_array_get(vary, num[1]), "path", "y");
+        fprintf(f.fp, "# derived from sweep.csv by cybertrust plot\n# columns: %s,%s,%s%s%s%s\n",
+                px, py, metric, cat >= 0 ? " (" : "", cat >= 0 ? cat_b : "",
+                cat >= 0 ? " minus the other)" : "");
+        for (long k = 0; k < ncells; k++) {
+            if (k > 0 && cells[k].x != cells[k - 1].x) fputc('\n', f.fp);
+            fprintf(f.fp, "%.17g,%.17g,%.17g\n", cells[k].x, cells[k].y, cells[k].z);
+        }
+        rc = cli_file_commit(&f) ? -1 : 0;
+        char title[512], zlabel[512];
+        if (cat >= 0) {
+            snprintf(title, sizeof title, "%s: %s of %s, %s minus %s",
+                     jstr(m, "scenario_name", "sweep"), metric, state, cat_b, cat_a);
+            snprintf(zlabel, sizeof zlabel, "%s (%s) - %s (%s)", metric, cat_b, metric, cat_a);
+        } else {
+            snprintf(title, sizeof title, "%s: %s of %s", jstr(m, "scenario_name", "sweep"),
+                     metric, state);
+            snprintf(zlabel, sizeof zlabel, "%s", metric);
+        }
+        var(c, "title", title);
+        var(c, "xlabel", px);
+        var(c, "ylabel", py);
+        var(c, "zlabel", zlabel);
+    } else if (!rc) {
+        rc = -1;
+    }
+    free(cells);
+    json_decref(m);
+    return rc;
+}
+
+static int tournament(plot_ctx *c)
+{
+    if (!has(c, "tournament.csv")) return 1;
+    json_t *j = load_json(c, "tournament.json");
+    char title[512];
+    snprintf(title, sizeof title, "Tournament in %s (%lld replications)",
+             jstr(j, "scenario", "scenario"),
+             (long long)json_integer_value(json_object_get(j, "replications")));
+    var(c, "title", title);
+    json_decref(j);
+    return 0;
+}
+
+static int evolve(plot_ctx *c)
+{
+    if (!has(c, "evolve.csv")) return 1;
+    json_t *j = load_json(c, "evolve.json");
+    char title[512];
+    snprintf(title, sizeof title, "Replicator dynamics in %s", jstr(j, "scenario", "scenario"));
+    var(c, "title", title);
+    json_decref(j);
+    return 0;
+}
+
+typedef struct {
+    const char *name; /* the script plots/NAME.gp and the output NAME.png */
+    const char *data; /* the file it reads */
+    int (*setup)(plot_ctx *c);
+    const char *size; /* of the picture */
+} plot_kind;
+
+static const plot_kind plots[] = {
+    {"timeseries", "series.csv", timeseries, "1000,900"},
+    {"compare", "compare.csv", compare, "1100,650"},
+    {"sweep_heatmap", "heatmap.csv", sweep_heatmap, "900,700"},
+    {"tournament", "tournament.csv", tournament, "1000,650"},
+    {"evolve", "evolve.csv", evolve, "1000,650"},
+};
+
+/* ---- running gnuplot ------------------------------------------------------------ */
+
+static const char *plots_dir(void)
+{
+    static char dir[4096]; /* program-side: set once */
+    const char *env = getenv("CYBERTRUST_PLOTS");
+    snprintf(dir, sizeof dir, "%s", env && *env ? env : CT_PLOTS_DIR);
+    return dir;
+}
+
+static int have_gnuplot(void)
+{
+    const char *path = getenv("PATH");
+    char buf[8192], file[8300];
+    snprintf(buf, sizeof buf, "%s", path ? path : "/usr/bin:/bin");
+    for (char *d = strtok(buf, ":"); d; d = strtok(NULL, ":")) {
+        snprintf(file, sizeof file, "%s/gnuplot", *d ? d : ".");
+        if (access(file, X_OK) == 0) return 1;
+    }
+    return 0;
+}
+
+static int gnuplot(const char *vars, const char *script)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return -1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static int render(plot_ctx *c, const plot_kind *k)
+{
+    c->used = 0;
+    c->vars[0] = '\0';
+    int rc = k->setup(c);
+    if (rc) return rc;
+    char data[4200], out[4200], tmp[4300], script[4200], term[128];
+    snprintf(data, sizeof data, "%s/%s", c->dir, k->data);
+    snprintf(script, sizeof script, "%s/%s.gp", plots_dir(), k->name);
+    int ascii = !strcmp(c->format, "ascii");
+    if (ascii) {
+        snprintf(term, sizeof term, "dumb size 110,%s", !strcmp(k->name, "timeseries") ? "60" : "32");
+        out[0] = tmp[0] = '\0';
+        printf("\n");
+    } else {
+        snprintf(term, sizeof term, "%s size %s", !strcmp(c->format, "png") ? "pngcairo" : "svg",
+                 k->size);
+        snprintf(out, sizeof out, "%s/%s.%s", c->dir, k->name, c->format);
+        snprintf(tmp, sizeof tmp, "%s/.%s.%ld.tmp", c->dir, k->name, (long)getpid());
+    }
+    var(c, "datafile", data);
+    var(c, "outfile", tmp);
+    var(c, "term", term);
+    if (gnuplot(c->vars, script) != 0) {
+        cli_error("gnuplot failed on %s", script);
+        if (!ascii) remove(tmp);
+        return -1;
+    }
+    if (!ascii && rename(tmp, out) != 0) {
+        cli_error("cannot write %s: %s", out, strerror(errno));
+        remove(tmp);
+        return -1;
+    }
+    if (!ascii) fprintf(stderr, "wrote %s\n", out);
+    return 0;
+}
+
+int cmd_plot(int argc, char **argv)
+{
+    plot_ctx c;
+    memset(&c, 0, sizeof c);
+    c.format = "png";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage, stdout);
+            return EXIT_OK;
+        }
+        const char **slot = !strcmp(a, "--format") ? &c.format
+                            : !strcmp(a, "--metric") ? &c.metric
+                            : !strcmp(a, "--state")  ? &c.state
+                                                     : NULL;
+        if (slot) {
+            if (i + 1 >= argc) {
+                cli_error("%s needs a value (see --help)", a);
+                return EXIT_USAGE;
+            }
+            *slot = argv[++i];
+        } else if (a[0] == '-') {
+            cli_error("unknown option '%s' (see --help)", a);
+            return EXIT_USAGE;
+        } else if (c.dir) {
+            cli_error("plot takes one folder (see --help)");
+            return EXIT_USAGE;
+        } else {
+            c.dir = a;
+        }
+    }
+    if (!c.dir) {
+        cli_error("plot expects a folder (see --help)");
+        return EXIT_USAGE;
+    }
+    if (strcmp(c.format, "png") && strcmp(c.format, "svg") && strcmp(c.format, "ascii")) {
+        cli_error("--format expects png, svg or ascii, got '%s'", c.format);
+        return EXIT_USAGE;
+    }
+    struct stat st;
+    if (stat(c.dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        cli_error("%s is not a folder", c.dir);
+        return EXIT_USAGE;
+    }
+    if (!have_gnuplot()) {
+        cli_error("gnuplot is not installed; install it with: apt-get install gnuplot-nox");
+        return EXIT_RUNTIME;
+    }
+    int drawn = 0, failed = 0;
+    for (size_t i = 0; i < sizeof plots / sizeof plots[0]; i++) {
+        int rc = render(&c, &plots[i]);
+        drawn += rc == 0;
+        failed |= rc < 0;
+    }
+    if (!drawn && !failed) {
+        cli_error("%s holds nothing to plot (run, compare, sweep, tournament or evolve output)",
+                  c.dir);
+        return EXIT_RUNTIME;
+    }
+    return failed ? EXIT_RUNTIME : EXIT_OK;
+}
