@@ -10,6 +10,8 @@ set termoption noenhanced  # names hold underscores, not subscripts
 set datafile columnheaders
 metrics = "payoff_per_round net_security third_party_loss exploitation_loss exploitation_gain share_cost pushback shaming legitimacy"
 labels = "payoff net-security third-party-loss exploitation-loss exploitation-gain share-cost pushback shaming legitimacy"
+ascii = strstrt(term, "dumb") > 0
+if (ascii) { labels = "payoff security 3rdparty exploited exploiter cost pushbk shame legit" }
 idx(m) = sum [i=1:words(metrics)] (word(metrics, i) eq m ? i : 0)
 n = words(scenarios)
 offset(k) = n > 1 ? (k - 1.0) / (n - 1) * 0.5 - 0.25 : 0
@@ -17,11 +19,11 @@ set title title
 ylab = sprintf("%s: payoff units per round (mean, 95%% CI)", statename)
 set ylabel ylab
 set xrange [0.5:words(metrics) + 0.5]
-set xtics rotate by -30
+if (ascii) { set xtics norotate } else { set xtics rotate by -30 }
 set xtics (word(labels, 1) 1)
 do for [i=2:words(metrics)] { set xtics add (word(labels, i) i) }
 set grid ytics
-set key outside right top
+if (ascii) { set key below } else { set key outside right top }
 set xzeroaxis
 keep(k) = strcol("scenario") eq word(scenarios, k) && strcol("minus") eq "" && strcol("state") eq state && idx(strcol("metric")) > 0
 # dumb cannot rotate text: there the y label stands above the axis

@@ -486,6 +486,46 @@ static void test_cli_evolve(void **state)
                      2);
 }
 
+/* ---- narration and play: golden transcripts ------------------------------- */
+
+#define GOLDEN CT_SOURCE_DIR "/tests/golden/"
+
+/* Runs the program with stdin from `input` (or nothing) and compares stdout with `golden`. */
+static void expect_golden(const char *args, const char *input, const char *golden)
+{
+    char cmd[4096], path[512];
+    snprintf(cmd, sizeof cmd, "%s %s <%s >%s/golden.out 2>&1", CT_PROGRAM, args,
+             input ? input : "/dev/null", scratch);
+    assert_int_equal(system(cmd), 0);
+    static char got[1 << 16], want[1 << 16];
+    snprintf(path, sizeof path, "%s/golden.out", scratch);
+    slurp(path, got, sizeof got);
+    slurp(golden, want, sizeof want);
+    assert_true(strlen(want) > 100);
+    assert_string_equal(got, want);
+}
+
+static void test_cli_narrate_golden(void **state)
+{
+    (void)state;
+    expect_golden("run " SCEN "us_russia_joint_unit_2017.cfg --narrate --seed 11 --rounds 8", NULL,
+                  GOLDEN "narrate_joint_unit.txt");
+}
+
+static void test_cli_play_golden(void **state)
+{
+    (void)state;
+    /* invalid answers are asked again; a whole game ends with the reveal */
+    expect_golden("play " SCEN "us_russia_joint_unit_2017.cfg --as us --seed 11 --rounds 4",
+                  GOLDEN "play_joint_unit.in", GOLDEN "play_joint_unit.txt");
+    /* the end of input ends the game cleanly */
+    expect_golden("play " SCEN "us_china_hotline_2015.cfg --as cn --seed 3 --rounds 5",
+                  GOLDEN "play_early_end.in", GOLDEN "play_early_end.txt");
+    assert_int_equal(cybertrust("play " SCEN "us_china_hotline_2015.cfg --as xx"), 2);
+    assert_string_equal(err_text, "cybertrust: --as xx: the states are us and cn\n");
+    assert_int_equal(cybertrust("play " SCEN "us_china_hotline_2015.cfg"), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -501,6 +541,8 @@ int main(void)
         cmocka_unit_test(test_cli_analyze),
         cmocka_unit_test(test_cli_tournament),
         cmocka_unit_test(test_cli_evolve),
+        cmocka_unit_test(test_cli_narrate_golden),
+        cmocka_unit_test(test_cli_play_golden),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -226,6 +226,35 @@ static void test_sim_seed_determinism(void **state)
     assert_true(memcmp(&a, &c, sizeof a) != 0);
 }
 
+static void test_sim_view_and_override(void **state)
+{
+    (void)state;
+    ct_params p = base("cooperator", "tit_for_tat");
+    p.scope = 0.5;
+    p.rounds = 3;
+    ct_sim *sim = ct_sim_alloc(&p);
+    ct_sim_reset(sim, 1, 0, 0);
+    ct_view v;
+    ct_sim_view(sim, 1, &v);
+    assert_int_equal(v.round, 1);
+    assert_close(v.scope, 0.5, 0);
+    assert_close(v.trust, 0.5, 0);
+    ct_move m = {0.9, 1, 0}; /* a cooperator's seat made to exploit, sharing beyond scope */
+    ct_sim_override(sim, 0, &m);
+    assert_int_equal(ct_sim_step(sim), 1);
+    const ct_round *r = ct_sim_last(sim);
+    assert_int_equal(r->state[0].exploited, 1);
+    assert_close(r->state[0].share, 0.5, 0); /* the engine still applies the ceiling */
+    ct_sim_view(sim, 1, &v);                 /* tit for tat saw the alarm and what was shared */
+    assert_int_equal(v.round, 2);
+    assert_int_equal(v.alarm_last, 1);
+    assert_close(v.partner_share, 0.5, 0);
+    ct_sim_step(sim); /* the override was for one round only */
+    assert_int_equal(ct_sim_last(sim)->state[0].exploited, 0);
+    assert_int_equal(ct_sim_last(sim)->state[1].exploited, 1); /* and tit for tat answered */
+    ct_sim_free(sim);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_sim_withdrawal_collapses_agreement),
         cmocka_unit_test(test_sim_random_events_at_their_rates),
         cmocka_unit_test(test_sim_seed_determinism),
+        cmocka_unit_test(test_sim_view_and_override),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

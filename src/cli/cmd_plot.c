@@ -161,8 +161,10 @@ static int sweep_heatmap(plot_ctx *c)
             nnum = 3; /* more than the picture can show */
     }
     if (nnum != 2) {
-        fprintf(stderr, "cybertrust: plot: %s/sweep.csv does not vary two numeric settings "
-                        "(and at most one two-valued one): no heatmap\n", c->dir);
+        fprintf(stderr,
+                "cybertrust: plot: %s/sweep.csv does not vary two numeric settings "
+                "(and at most one two-valued one): no heatmap\n",
+                c->dir);
         json_decref(m);
         return 1;
     }
@@ -210,7 +212,8 @@ static int sweep_heatmap(plot_ctx *c)
         if (cat >= 0) sign = strcmp(field[1 + cat], cat_b) == 0 ? 1 : -1;
         /* one cell per (x, y): find it among those so far (grids are small) */
         long k = 0;
-        while (k < ncells && (cells[k].x != x || cells[k].y != y)) k++;
+        while (k < ncells && (cells[k].x != x || cells[k].y != y))
+            k++;
         if (k == ncells) cells[ncells++] = (cell){x, y, 0};
         cells[k].z += sign * z;
         seen[point] = 1;
@@ -238,8 +241,8 @@ static int sweep_heatmap(plot_ctx *c)
                      jstr(m, "scenario_name", "sweep"), metric, state, cat_b, cat_a);
             snprintf(zlabel, sizeof zlabel, "%s (%s) - %s (%s)", metric, cat_b, metric, cat_a);
         } else {
-            snprintf(title, sizeof title, "%s: %s of %s", jstr(m, "scenario_name", "sweep"),
-                     metric, state);
+            snprintf(title, sizeof title, "%s: %s of %s", jstr(m, "scenario_name", "sweep"), metric,
+                     state);
             snprintf(zlabel, sizeof zlabel, "%s", metric);
         }
         var(c, "title", title);
@@ -341,7 +344,8 @@ static int render(plot_ctx *c, const plot_kind *k)
     snprintf(script, sizeof script, "%s/%s.gp", plots_dir(), k->name);
     int ascii = !strcmp(c->format, "ascii");
     if (ascii) {
-        snprintf(term, sizeof term, "dumb size 110,%s", !strcmp(k->name, "timeseries") ? "60" : "32");
+        snprintf(term, sizeof term, "dumb size 110,%s",
+                 !strcmp(k->name, "timeseries") ? "60" : "32");
         out[0] = tmp[0] = '\0';
         printf("\n");
     } else {
@@ -378,7 +382,7 @@ int cmd_plot(int argc, char **argv)
             fputs(usage, stdout);
             return EXIT_OK;
         }
-        const char **slot = !strcmp(a, "--format") ? &c.format
+        const char **slot = !strcmp(a, "--format")   ? &c.format
                             : !strcmp(a, "--metric") ? &c.metric
                             : !strcmp(a, "--state")  ? &c.state
                                                      : NULL;
