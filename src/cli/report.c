@@ -81,7 +81,7 @@ static void print_agreement(FILE *fp, const ct_batch *b, int scen)
     fprintf(fp, "agreement collapsed in %.1f%% of runs [95%% CI %.1f%%, %.1f%%]", 100 * c.mean,
             100 * c.ci_lo, 100 * c.ci_hi);
     if (r.n > 0)
-        fprintf(fp, "; median collapse round %g\n", r.median);
+        fprintf(fp, "; median collapse round %.0f\n", r.median); /* a P-squared estimate */
     else
         fprintf(fp, "\n");
 }
