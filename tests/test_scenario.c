@@ -296,12 +296,30 @@ static void test_scenario_nearest(void **state)
     assert_null(ct_scenario_nearest("zzzzzzzz", names, 3));
 }
 
+static void test_scenario_every_shipped_file_loads(void **state)
+{
+    (void)state;
+    const char *files[] = {"scenarios/classroom/01_prisoners_dilemma.cfg",
+                           "scenarios/classroom/02_noise.cfg",
+                           "scenarios/classroom/03_misread_incidents.cfg",
+                           "scenarios/classroom/04_hotline.cfg",
+                           "scenarios/classroom/05_joint_unit.cfg",
+                           "scenarios/sweeps/trust_vs_dual_use.cfg",
+                           "scenarios/sweeps/legitimacy_vs_pushback.cfg",
+                           "scenarios/sweeps/misperception_vs_clarity.cfg"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        ct_params p;
+        load_file(files[i], &p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scenario_reference_file_equals_defaults),
         cmocka_unit_test(test_scenario_regime_templates_match_model),
         cmocka_unit_test(test_scenario_shipped_files_load),
+        cmocka_unit_test(test_scenario_every_shipped_file_loads),
         cmocka_unit_test(test_scenario_precedence),
         cmocka_unit_test(test_scenario_geometric_horizon),
         cmocka_unit_test(test_scenario_setting_errors),
