@@ -71,7 +71,8 @@ typedef struct {
     double share_last;
     double mem[CT_STRATEGY_MEMORY];
     /* accumulators */
-    double pay_w, comp_w[7], share_sum, trust_sum, exposure_peak;
+    ct_payoff sum_w; /* discount-weighted sums of the payoff and its components */
+    double share_sum, trust_sum, exposure_peak;
     long committed, suffered, alarms_true, alarms_false;
     double first_exploited;
 } agent;
@@ -281,12 +282,15 @@ int ct_sim_step(ct_sim *sim)
         rs->trust_after = a->trust;
 
         const ct_payoff *pay = &rs->payoff;
-        const double comp[7] = {
-            pay->third_party_loss, pay->exploitation_loss, pay->exploitation_gain, pay->share_cost,
-            pay->pushback,         pay->shaming,           pay->legitimacy};
-        a->pay_w += w * pay->total;
-        for (int k = 0; k < 7; k++)
-            a->comp_w[k] += w * comp[k];
+        ct_payoff *sum = &a->sum_w;
+        sum->total += w * pay->total;
+        sum->third_party_loss += w * pay->third_party_loss;
+        sum->exploitation_loss += w * pay->exploitation_loss;
+        sum->exploitation_gain += w * pay->exploitation_gain;
+        sum->share_cost += w * pay->share_cost;
+        sum->pushback += w * pay->pushback;
+        sum->shaming += w * pay->shaming;
+        sum->legitimacy += w * pay->legitimacy;
         a->share_sum += rs->share;
         a->trust_sum += rs->trust_before;
         if (a->exposure > a->exposure_peak) a->exposure_peak = a->exposure;
@@ -345,11 +349,17 @@ void ct_sim_metrics(const ct_sim *sim, ct_metrics *out)
     for (int i = 0; i < CT_STATES; i++) {
         const agent *a = &sim->a[i];
         double *m = out->state[i];
-        m[CT_M_PAYOFF_TOTAL] = a->pay_w;
-        m[CT_M_PAYOFF_PER_ROUND] = a->pay_w / wsum;
-        for (int k = 0; k < 7; k++)
-            m[CT_M_THIRD_PARTY_LOSS + k] = a->comp_w[k] / wsum;
-        m[CT_M_NET_SECURITY] = -(a->comp_w[0] + a->comp_w[1]) / wsum;
+        const ct_payoff *sum = &a->sum_w;
+        m[CT_M_PAYOFF_TOTAL] = sum->total;
+        m[CT_M_PAYOFF_PER_ROUND] = sum->total / wsum;
+        m[CT_M_THIRD_PARTY_LOSS] = sum->third_party_loss / wsum;
+        m[CT_M_EXPLOITATION_LOSS] = sum->exploitation_loss / wsum;
+        m[CT_M_EXPLOITATION_GAIN] = sum->exploitation_gain / wsum;
+        m[CT_M_SHARE_COST] = sum->share_cost / wsum;
+        m[CT_M_PUSHBACK] = sum->pushback / wsum;
+        m[CT_M_SHAMING] = sum->shaming / wsum;
+        m[CT_M_LEGITIMACY] = sum->legitimacy / wsum;
+        m[CT_M_NET_SECURITY] = -(sum->third_party_loss + sum->exploitation_loss) / wsum;
         m[CT_M_EXPLOITATIONS_COMMITTED] = (double)a->committed;
         m[CT_M_EXPLOITATIONS_SUFFERED] = (double)a->suffered;
         m[CT_M_ALARMS_TRUE] = (double)a->alarms_true;

@@ -1,0 +1,177 @@
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, fork, wait4 */
+#define _DEFAULT_SOURCE         /* wait4 */
+/* cybertrust-bench: how fast the engine runs, against the floor of drawing the
+ * same random numbers with no engine at all; how memory grows (it must not)
+ * with replications; and a sweep's points per second. Built with the project,
+ * not run as a test: timings belong in the README's table, not in assertions.
+ *
+ *     cybertrust-bench [SECONDS]     (default 1 second per measurement)
+ */
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cybertrust/batch.h"
+#include "cybertrust/error.h"
+#include "cybertrust/rng.h"
+#include "cybertrust/scenario.h"
+#include "cybertrust/sim.h"
+#include "cybertrust/sweep.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int load(const char *name, ct_params *p, const char *const *sets, int nsets)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/scenarios/%s", CT_SOURCE_DIR, name);
+    ct_scenario_options opt = {CT_SOURCE_DIR "/configs/regimes", sets, nsets, 0};
+    if (ct_scenario_load(path, &opt, p)) {
+        fprintf(stderr, "cybertrust-bench: %s\n", ct_error_last());
+        return -1;
+    }
+    return 0;
+}
+
+/* Replication-rounds per second of the bare engine: reset, step to the end. */
+static double engine_rate(const ct_params *p, int threads, double seconds)
+{
+    long chunk = 2000, reps = 0;
+    double start = now(), sink = 0;
+    do {
+#pragma omp parallel num_threads(threads) reduction(+ : sink)
+        {
+            ct_sim *sim = ct_sim_alloc(p);
+#pragma omp for schedule(static)
+            for (long r = reps; r < reps + chunk; r++) {
+                ct_sim_reset(sim, (uint64_t)p->seed, 0, (uint64_t)r);
+                while (ct_sim_step(sim)) {
+                }
+                sink += ct_sim_last(sim)->state[0].payoff.total;
+            }
+            ct_sim_free(sim);
+        }
+        reps += chunk;
+    } while (now() - start < seconds);
+    if (sink == 42.0) printf(" ");
+    return (double)reps * (double)p->rounds / (now() - start);
+}
+
+/* The floor: the same generators, seeded the same way, drawing the same numbers
+ * (one per replication for its horizon, eight per round), and nothing else. */
+static double rng_rate(const ct_params *p, int threads, double seconds)
+{
+    long chunk = 2000, reps = 0;
+    double start = now(), sink = 0;
+    do {
+#pragma omp parallel num_threads(threads) reduction(+ : sink)
+        {
+            gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+#pragma omp for schedule(static)
+            for (long rep = reps; rep < reps + chunk; rep++) {
+                gsl_rng_set(r, ct_rng_derive((uint64_t)p->seed, 0, (uint64_t)rep));
+                sink += gsl_rng_uniform_pos(r);
+                for (long t = 0; t < p->rounds; t++)
+                    for (int k = 0; k < 8; k++) sink += gsl_rng_uniform(r);
+            }
+            gsl_rng_free(r);
+        }
+        reps += chunk;
+    } while (now() - start < seconds);
+    if (sink == 42.0) printf(" ");
+    return (double)reps * (double)p->rounds / (now() - start);
+}
+
+/* Replication-rounds per second of a whole batch (engine and streaming statistics). */
+static double batch_rate(const ct_params *p, int threads, long reps)
+{
+    ct_batch_options opt = {reps, (uint64_t)p->seed, 0, threads, 0, NULL, NULL};
+    ct_batch *b = ct_batch_alloc(p, 1, &opt);
+    double start = now();
+    ct_batch_run(b);
+    double rate = (double)reps * (double)p->rounds / (now() - start);
+    ct_batch_free(b);
+    return rate;
+}
+
+/* Peak resident memory (KiB) of a child process that runs a batch with series. */
+static long peak_memory(const ct_params *p, long reps)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        ct_batch_options opt = {reps, (uint64_t)p->seed, 0, 1, 1, NULL, NULL};
+        ct_batch *b = ct_batch_alloc(p, 1, &opt);
+        int rc = b ? ct_batch_run(b) : 1;
+        ct_batch_free(b);
+        _exit(rc ? 1 : 0);
+    }
+    int status;
+    struct rusage ru;
+    if (pid < 0 || wait4(pid, &status, 0, &ru) < 0) return -1;
+    return ru.ru_maxrss;
+}
+
+static double sweep_rate(int threads, double seconds)
+{
+    ct_sweep *grid = ct_sweep_alloc();
+    ct_sweep_add(grid, "states.us.trust=0:1:11");
+    ct_sweep_add(grid, "regime.dual_use=0:1:11");
+    long points = ct_sweep_points(grid), done = 0;
+    double start = now();
+    char sets[CT_SWEEP_MAX_DIMS][2 * CT_SWEEP_TEXT + 2];
+    const char *all[CT_SWEEP_MAX_DIMS + 1];
+    all[0] = "simulation.replications=200";
+    for (long pt = 0; pt < points && now() - start < seconds; pt++, done++) {
+        ct_sweep_overrides(grid, pt, sets);
+        for (int d = 0; d < ct_sweep_dims(grid); d++) all[1 + d] = sets[d];
+        ct_params p;
+        ct_point_result r;
+        if (load("sweeps/trust_vs_dual_use.cfg", &p, all, 1 + ct_sweep_dims(grid)) ||
+            ct_sweep_run_point(&p, (uint64_t)pt, threads, &r))
+            break;
+    }
+    ct_sweep_free(grid);
+    return (double)done / (now() - start);
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    double seconds = argc > 1 ? atof(argv[1]) : 1.0;
+    if (seconds <= 0) seconds = 1.0;
+    const char *names[] = {"us_china_hotline_2015.cfg", "us_russia_joint_unit_2017.cfg"};
+    printf("| scenario | threads | engine (M rep-rounds/s) | RNG floor (M/s) | engine / floor "
+           "time | batch with statistics (M/s) |\n|---|---|---|---|---|---|\n");
+    for (int s = 0; s < 2; s++) {
+        ct_params p;
+        if (load(names[s], &p, NULL, 0)) return 1;
+        for (int threads = 1; threads <= 2; threads++) {
+            double e = engine_rate(&p, threads, seconds), f = rng_rate(&p, threads, seconds);
+            double b = batch_rate(&p, threads, 20000);
+            printf("| %s | %d | %.2f | %.2f | %.2f | %.2f |\n", names[s], threads, e / 1e6,
+                   f / 1e6, f / e, b / 1e6);
+            fflush(stdout);
+        }
+    }
+    ct_params p;
+    if (load("us_russia_joint_unit_2017.cfg", &p, NULL, 0)) return 1;
+    long small = peak_memory(&p, 1000), large = peak_memory(&p, 100000);
+    printf("\npeak memory of a joint-unit run with per-round series: %ld KiB for 1,000 "
+           "replications, %ld KiB for 100,000\n",
+           small, large);
+    printf("sweep (trust_vs_dual_use, 11 x 11 points of 200 replications): %.1f points/s on "
+           "1 thread, %.1f on 2\n",
+           sweep_rate(1, seconds), sweep_rate(2, seconds));
+    return 0;
+}
