@@ -19,7 +19,7 @@ static void load(const char *rel, ct_params *p)
 
 static ct_batch *run(const ct_params *p, int n, long reps, uint64_t seed, int threads)
 {
-    ct_batch_options opt = {reps, seed, 0, threads, 1, NULL, NULL};
+    ct_batch_options opt = {reps, seed, 0, threads, 1, NULL, NULL, NULL};
     ct_batch *b = ct_batch_alloc(p, n, &opt);
     assert_non_null(b);
     assert_int_equal(ct_batch_run(b), 0);
@@ -105,7 +105,7 @@ static void test_batch_sink_sees_every_replication_in_order(void **state)
     ct_params p;
     load("five_eyes_alliance.cfg", &p);
     counter c = {0, 0};
-    ct_batch_options opt = {200, 3, 0, 2, 0, count, &c};
+    ct_batch_options opt = {200, 3, 0, 2, 0, count, &c, NULL};
     ct_batch *b = ct_batch_alloc(&p, 1, &opt);
     assert_int_equal(ct_batch_run(b), 0);
     assert_int_equal(c.next, 200);
@@ -149,6 +149,25 @@ static void test_batch_joint_unit_less_secure_than_hotline(void **state)
     ct_batch_free(b);
 }
 
+static void test_batch_cancel_stops_cleanly(void **state)
+{
+    (void)state;
+    ct_params p;
+    load("classic_ipd.cfg", &p);
+    volatile sig_atomic_t stop = 1;
+    ct_batch_options opt = {1000, 1, 0, 2, 1, NULL, NULL, &stop};
+    ct_batch *b = ct_batch_alloc(&p, 1, &opt);
+    assert_int_equal(ct_batch_run(b), CT_ECANCELED);
+    ct_summary s;
+    ct_batch_state_summary(b, 0, 0, CT_M_PAYOFF_TOTAL, &s);
+    assert_int_equal(s.n, 0);
+    stop = 0;
+    assert_int_equal(ct_batch_run(b), 0);
+    ct_batch_state_summary(b, 0, 0, CT_M_PAYOFF_TOTAL, &s);
+    assert_int_equal(s.n, 1000);
+    ct_batch_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +175,7 @@ int main(void)
         cmocka_unit_test(test_batch_paired_difference),
         cmocka_unit_test(test_batch_sink_sees_every_replication_in_order),
         cmocka_unit_test(test_batch_series_per_round),
+        cmocka_unit_test(test_batch_cancel_stops_cleanly),
         cmocka_unit_test(test_batch_joint_unit_less_secure_than_hotline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

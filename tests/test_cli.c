@@ -233,6 +233,7 @@ static void test_cli_compare(void **state)
 /* ---- sweep and merge ------------------------------------------------------ */
 
 #define SWEEP SCEN "sweeps/misperception_vs_clarity.cfg --reps 40 --quiet"
+#define BIG_SWEEP SCEN "sweeps/trust_vs_dual_use.cfg --reps 60 --threads 1 --quiet"
 
 static int same_file(const char *a, const char *b)
 {
@@ -297,7 +298,6 @@ static void test_cli_sweep_resume_and_threads_give_one_file(void **state)
     }
     /* a real kill, wherever it lands (this sweep takes about half a second) */
     char cmd[2048];
-#define BIG_SWEEP SCEN "sweeps/trust_vs_dual_use.cfg --reps 60 --threads 1 --quiet"
     snprintf(args, sizeof args, "sweep " BIG_SWEEP " --out %s/big", scratch);
     assert_int_equal(cybertrust(args), 0);
     snprintf(cmd, sizeof cmd,
@@ -526,6 +526,60 @@ static void test_cli_play_golden(void **state)
     assert_int_equal(cybertrust("play " SCEN "us_china_hotline_2015.cfg"), 2);
 }
 
+/* ---- faults: signals and a full disk ---------------------------------------- */
+
+static int count_files(const char *rel)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "test $(ls -A %s/%s | wc -l) -eq 0", scratch, rel);
+    return system(cmd) == 0 ? 0 : 1;
+}
+
+static void test_cli_signals_stop_cleanly(void **state)
+{
+    (void)state;
+    char cmd[2048], args[1024];
+    /* SIGINT during run: exit 1, a message, and no file at all */
+    snprintf(cmd, sizeof cmd,
+             "%s run " SCEN "us_china_hotline_2015.cfg --reps 5000000 --out %s/int_run "
+             "2>%s/int_run.err & pid=$!; sleep 0.3; kill -INT $pid; wait $pid",
+             CT_PROGRAM, scratch, scratch);
+    assert_int_equal(WEXITSTATUS(system(cmd)), 1);
+    snprintf(cmd, sizeof cmd, "%s/int_run.err", scratch);
+    slurp(cmd, err_text, sizeof err_text);
+    assert_string_equal(err_text, "cybertrust: interrupted: nothing was written\n");
+    assert_int_equal(count_files("int_run"), 0);
+    /* SIGTERM during a sweep: the points done stay, and --resume gives the whole file */
+    snprintf(args, sizeof args, "sweep " BIG_SWEEP " --out %s/term_ref", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    snprintf(cmd, sizeof cmd,
+             "%s sweep " BIG_SWEEP
+             " --out %s/term 2>/dev/null & pid=$!; sleep 0.2; kill -TERM $pid;"
+             " wait $pid",
+             CT_PROGRAM, scratch);
+    int code = WEXITSTATUS(system(cmd));
+    assert_true(code == 1 || code == 0); /* 0 if it finished first */
+    snprintf(args, sizeof args, "sweep " BIG_SWEEP " --resume --out %s/term", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_true(same_file("term_ref/sweep.csv", "term/sweep.csv"));
+}
+
+static void test_cli_full_disk(void **state)
+{
+    (void)state;
+    char cmd[2048];
+    /* a file size limit makes every write past 2 KiB fail, as a full disk would */
+    snprintf(cmd, sizeof cmd,
+             "sh -c 'trap \"\" XFSZ; ulimit -f 4; exec %s run " SCEN "us_china_hotline_2015.cfg "
+             "--reps 2000 --quiet --out %s/full' 2>%s/full.err",
+             CT_PROGRAM, scratch, scratch);
+    assert_int_equal(WEXITSTATUS(system(cmd)), 1);
+    snprintf(cmd, sizeof cmd, "%s/full.err", scratch);
+    slurp(cmd, err_text, sizeof err_text);
+    assert_non_null(strstr(err_text, "File too large"));
+    assert_int_equal(count_files("full"), 0); /* nothing that looks complete, no leftovers */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -543,6 +597,8 @@ int main(void)
         cmocka_unit_test(test_cli_evolve),
         cmocka_unit_test(test_cli_narrate_golden),
         cmocka_unit_test(test_cli_play_golden),
+        cmocka_unit_test(test_cli_signals_stop_cleanly),
+        cmocka_unit_test(test_cli_full_disk),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

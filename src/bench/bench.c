@@ -83,7 +83,8 @@ static double rng_rate(const ct_params *p, int threads, double seconds)
                 gsl_rng_set(r, ct_rng_derive((uint64_t)p->seed, 0, (uint64_t)rep));
                 sink += gsl_rng_uniform_pos(r);
                 for (long t = 0; t < p->rounds; t++)
-                    for (int k = 0; k < 8; k++) sink += gsl_rng_uniform(r);
+                    for (int k = 0; k < 8; k++)
+                        sink += gsl_rng_uniform(r);
             }
             gsl_rng_free(r);
         }
@@ -96,7 +97,7 @@ static double rng_rate(const ct_params *p, int threads, double seconds)
 /* Replication-rounds per second of a whole batch (engine and streaming statistics). */
 static double batch_rate(const ct_params *p, int threads, long reps)
 {
-    ct_batch_options opt = {reps, (uint64_t)p->seed, 0, threads, 0, NULL, NULL};
+    ct_batch_options opt = {reps, (uint64_t)p->seed, 0, threads, 0, NULL, NULL, NULL};
     ct_batch *b = ct_batch_alloc(p, 1, &opt);
     double start = now();
     ct_batch_run(b);
@@ -110,7 +111,7 @@ static long peak_memory(const ct_params *p, long reps)
 {
     pid_t pid = fork();
     if (pid == 0) {
-        ct_batch_options opt = {reps, (uint64_t)p->seed, 0, 1, 1, NULL, NULL};
+        ct_batch_options opt = {reps, (uint64_t)p->seed, 0, 1, 1, NULL, NULL, NULL};
         ct_batch *b = ct_batch_alloc(p, 1, &opt);
         int rc = b ? ct_batch_run(b) : 1;
         ct_batch_free(b);
@@ -134,7 +135,8 @@ static double sweep_rate(int threads, double seconds)
     all[0] = "simulation.replications=200";
     for (long pt = 0; pt < points && now() - start < seconds; pt++, done++) {
         ct_sweep_overrides(grid, pt, sets);
-        for (int d = 0; d < ct_sweep_dims(grid); d++) all[1 + d] = sets[d];
+        for (int d = 0; d < ct_sweep_dims(grid); d++)
+            all[1 + d] = sets[d];
         ct_params p;
         ct_point_result r;
         if (load("sweeps/trust_vs_dual_use.cfg", &p, all, 1 + ct_sweep_dims(grid)) ||
@@ -159,8 +161,8 @@ int main(int argc, char **argv)
         for (int threads = 1; threads <= 2; threads++) {
             double e = engine_rate(&p, threads, seconds), f = rng_rate(&p, threads, seconds);
             double b = batch_rate(&p, threads, 20000);
-            printf("| %s | %d | %.2f | %.2f | %.2f | %.2f |\n", names[s], threads, e / 1e6,
-                   f / 1e6, f / e, b / 1e6);
+            printf("| %s | %d | %.2f | %.2f | %.2f | %.2f |\n", names[s], threads, e / 1e6, f / 1e6,
+                   f / e, b / 1e6);
             fflush(stdout);
         }
     }

@@ -2,6 +2,7 @@
 #ifndef CYBERTRUST_CLI_H
 #define CYBERTRUST_CLI_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "cybertrust/batch.h"
@@ -66,6 +67,10 @@ int cli_load_scenarios(const run_options *o, ct_params *p);
 
 /* The folder of regime templates: $CYBERTRUST_DATA/regimes, else the built-in path. */
 const char *cli_regime_dir(void);
+
+/* Catches SIGINT and SIGTERM (once; a second signal acts as usual) and returns
+ * the flag they set, for long loops to stop cleanly. */
+const volatile sig_atomic_t *cli_interrupted(void);
 
 /* Prints "cybertrust: message" to stderr. */
 void cli_error(const char *fmt, ...)

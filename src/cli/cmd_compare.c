@@ -32,10 +32,14 @@ int cmd_compare(int argc, char **argv)
                     o.scenario_path[k], p[0].seed, p[0].replications);
 
     if (o.out && cli_make_dir(o.out)) return EXIT_RUNTIME;
-    ct_batch_options bo = {p[0].replications, (uint64_t)p[0].seed, 0, o.threads, 0, NULL, NULL};
+    ct_batch_options bo = {
+        p[0].replications, (uint64_t)p[0].seed, 0, o.threads, 0, NULL, NULL, NULL};
     ct_batch *b = ct_batch_alloc(p, o.nscenarios, &bo);
-    if (!b || ct_batch_run(b)) {
-        cli_error("%s", ct_error_last());
+    if (!b || (rc = ct_batch_run(b))) {
+        if (rc == CT_ECANCELED)
+            cli_error("interrupted: nothing was written");
+        else
+            cli_error("%s", ct_error_last());
         ct_batch_free(b);
         return EXIT_RUNTIME;
     }

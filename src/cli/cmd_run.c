@@ -71,10 +71,14 @@ int cmd_run(int argc, char **argv)
                            o.threads,
                            o.out != NULL,
                            o.out ? write_replication : NULL,
-                           &rs};
+                           &rs,
+                           cli_interrupted()};
     ct_batch *b = ct_batch_alloc(&p, 1, &bo);
-    if (!b || ct_batch_run(b)) {
-        cli_error("%s", ct_error_last());
+    if (!b || (rc = ct_batch_run(b))) {
+        if (rc == CT_ECANCELED)
+            cli_error("interrupted: nothing was written");
+        else
+            cli_error("%s", ct_error_last());
         if (o.out) cli_file_abort(&rs.file);
         ct_batch_free(b);
         return EXIT_RUNTIME;

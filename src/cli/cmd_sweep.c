@@ -43,12 +43,13 @@ int cmd_sweep(int argc, char **argv)
     int threads = j.o.threads > 0 ? j.o.threads : omp_get_max_threads();
     int outer = n >= threads ? threads : 1, inner = outer == 1 ? threads : 1;
     int failed = 0;
+    const volatile sig_atomic_t *interrupted = cli_interrupted();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(outer)
     for (long i = 0; i < n; i++) {
         int stop;
 #pragma omp atomic read
         stop = failed;
-        if (stop) continue;
+        if (stop || *interrupted) continue;
         ct_params p;
         ct_point_result r;
         int bad = sweep_load_point(&j, todo[i], &p);
@@ -63,6 +64,13 @@ int cmd_sweep(int argc, char **argv)
         }
     }
     free(todo);
+    if (!failed && *interrupted) {
+        /* the points written stay written: --resume runs the rest */
+        sweep_finish(&j);
+        cli_error("interrupted with %ld of %ld points done; finish with --resume", j.ndone,
+                  j.nmine);
+        failed = EXIT_RUNTIME;
+    }
     rc = failed ? failed : sweep_finish(&j);
     sweep_free(&j);
     return rc;

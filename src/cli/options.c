@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L /* sigaction */
 /* Options shared by the subcommands that run scenarios, scenario loading, output
  * files written atomically, and the program's error messages. */
 #include <errno.h>
@@ -23,6 +24,29 @@ void cli_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+static volatile sig_atomic_t interrupted; /* program-side: set by the handler below */
+
+static void on_signal(int sig)
+{
+    interrupted = 1;
+    signal(sig, SIG_DFL); /* a second signal stops the program at once */
+}
+
+const volatile sig_atomic_t *cli_interrupted(void)
+{
+    static int installed;
+    if (!installed) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        installed = 1;
+    }
+    return &interrupted;
 }
 
 const char *cli_regime_dir(void)

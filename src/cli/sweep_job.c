@@ -467,7 +467,7 @@ int sweep_finish(sweep_job *j)
     }
     free(blocks);
     free(text);
-    if (!rc && !j->o.quiet)
+    if (!rc && !j->o.quiet && j->ndone == j->nmine)
         fprintf(stderr, "sweep: %ld of %ld points in %s\n", j->ndone, j->nmine, csv);
     return rc;
 }

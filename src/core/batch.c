@@ -250,6 +250,7 @@ int ct_batch_run(ct_batch *b)
         for (long blk = 0; blk < nblocks; blk++) {
             long first = blk * CT_BATCH_BLOCK;
             long count = reps - first < CT_BATCH_BLOCK ? reps - first : CT_BATCH_BLOCK;
+            if (b->opt.cancel && *b->opt.cancel) count = 0; /* blocks still pass in order */
             if (w->series) memset(w->series, 0, b->series_len * sizeof *w->series);
             for (long r = 0; r < count; r++)
                 simulate(b, w, first + r, &w->block[r * b->n]);
@@ -257,11 +258,13 @@ int ct_batch_run(ct_batch *b)
             {
                 for (long r = 0; r < count; r++)
                     absorb(b, first + r, &w->block[r * b->n]);
-                for (size_t i = 0; i < b->series_len; i++)
+                for (size_t i = 0; count && i < b->series_len; i++)
                     ct_welford_merge(&b->series[i], &w->series[i]);
             }
         }
     }
+    if (b->opt.cancel && *b->opt.cancel)
+        return ct_error_set(CT_ECANCELED, "interrupted before all %ld replications ran", reps);
     return 0;
 }
 

@@ -94,7 +94,7 @@ int ct_tournament_run(const ct_params *p, const int *kinds, int n, long replicat
     }
     ct_batch *b = NULL;
     if (!rc) {
-        ct_batch_options opt = {replications, seed, 0, threads, 0, score_replication, &sc};
+        ct_batch_options opt = {replications, seed, 0, threads, 0, score_replication, &sc, NULL};
         b = ct_batch_alloc(pairs, n * n, &opt);
         rc = b ? ct_batch_run(b) : CT_ENOMEM;
     }

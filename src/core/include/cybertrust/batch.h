@@ -3,6 +3,7 @@
 #ifndef CYBERTRUST_BATCH_H
 #define CYBERTRUST_BATCH_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "cybertrust/sim.h"
@@ -24,6 +25,9 @@ typedef struct {
     int series;         /* keep per-round series (memory grows with rounds, not replications) */
     ct_batch_sink sink; /* optional */
     void *sink_ctx;
+    /* optional: when *cancel becomes nonzero (say, from a signal handler) the run
+     * stops after the blocks in flight and ct_batch_run returns CT_ECANCELED */
+    const volatile sig_atomic_t *cancel;
 } ct_batch_options;
 
 typedef struct ct_batch ct_batch;
@@ -33,7 +37,8 @@ typedef struct ct_batch ct_batch;
 ct_batch *ct_batch_alloc(const ct_params *scenarios, int n, const ct_batch_options *opt);
 void ct_batch_free(ct_batch *b);
 
-/* Runs every replication. 0, or a negative code with a message. */
+/* Runs every replication. 0, CT_ECANCELED when cancelled (the statistics then
+ * hold a prefix of the replications), or a negative code with a message. */
 int ct_batch_run(ct_batch *b);
 
 /* Summary of state `state`'s metric in scenario `scen`. */

@@ -4,11 +4,12 @@
 
 enum {
     CT_OK = 0,
-    CT_ENOMEM = -1,   /* an allocation failed */
-    CT_EINVAL = -2,   /* an invalid argument or parameter value */
-    CT_ECONFIG = -3,  /* a scenario or template file is malformed or invalid */
-    CT_EIO = -4,      /* a file could not be read */
-    CT_ENUMERIC = -5, /* a GSL routine failed */
+    CT_ENOMEM = -1,    /* an allocation failed */
+    CT_EINVAL = -2,    /* an invalid argument or parameter value */
+    CT_ECONFIG = -3,   /* a scenario or template file is malformed or invalid */
+    CT_EIO = -4,       /* a file could not be read */
+    CT_ENUMERIC = -5,  /* a GSL routine failed */
+    CT_ECANCELED = -6, /* the caller asked the work to stop */
 };
 
 /* Records a printf-style message for the calling thread and returns `code`,
