@@ -65,7 +65,11 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
 /* Loads every scenario of `o` into `p`. Returns 0 or an exit code (message printed). */
 int cli_load_scenarios(const run_options *o, ct_params *p);
 
-/* The folder of regime templates: $CYBERTRUST_DATA/regimes, else the built-in path. */
+/* A data folder ("configs" or "plots"): $ENV if set, else share/cybertrust/WHAT
+ * beside an installed program, else the source tree's (built_in). */
+const char *cli_dir(const char *what, const char *env, const char *built_in);
+
+/* The folder of regime templates: the configs folder's regimes/. */
 const char *cli_regime_dir(void);
 
 /* Catches SIGINT and SIGTERM (once; a second signal acts as usual) and returns

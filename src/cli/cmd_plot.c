@@ -300,10 +300,7 @@ static const plot_kind plots[] = {
 
 static const char *plots_dir(void)
 {
-    static char dir[4096]; /* program-side: set once */
-    const char *env = getenv("CYBERTRUST_PLOTS");
-    snprintf(dir, sizeof dir, "%s", env && *env ? env : CT_PLOTS_DIR);
-    return dir;
+    return cli_dir("plots", "CYBERTRUST_PLOTS", CT_PLOTS_DIR);
 }
 
 static int have_gnuplot(void)

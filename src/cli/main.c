@@ -49,7 +49,9 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("cybertrust %s\n", CT_VERSION);
+        printf("cybertrust %s\ndata: %s\nplots: %s\n", CT_VERSION,
+               cli_dir("configs", "CYBERTRUST_DATA", CT_DATA_DIR),
+               cli_dir("plots", "CYBERTRUST_PLOTS", CT_PLOTS_DIR));
         return EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

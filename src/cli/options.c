@@ -49,11 +49,41 @@ const volatile sig_atomic_t *cli_interrupted(void)
     return &interrupted;
 }
 
+/* The installed data folder beside the program: <prefix>/bin/cybertrust finds
+ * <prefix>/share/cybertrust/<what>. Empty if the program is not installed so. */
+static void installed_dir(const char *what, char *out, size_t n)
+{
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    out[0] = '\0';
+    if (len <= 0) return;
+    exe[len] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) return;
+    *slash = '\0';
+    struct stat st;
+    snprintf(out, n, "%.2000s/../share/cybertrust/%.100s", exe, what);
+    if (stat(out, &st) != 0 || !S_ISDIR(st.st_mode)) out[0] = '\0';
+}
+
+const char *cli_dir(const char *what, const char *env, const char *built_in)
+{
+    static char dirs[2][4096]; /* program-side: "configs" and "plots", set once */
+    char *dir = dirs[strcmp(what, "plots") == 0];
+    const char *value = getenv(env);
+    if (value && *value) {
+        snprintf(dir, 4096, "%s", value);
+        return dir;
+    }
+    installed_dir(what, dir, 4096);
+    if (!dir[0]) snprintf(dir, 4096, "%s", built_in);
+    return dir;
+}
+
 const char *cli_regime_dir(void)
 {
-    static char dir[4096]; /* program-side: set once, read-only afterwards */
-    const char *data = getenv("CYBERTRUST_DATA");
-    snprintf(dir, sizeof dir, "%s/regimes", data && *data ? data : CT_DATA_DIR);
+    static char dir[4200]; /* program-side: set once, read-only afterwards */
+    snprintf(dir, sizeof dir, "%s/regimes", cli_dir("configs", "CYBERTRUST_DATA", CT_DATA_DIR));
     return dir;
 }
 
