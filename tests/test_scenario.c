@@ -313,6 +313,27 @@ static void test_scenario_every_shipped_file_loads(void **state)
     }
 }
 
+/* Sweeps load their points from several threads at once: the loader must keep
+ * no hidden state (it once split --set paths with strtok). */
+static void test_scenario_loads_concurrently(void **state)
+{
+    (void)state;
+    int wrong = 0;
+#pragma omp parallel for num_threads(4) reduction(+ : wrong)
+    for (int i = 0; i < 4000; i++) {
+        char set[64];
+        snprintf(set, sizeof set, "states.us.trust=%g", (i % 10) / 10.0);
+        const char *sets[] = {set, "regime.dual_use=0.25", "states.cn.strategy.rate=0.125",
+                              "world.threat=0.3", "states.us.pushback=0.01"};
+        ct_scenario_options opt = {REGIMES, sets, 5, 0};
+        ct_params p;
+        wrong +=
+            ct_scenario_load(CT_SOURCE_DIR "/scenarios/us_china_hotline_2015.cfg", &opt, &p) != 0 ||
+            p.state[0].trust != (i % 10) / 10.0 || p.dual_use != 0.25;
+    }
+    assert_int_equal(wrong, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_scenario_override_errors),
         cmocka_unit_test(test_scenario_file_errors),
         cmocka_unit_test(test_scenario_nearest),
+        cmocka_unit_test(test_scenario_loads_concurrently),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

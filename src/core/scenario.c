@@ -516,8 +516,14 @@ static int apply_override(config_setting_t *root, const char *arg, int skip_abse
     const char *value = eq + 1;
     char *part[5];
     int nparts = 0;
-    for (char *tok = strtok(buf, "."); tok && nparts < 5; tok = strtok(NULL, "."))
+    /* split on dots by hand: strtok keeps hidden state, and points of a sweep
+     * are loaded from several threads at once */
+    for (char *tok = buf; tok && nparts < 5;) {
         part[nparts++] = tok;
+        char *dot = strchr(tok, '.');
+        if (dot) *dot = '\0';
+        tok = dot ? dot + 1 : NULL;
+    }
     const char *section = part[0];
     int nsec = section_count();
     for (int i = 0; i < nsec; i++)
