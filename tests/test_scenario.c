@@ -334,6 +334,40 @@ static void test_scenario_loads_concurrently(void **state)
     assert_int_equal(wrong, 0);
 }
 
+static void test_scenario_hostile_values(void **state)
+{
+    (void)state;
+    const char *nan_set[] = {"world.decay=nan"};
+    expect_error(STATES, nan_set, 1, "--set: world.decay must be in [0, 1], got nan");
+    const char *inf_set[] = {"states.us.trust=-inf"};
+    expect_error(STATES, inf_set, 1, "--set: states.us.trust must be in [0, 1], got -inf");
+    const char *big[] = {"payoffs.R=1e308"};
+    expect_error(STATES, big, 1,
+                 "--set: payoffs.R must be a finite number in [-1e+06, 1e+06], got 1e+308");
+    expect_error("simulation = { rounds = 10000000000L; };\n" STATES, NULL, 0,
+                 "@:1: simulation.rounds must be in [1, 1e+08], got 10000000000");
+    expect_error("simulation = { replications = 1000000000000000L; };\n" STATES, NULL, 0,
+                 "@:1: simulation.replications must be in [1, 1e+09], got 1000000000000000");
+    expect_error("simulation = { rounds = -5; };\n" STATES, NULL, 0,
+                 "@:1: simulation.rounds must be in [1, 1e+08], got -5");
+    const char *overflow[] = {"simulation.seed=99999999999999999999999"};
+    expect_error(
+        STATES, overflow, 1,
+        "--set simulation.seed=99999999999999999999999: \"99999999999999999999999\" is not a "
+        "whole number");
+    /* a file that includes itself */
+    char path[] = "/tmp/ct_include_XXXXXX";
+    int fd = mkstemp(path);
+    FILE *fp = fdopen(fd, "w");
+    fprintf(fp, "@include \"%s\"\n", strrchr(path, '/') + 1); /* relative to its folder */
+    fclose(fp);
+    ct_params p;
+    ct_scenario_options opt = {REGIMES, NULL, 0, 0};
+    assert_int_equal(ct_scenario_load(path, &opt, &p), CT_ECONFIG);
+    assert_non_null(strstr(ct_error_last(), "include file nesting too deep"));
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_scenario_strategy_errors),
         cmocka_unit_test(test_scenario_override_errors),
         cmocka_unit_test(test_scenario_file_errors),
+        cmocka_unit_test(test_scenario_hostile_values),
         cmocka_unit_test(test_scenario_nearest),
         cmocka_unit_test(test_scenario_loads_concurrently),
     };
