@@ -141,8 +141,8 @@ typedef struct {
  * opens DIR (starting it, or --resume). Returns 0, -1 after --help, or an exit
  * code (message printed). */
 int sweep_setup(sweep_job *j, int argc, char **argv, const char *usage, int writer);
-/* The points this process still has to run; *n of them (caller frees). NULL when out of memory. */
-long *sweep_todo(const sweep_job *j, long *n);
+/* The points this process has yet to run; *n of them (caller frees). NULL when out of memory. */
+long *sweep_pending(const sweep_job *j, long *n);
 /* The parameters of `point`. 0 or an exit code (message printed). */
 int sweep_load_point(const sweep_job *j, long point, ct_params *p);
 /* Appends the point's rows to sweep.csv and flushes them. Not thread-safe. */

@@ -34,7 +34,7 @@ int cmd_sweep(int argc, char **argv)
         return rc < 0 ? EXIT_OK : rc;
     }
     long n;
-    long *todo = sweep_todo(&j, &n);
+    long *todo = sweep_pending(&j, &n);
     if (!todo) {
         cli_error("out of memory");
         sweep_free(&j);

@@ -58,7 +58,7 @@ static int record(sweep_job *j, const result_msg *msg)
 static int writer(sweep_job *j, int ranks)
 {
     long n, next = 0;
-    long *todo = sweep_todo(j, &n);
+    long *todo = sweep_pending(j, &n);
     if (!todo) return EXIT_RUNTIME;
     int failed = 0;
     if (ranks == 1) {

@@ -357,7 +357,7 @@ int sweep_setup(sweep_job *j, int argc, char **argv, const char *usage, int writ
     return 0;
 }
 
-long *sweep_todo(const sweep_job *j, long *n)
+long *sweep_pending(const sweep_job *j, long *n)
 {
     long *todo = malloc((size_t)(j->nmine - j->ndone + 1) * sizeof *todo);
     *n = 0;
