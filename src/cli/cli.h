@@ -105,6 +105,9 @@ void cli_csv_provenance(FILE *fp, const run_options *o, const ct_params *p, int 
 /* Prints a number for CSV (empty for NaN). */
 void cli_csv_number(FILE *fp, double v);
 
+/* A scenario's label in outputs: its file name without folder and ".cfg". */
+const char *cli_label(const char *path, char *buf, size_t n);
+
 /* The summary of one run to stdout. */
 void report_run_text(FILE *fp, const run_options *o, const ct_params *p, const ct_batch *b);
 /* The side-by-side comparison of n scenarios. */
@@ -168,12 +171,7 @@ long sweep_scan(const char *text, size_t len, sweep_block **blocks, size_t *head
 /* Writes DIR/sweep.csv: the head, then the blocks sorted by point (blocks is sorted in place). */
 int sweep_write_sorted(const char *dir, const char *text, size_t head_end, sweep_block *blocks,
                        long n);
-/* The rows of one point, formatted into a new buffer (*text, *len; caller frees). */
-int sweep_format_point(const ct_sweep *grid, long point, const ct_params *p,
-                       const ct_point_result *r, char **text, size_t *len);
-/* The JSON that identifies a sweep (its definition, not its progress). */
 struct json_t;
-struct json_t *sweep_identity(const sweep_job *j);
 
 /* A whole file into a new NUL-terminated buffer (caller frees); NULL if unreadable. */
 char *cli_read_file(const char *path, size_t *len);

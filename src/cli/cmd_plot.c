@@ -102,13 +102,9 @@ static int compare(plot_ctx *c)
     char labels[2048] = "", title[512];
     size_t used = 0;
     for (size_t k = 0; k < json_array_size(scens); k++) {
-        const char *file = jstr(json_array_get(scens, k), "file", "?");
-        const char *base = strrchr(file, '/');
-        base = base ? base + 1 : file;
-        size_t len = strlen(base);
-        if (len > 4 && !strcmp(base + len - 4, ".cfg")) len -= 4;
-        used += (size_t)snprintf(labels + used, sizeof labels - used, "%s%.*s", k ? " " : "",
-                                 (int)len, base);
+        char lab[256];
+        cli_label(jstr(json_array_get(scens, k), "file", "?"), lab, sizeof lab);
+        used += (size_t)snprintf(labels + used, sizeof labels - used, "%s%s", k ? " " : "", lab);
     }
     const char *state = c->state ? c->state : jstr(first, "id", "us");
     snprintf(title, sizeof title, "Scenarios compared, with common random numbers: %s",

@@ -34,8 +34,8 @@ int cmd_sweep(int argc, char **argv)
         return rc < 0 ? EXIT_OK : rc;
     }
     long n;
-    long *todo = sweep_pending(&j, &n);
-    if (!todo) {
+    long *pending = sweep_pending(&j, &n);
+    if (!pending) {
         cli_error("out of memory");
         sweep_free(&j);
         return EXIT_RUNTIME;
@@ -52,18 +52,18 @@ int cmd_sweep(int argc, char **argv)
         if (stop || *interrupted) continue;
         ct_params p;
         ct_point_result r;
-        int bad = sweep_load_point(&j, todo[i], &p);
-        if (!bad && ct_sweep_run_point(&p, (uint64_t)todo[i], inner, &r)) {
-            cli_error("point %ld: %s", todo[i], ct_error_last());
+        int bad = sweep_load_point(&j, pending[i], &p);
+        if (!bad && ct_sweep_run_point(&p, (uint64_t)pending[i], inner, &r)) {
+            cli_error("point %ld: %s", pending[i], ct_error_last());
             bad = EXIT_RUNTIME;
         }
 #pragma omp critical(sweep_write)
         {
-            if (!bad && !failed) bad = sweep_write_point(&j, todo[i], &p, &r);
+            if (!bad && !failed) bad = sweep_write_point(&j, pending[i], &p, &r);
             if (bad && !failed) failed = bad;
         }
     }
-    free(todo);
+    free(pending);
     if (!failed && *interrupted) {
         /* the points written stay written: --resume runs the rest */
         sweep_finish(&j);

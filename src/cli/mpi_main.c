@@ -58,24 +58,25 @@ static int record(sweep_job *j, const result_msg *msg)
 static int writer(sweep_job *j, int ranks)
 {
     long n, next = 0;
-    long *todo = sweep_pending(j, &n);
-    if (!todo) return EXIT_RUNTIME;
+    long *pending = sweep_pending(j, &n);
+    if (!pending) return EXIT_RUNTIME;
     int failed = 0;
     if (ranks == 1) {
         for (; next < n && !failed; next++) {
             result_msg msg;
             memset(&msg, 0, sizeof msg);
-            msg.point = todo[next];
+            msg.point = pending[next];
             ct_params p;
-            msg.status = sweep_load_point(j, todo[next], &p);
-            if (!msg.status && ct_sweep_run_point(&p, (uint64_t)todo[next], j->o.threads, &msg.r))
+            msg.status = sweep_load_point(j, pending[next], &p);
+            if (!msg.status &&
+                ct_sweep_run_point(&p, (uint64_t)pending[next], j->o.threads, &msg.r))
                 msg.status = EXIT_RUNTIME;
             failed = record(j, &msg);
         }
     } else {
         long busy = 0, stop = -1;
         for (int r = 1; r < ranks; r++) {
-            long *point = next < n ? &todo[next++] : &stop;
+            long *point = next < n ? &pending[next++] : &stop;
             busy += *point >= 0;
             MPI_Send(point, 1, MPI_LONG, r, TAG_WORK, MPI_COMM_WORLD);
         }
@@ -86,14 +87,14 @@ static int writer(sweep_job *j, int ranks)
                      &st);
             busy--;
             if (!failed) failed = record(j, msg);
-            long *point = !failed && next < n ? &todo[next++] : &stop;
+            long *point = !failed && next < n ? &pending[next++] : &stop;
             busy += *point >= 0;
             MPI_Send(point, 1, MPI_LONG, st.MPI_SOURCE, TAG_WORK, MPI_COMM_WORLD);
         }
         if (!msg) failed = EXIT_RUNTIME;
         free(msg);
     }
-    free(todo);
+    free(pending);
     return failed ? failed : sweep_finish(j);
 }
 

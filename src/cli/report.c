@@ -35,7 +35,7 @@ static int row_shown(const ct_params *p, int n, ct_metric m)
     return cyber || m < CT_M_NET_SECURITY || m > CT_M_LEGITIMACY;
 }
 
-static const char *label(const char *path, char *buf, size_t n)
+const char *cli_label(const char *path, char *buf, size_t n)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -125,7 +125,7 @@ void report_compare_text(FILE *fp, const run_options *o, const ct_params *p, int
     print_horizon(fp, &p[0]);
     for (int k = 0; k < n; k++)
         fprintf(fp, "  [%d] %s: %s (regime %s)\n", k + 1,
-                label(o->scenario_path[k], lab, sizeof lab), p[k].name, p[k].regime_template);
+                cli_label(o->scenario_path[k], lab, sizeof lab), p[k].name, p[k].regime_template);
     fprintf(fp, "differences are paired, [k]-[1], with 95%% confidence intervals; "
                 "* marks an interval that excludes 0\n");
     /* every state id once, in order of first appearance */
@@ -360,7 +360,7 @@ int report_compare_files(const char *dir, const run_options *o, const ct_params 
                          const ct_batch *b)
 {
     char lab[128], base[128];
-    label(o->scenario_path[0], base, sizeof base);
+    cli_label(o->scenario_path[0], base, sizeof base);
     json_t *root = json_pack("{s:s, s:I, s:I, s:s, s:[], s:[]}", "version", CT_VERSION, "seed",
                              (json_int_t)p[0].seed, "replications", (json_int_t)p[0].replications,
                              "command", o->command_line, "scenarios", "differences");
@@ -385,9 +385,9 @@ int report_compare_files(const char *dir, const run_options *o, const ct_params 
         ct_summary c;
         ct_batch_run_diff_summary(b, k, CT_R_COLLAPSED, &c);
         json_array_append_new(diffs, json_pack("{s:s, s:s, s:o, s:{s:o}}", "scenario",
-                                               label(o->scenario_path[k], lab, sizeof lab), "minus",
-                                               base, "states", states, "agreement", "collapsed",
-                                               summary_json(&c)));
+                                               cli_label(o->scenario_path[k], lab, sizeof lab),
+                                               "minus", base, "states", states, "agreement",
+                                               "collapsed", summary_json(&c)));
     }
     if (cli_write_json(dir, "compare.json", root)) return -1;
 
@@ -396,7 +396,7 @@ int report_compare_files(const char *dir, const run_options *o, const ct_params 
     cli_csv_provenance(f.fp, o, p, n);
     fprintf(f.fp, "scenario,minus,state,metric,mean,sd,ci_lo,ci_hi,median,p05,p95,n\n");
     for (int k = 0; k < n; k++) {
-        label(o->scenario_path[k], lab, sizeof lab);
+        cli_label(o->scenario_path[k], lab, sizeof lab);
         for (int s = 0; s < CT_STATES; s++)
             for (int m = 0; m < CT_METRIC_COUNT; m++) {
                 ct_summary sm;

@@ -146,7 +146,7 @@ static void provenance(const sweep_job *j, FILE *fp)
 }
 
 /* What makes two folders hold the same sweep (not where or how far it ran). */
-json_t *sweep_identity(const sweep_job *j)
+static json_t *sweep_identity(const sweep_job *j)
 {
     json_t *vary = json_array(), *sets = json_array();
     for (int d = 0; d < ct_sweep_dims(j->grid); d++) {
@@ -396,8 +396,9 @@ static void row(FILE *fp, long point, const char *values, const char *state, con
     fprintf(fp, ",%zu\n", s->n);
 }
 
-int sweep_format_point(const ct_sweep *grid, long point, const ct_params *p,
-                       const ct_point_result *r, char **text, size_t *len)
+/* The rows of one point, formatted into a new buffer (*text, *len; caller frees). */
+static int sweep_format_point(const ct_sweep *grid, long point, const ct_params *p,
+                              const ct_point_result *r, char **text, size_t *len)
 {
     char values[CT_SWEEP_MAX_DIMS * (CT_SWEEP_TEXT + 1) + 1] = "";
     int index[CT_SWEEP_MAX_DIMS];

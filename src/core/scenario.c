@@ -574,9 +574,7 @@ static int apply_override(config_setting_t *root, const char *arg, int skip_abse
     config_setting_t *sg = child_group(st, "strategy");
     if (!sg) return ct_error_set(CT_ECONFIG, "--set %s: strategy is not a group", arg);
     if (strcmp(part[3], "kind") == 0) return put(sg, "kind", 0, 0, value, arg);
-    ct_state_params defaults;
-    ct_params_set_strategy(&defaults, ct_strategy_find(CT_STRATEGY_DEFAULT));
-    const char *kname = ct_strategy_types[defaults.strategy.kind].name;
+    const char *kname = CT_STRATEGY_DEFAULT;
     config_setting_lookup_string(sg, "kind", &kname);
     int kind = ct_strategy_find(kname);
     if (kind < 0)
