@@ -359,11 +359,11 @@ int sweep_setup(sweep_job *j, int argc, char **argv, const char *usage, int writ
 
 long *sweep_pending(const sweep_job *j, long *n)
 {
-    long *todo = malloc((size_t)(j->nmine - j->ndone + 1) * sizeof *todo);
+    long *pending = malloc((size_t)(j->nmine - j->ndone + 1) * sizeof *pending);
     *n = 0;
-    for (long p = 0; todo && p < j->npoints; p++)
-        if (owned(j, p) && !j->done[p]) todo[(*n)++] = p;
-    return todo;
+    for (long p = 0; pending && p < j->npoints; p++)
+        if (owned(j, p) && !j->done[p]) pending[(*n)++] = p;
+    return pending;
 }
 
 /* ---- running ---------------------------------------------------------------- */
