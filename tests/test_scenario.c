@@ -167,12 +167,12 @@ static void test_scenario_geometric_horizon(void **state)
 static void test_scenario_setting_errors(void **state)
 {
     (void)state;
-    expect_error("regime = {\n  scope = 0.5;\n  dual_usee = 0.5;\n};\n" STATES, NULL, 0,
+    expect_error("regime = {\n  template = \"hotline\";\n  dual_usee = 0.5;\n};\n" STATES, NULL, 0,
                  "@:3: unknown setting regime.dual_usee; did you mean dual_use?");
     expect_error("world = { threat = \"high\"; };\n" STATES, NULL, 0,
                  "@:1: world.threat must be a number, got a string");
-    expect_error("regime = {\n  scope = 1.3;\n};\n" STATES, NULL, 0,
-                 "@:2: regime.scope must be in [0, 1], got 1.3");
+    expect_error("regime = {\n  template = \"alliance\";\n  scope = 1.3;\n};\n" STATES, NULL, 0,
+                 "@:3: regime.scope must be in [0, 1], got 1.3");
     expect_error("simulation = { rounds = 10.5; };\n" STATES, NULL, 0,
                  "@:1: simulation.rounds must be a whole number, got 10.5");
     expect_error("simulation = { replications = 0; };\n" STATES, NULL, 0,
@@ -223,7 +223,7 @@ static void test_scenario_strategy_errors(void **state)
                  "  { id = \"cn\"; }\n);\n",
                  NULL, 0,
                  "@:2: unknown setting states.us.strategy.rate: not a parameter of fox; expected "
-                 "one of: strike_at, cover");
+                 "one of: strike_at, cover, depth");
     expect_error(
         "states = (\n  { id = \"us\"; strategy = { kind = \"opportunist\"; rate = 2; }; },\n"
         "  { id = \"cn\"; }\n);\n",
@@ -233,10 +233,13 @@ static void test_scenario_strategy_errors(void **state)
         "},\n"
         "  { id = \"cn\"; }\n);\n",
         NULL, 0,
-        "@:2: unknown setting states.us.strategy.generosity: tit_for_tat takes no parameters");
+        "@:2: unknown setting states.us.strategy.generosity: not a parameter of tit_for_tat; "
+        "expected one of: depth");
     expect_error(
         "states = (\n  { id = \"us\"; strategy = { rate = 0.1; }; },\n  { id = \"cn\"; }\n);\n",
-        NULL, 0, "@:2: unknown setting states.us.strategy.rate: tit_for_tat takes no parameters");
+        NULL, 0,
+        "@:2: unknown setting states.us.strategy.rate: not a parameter of tit_for_tat; expected "
+        "one of: depth");
     expect_error(
         "states = (\n  { id = \"us\"; strategy = { kind = \"bayesian\"; patience = 1.5; }; },\n"
         "  { id = \"cn\"; }\n);\n",
@@ -261,7 +264,8 @@ static void test_scenario_override_errors(void **state)
     expect_error(STATES, e, 1, "--set wrld.decay=0.5: unknown section wrld; did you mean world?");
     const char *f[] = {"states.us.strategy.strike_at=0.5"};
     expect_error(STATES, f, 1,
-                 "--set states.us.strategy.strike_at=0.5: tit_for_tat takes no parameters");
+                 "--set states.us.strategy.strike_at=0.5: strike_at is not a parameter of tit_for_tat; "
+                 "expected one of: depth");
     const char *g[] = {"simulation.rounds=1e3"};
     expect_error(STATES, g, 1, "--set simulation.rounds=1e3: \"1e3\" is not a whole number");
     const char *h[] = {"states.us.id=x"};
@@ -287,13 +291,76 @@ static void test_scenario_file_errors(void **state)
     expect_error("\x7f\x45\x4c\x46\x02\x01", NULL, 0, "@:1: syntax error: syntax error");
 }
 
-static void test_scenario_nearest(void **state)
+/* MODEL.md 4 (rev. 2): "none" is no agreement; setting one of its keys is an error
+ * that names the key, from the file or from --set. */
+static void test_scenario_none_has_no_keys(void **state)
 {
     (void)state;
-    const char *names[] = {"threat", "decay", "burn"};
-    assert_string_equal(ct_scenario_nearest("threath", names, 3), "threat");
-    assert_string_equal(ct_scenario_nearest("brun", names, 3), "burn");
-    assert_null(ct_scenario_nearest("zzzzzzzz", names, 3));
+    expect_error("regime = {\n  template = \"none\";\n  shame = 0.5;\n};\n" STATES, NULL, 0,
+                 "@:3: regime.shame cannot be set: the regime is \"none\", no agreement at all; "
+                 "name a template (hotline, joint_unit, alliance) to set its values");
+    expect_error("regime = {\n  scope = 0.5;\n};\n" STATES, NULL, 0,
+                 "@:2: regime.scope cannot be set: the regime is \"none\", no agreement at all "
+                 "(the default); name a template (hotline, joint_unit, alliance) to set its values");
+    const char *set[] = {"regime.clarity=0.5"};
+    expect_error(STATES, set, 1,
+                 "--set: regime.clarity cannot be set: the regime is \"none\", no agreement at all "
+                 "(the default); name a template (hotline, joint_unit, alliance) to set its values");
+    ct_params p;
+    assert_int_equal(load_with("regime = { template = \"none\"; };\n" STATES, NULL, 0, &p), 0);
+    assert_false(ct_params_agreement(&p));
+    /* an agreement whose values are all 0 is still an agreement */
+    const char *zero = "regime = { template = \"hotline\"; scope = 0.0; dual_use = 0.0; "
+                       "clarity = 0.0; shame = 0.0; monitoring = 0.0; };\n" STATES;
+    assert_int_equal(load_with(zero, NULL, 0, &p), 0);
+    assert_true(ct_params_agreement(&p));
+}
+
+/* Issue 9 item 5: a new kind by --set starts from its own defaults, whatever
+ * parameters the file gave the old kind, and other overrides still apply. */
+static void test_scenario_set_kind_resets_parameters(void **state)
+{
+    (void)state;
+    const char *text = "states = (\n  { id = \"us\"; },\n"
+                       "  { id = \"ru\"; strategy = { kind = \"opportunist\"; rate = 0.3; "
+                       "depth = 0.5; }; }\n);\n";
+    ct_params p;
+    const char *fox[] = {"states.ru.strategy.kind=fox"};
+    assert_int_equal(load_with(text, fox, 1, &p), 0);
+    assert_int_equal(p.state[1].strategy.kind, ct_strategy_find("fox"));
+    assert_close(p.state[1].strategy.param[0], 0.5, 0); /* strike_at's default */
+    assert_close(p.state[1].strategy.param[1], 0.0, 0); /* cover's default */
+    assert_close(p.state[1].strategy.param[CT_STRATEGY_DEPTH], 0.5, 0); /* depth is kept */
+    /* the kind first, whatever the order given */
+    const char *both[] = {"states.ru.strategy.strike_at=0.25", "states.ru.strategy.kind=fox"};
+    assert_int_equal(load_with(text, both, 2, &p), 0);
+    assert_close(p.state[1].strategy.param[0], 0.25, 0);
+    /* the same kind again keeps the file's parameters */
+    const char *same[] = {"states.ru.strategy.kind=opportunist"};
+    assert_int_equal(load_with(text, same, 1, &p), 0);
+    assert_close(p.state[1].strategy.param[0], 0.3, 0);
+    /* a parameter of the old kind after a change of kind is an error */
+    const char *stale[] = {"states.ru.strategy.kind=fox", "states.ru.strategy.rate=0.1"};
+    expect_error(text, stale, 2,
+                 "--set states.ru.strategy.rate=0.1: rate is not a parameter of fox; expected one "
+                 "of: strike_at, cover, depth");
+}
+
+static void test_scenario_depth(void **state)
+{
+    (void)state;
+    ct_params p;
+    const char *text = "states = (\n  { id = \"us\"; strategy = { kind = \"bayesian\"; "
+                       "depth = 0.25; }; },\n  { id = \"cn\"; }\n);\n";
+    assert_int_equal(load_with(text, NULL, 0, &p), 0);
+    assert_close(p.state[0].strategy.param[CT_STRATEGY_DEPTH], 0.25, 0);
+    assert_close(p.state[1].strategy.param[CT_STRATEGY_DEPTH], 1.0, 0);
+    const char *set[] = {"states.cn.strategy.depth=0.75"};
+    assert_int_equal(load_with(text, set, 1, &p), 0);
+    assert_close(p.state[1].strategy.param[CT_STRATEGY_DEPTH], 0.75, 0);
+    expect_error("states = (\n  { id = \"us\"; strategy = { depth = 1.5; }; },\n"
+                 "  { id = \"cn\"; }\n);\n",
+                 NULL, 0, "@:2: states.us.strategy.depth must be in [0, 1] for tit_for_tat, got 1.5");
 }
 
 static void test_scenario_every_shipped_file_loads(void **state)
@@ -383,8 +450,10 @@ int main(void)
         cmocka_unit_test(test_scenario_override_errors),
         cmocka_unit_test(test_scenario_file_errors),
         cmocka_unit_test(test_scenario_hostile_values),
-        cmocka_unit_test(test_scenario_nearest),
         cmocka_unit_test(test_scenario_loads_concurrently),
+        cmocka_unit_test(test_scenario_none_has_no_keys),
+        cmocka_unit_test(test_scenario_set_kind_resets_parameters),
+        cmocka_unit_test(test_scenario_depth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,15 +2,18 @@
  * horizons in closed form, and the random parts within stated tolerances. */
 #include "assert_close.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cybertrust/sim.h"
 
-/* A world with nothing random: perfect monitoring, no noise, no rogues. */
+/* A world with nothing random: perfect monitoring, no noise, no rogues; an
+ * agreement (not the template "none") whose values the tests set. */
 static ct_params base(const char *a, const char *b)
 {
     ct_params p;
     ct_params_init(&p);
+    snprintf(p.regime_template, sizeof p.regime_template, "custom");
     p.detection = 1.0;
     p.misperception = 0.0;
     p.execution_noise = 0.0;
@@ -105,12 +108,38 @@ static void test_sim_exposure_reaches_fixed_point(void **state)
     p.scope = 1.0, p.dual_use = 0.8, p.decay = 0.1, p.rounds = 400;
     ct_metrics m;
     play(&p, 0, &m);
-    double k = ct_game_stock_fixed_point(1.0, 0.1, 0.8);
+    double k = ct_game_stock_fixed_point(1.0, 0.1, 0.8, p.base_exposure, 0.0);
     assert_close(m.state[0][CT_M_EXPOSURE_FINAL], k, 1e-12);
     assert_close(m.state[1][CT_M_EXPOSURE_PEAK], k, 1e-12);
     assert_close(m.state[0][CT_M_SHARE_MEAN], 1.0, 0);
     assert_close(m.state[0][CT_M_EXPLOITATIONS_SUFFERED], 0, 0);
     assert_true(isnan(m.state[0][CT_M_FIRST_EXPLOITED_ROUND]));
+    /* depth 0.5: a cooperator shows half the scope, and its stock settles lower */
+    p.state[0].strategy.param[CT_STRATEGY_DEPTH] = 0.5;
+    play(&p, 0, &m);
+    assert_close(m.state[0][CT_M_SHARE_MEAN], 0.5, 0);
+    assert_close(m.state[0][CT_M_EXPOSURE_FINAL],
+                 ct_game_stock_fixed_point(0.5, 0.1, 0.8, p.base_exposure, 0.0), 1e-12);
+}
+
+/* Intrusions map: a partner that exploits every round, unseen, builds a map of
+ * a state that shares nothing, up to K* with reconnaissance; without it the
+ * stock stays at b. */
+static void test_sim_intrusions_map_without_sharing(void **state)
+{
+    (void)state;
+    ct_params p = base("isolationist", "defector");
+    p.detection = 0.0; /* no alarm, so no burn */
+    p.rounds = 600, p.recon = 0.05, p.decay = 0.1, p.base_exposure = 0.1;
+    ct_metrics m;
+    play(&p, 0, &m);
+    assert_close(m.state[0][CT_M_EXPOSURE_FINAL],
+                 ct_game_stock_fixed_point(0.0, 0.1, 0.0, 0.1, 0.05), 1e-12);
+    assert_true(m.state[0][CT_M_EXPOSURE_FINAL] > 0.1 + 0.2);
+    assert_close(m.state[1][CT_M_EXPOSURE_FINAL], 0.1, 1e-15);
+    p.recon = 0.0;
+    play(&p, 0, &m);
+    assert_close(m.state[0][CT_M_EXPOSURE_FINAL], 0.1, 1e-15);
 }
 
 static void test_sim_one_round_by_hand(void **state)
@@ -133,17 +162,18 @@ static void test_sim_one_round_by_hand(void **state)
     assert_close(m.state[0][CT_M_LEGITIMACY], 0.1, 0);
     assert_close(m.state[0][CT_M_NET_SECURITY], -0.525, 1e-15);
     assert_close(m.state[0][CT_M_PAYOFF_TOTAL], -0.2 - 0.325 - 0.05 - 0.1 + 0.1, 1e-15);
-    /* b: h_b = 0.5 (1 + 0) / 2 = 0.25: loss 0.2 (1 - 0.5 0.25) = 0.175; gain 2 A(0.5) = 0.65;
+    /* b: h_b = min(1, 0.5 (1 + 0)) = 0.5: loss 0.2 (1 - 0.5 0.5) = 0.15; gain 2 A(0.5) = 0.65;
      * the alarm is certain (detection 1), so shaming 0.3 applies */
-    assert_close(m.state[1][CT_M_THIRD_PARTY_LOSS], 0.175, 1e-15);
+    assert_close(m.state[1][CT_M_THIRD_PARTY_LOSS], 0.15, 1e-15);
     assert_close(m.state[1][CT_M_EXPLOITATION_GAIN], 0.65, 1e-15);
     assert_close(m.state[1][CT_M_SHAMING], 0.3, 0);
-    assert_close(m.state[1][CT_M_PAYOFF_TOTAL], -0.175 + 0.65 - 0.3 + 0.2, 1e-15);
-    /* a's stock: (0.8 * 0.5) + 0.4 * 0.5 * (1 - 0.4) = 0.52, then burned by half: 0.26 */
-    assert_close(m.state[0][CT_M_EXPOSURE_FINAL], 0.26, 1e-15);
-    assert_close(m.state[0][CT_M_EXPOSURE_PEAK], 0.5, 0);
-    /* b's stock decays unburned: 0.8 * 0.5 */
-    assert_close(m.state[1][CT_M_EXPOSURE_FINAL], 0.4, 1e-15);
+    assert_close(m.state[1][CT_M_PAYOFF_TOTAL], -0.15 + 0.65 - 0.3 + 0.2, 1e-15);
+    /* a's stock, b = 0.5: decay keeps 0.5; sharing 0.5 + 0.4 0.5 0.5 = 0.6; b's intrusion
+     * maps 0.6 + 0.05 0.4 = 0.62; the detected intrusion burns half above b: 0.56 */
+    assert_close(m.state[0][CT_M_EXPOSURE_FINAL], 0.56, 1e-15);
+    assert_close(m.state[0][CT_M_EXPOSURE_PEAK], 0.56, 1e-15);
+    /* b's stock is at b and stays there: nothing shared, nothing mapped */
+    assert_close(m.state[1][CT_M_EXPOSURE_FINAL], 0.5, 1e-15);
     /* a's trust after a certain alarm: a_r = q_r, a_h = q_h: 0.5 0.05 / (0.025 + 0.25) */
     assert_close(m.state[0][CT_M_TRUST_FINAL], 0.025 / 0.275, 1e-15);
     assert_close(m.state[0][CT_M_ALARMS_TRUE], 1, 0);
@@ -169,11 +199,17 @@ static void test_sim_withdrawal_collapses_agreement(void **state)
     play(&q, 0, &m);
     assert_close(m.run[CT_R_COLLAPSED], 0, 0);
     assert_true(isnan(m.run[CT_R_COLLAPSE_ROUND]));
-    /* a regime of all zeros is no agreement: no legitimacy, nothing to collapse */
-    p.scope = 0;
+    /* the regime "none" is no agreement: no legitimacy, nothing to collapse */
+    snprintf(p.regime_template, sizeof p.regime_template, CT_REGIME_NONE);
     play(&p, 0, &m);
     assert_close(m.state[0][CT_M_LEGITIMACY], 0, 0);
     assert_close(m.run[CT_R_COLLAPSED], 0, 0);
+    /* an agreement of all zeros from another template is still an agreement */
+    snprintf(p.regime_template, sizeof p.regime_template, "custom");
+    p.scope = 0;
+    play(&p, 0, &m);
+    assert_close(m.state[0][CT_M_LEGITIMACY], 2.0 / 10, 1e-15);
+    assert_close(m.run[CT_R_COLLAPSED], 1, 0);
 }
 
 /* Mean over replications of metric `k` of state `s`, per round. */
@@ -262,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_sim_discounting_closed_form),
         cmocka_unit_test(test_sim_geometric_horizon),
         cmocka_unit_test(test_sim_exposure_reaches_fixed_point),
+        cmocka_unit_test(test_sim_intrusions_map_without_sharing),
         cmocka_unit_test(test_sim_one_round_by_hand),
         cmocka_unit_test(test_sim_withdrawal_collapses_agreement),
         cmocka_unit_test(test_sim_random_events_at_their_rates),

@@ -3,11 +3,12 @@
 
 #include <string.h>
 
+#include "cybertrust/error.h"
 #include "cybertrust/strategy.h"
 
 typedef struct {
     double mem[CT_STRATEGY_MEMORY];
-    double param[CT_STRATEGY_PARAMS_MAX];
+    double param[CT_STRATEGY_SLOTS];
     int kind;
 } player;
 
@@ -234,6 +235,110 @@ static void test_strategy_fox(void **state)
     assert_close(m.share, 0.4, 1e-15);
 }
 
+static void expect_spec(const char *text, const char *message)
+{
+    ct_strategy_params sp;
+    assert_int_equal(ct_strategy_spec_parse(text, &sp), CT_EINVAL);
+    assert_string_equal(ct_error_last(), message);
+}
+
+static void test_strategy_spec_parse(void **state)
+{
+    (void)state;
+    ct_strategy_params sp;
+    assert_int_equal(ct_strategy_spec_parse("bayesian(exit_below=0.3, depth=0.5)", &sp), 0);
+    assert_int_equal(sp.kind, ct_strategy_find("bayesian"));
+    assert_close(sp.param[0], 0.3, 0);
+    assert_close(sp.param[1], 0.1, 0); /* retaliate_below keeps its default */
+    assert_close(sp.param[2], 3.0, 0);
+    assert_close(sp.param[CT_STRATEGY_DEPTH], 0.5, 0);
+    assert_int_equal(ct_strategy_spec_parse("  opportunist ( rate = 1e-1 )  ", &sp), 0);
+    assert_close(sp.param[0], 0.1, 0);
+    assert_close(sp.param[CT_STRATEGY_DEPTH], 1.0, 0);
+    assert_int_equal(ct_strategy_spec_parse("defector()", &sp), 0);
+    assert_int_equal(sp.kind, ct_strategy_find("defector"));
+    char buf[128];
+    assert_int_equal(ct_strategy_spec_parse("bayesian(depth=0.5, exit_below=0.3)", &sp), 0);
+    assert_string_equal(ct_strategy_spec_format(&sp, buf, sizeof buf),
+                        "bayesian(exit_below=0.3, depth=0.5)");
+    ct_strategy_params back;
+    assert_int_equal(ct_strategy_spec_parse(buf, &back), 0);
+    assert_int_equal(back.kind, sp.kind);
+    assert_memory_equal(back.param, sp.param, sizeof sp.param);
+    /* a value %g would round prints in full, so the text parses back exactly */
+    sp.param[0] = 0.1 + 0.2;
+    ct_strategy_spec_format(&sp, buf, sizeof buf);
+    assert_int_equal(ct_strategy_spec_parse(buf, &back), 0);
+    assert_true(back.param[0] == 0.1 + 0.2);
+    assert_int_equal(ct_strategy_spec_parse("tit_for_tat", &sp), 0);
+    assert_string_equal(ct_strategy_spec_format(&sp, buf, sizeof buf), "tit_for_tat");
+}
+
+static void test_strategy_spec_errors(void **state)
+{
+    (void)state;
+    expect_spec("bayesain", "strategy \"bayesain\": bayesain is not a known strategy; did you mean "
+                            "bayesian?");
+    expect_spec("fox(rate=0.1)", "strategy \"fox(rate=0.1)\": rate is not a parameter of fox; "
+                                 "expected one of: strike_at, cover, depth");
+    expect_spec("opportunist(rate=2)",
+                "strategy \"opportunist(rate=2)\": rate must be in [0, 1] for opportunist, got 2");
+    expect_spec("opportunist(rate=nan)", "strategy \"opportunist(rate=nan)\": rate must be in "
+                                         "[0, 1] for opportunist, got nan");
+    expect_spec("bayesian(patience=2.5)",
+                "strategy \"bayesian(patience=2.5)\": patience must be a whole number, got 2.5");
+    expect_spec("opportunist(rate=0.1, rate=0.2)",
+                "strategy \"opportunist(rate=0.1, rate=0.2)\": rate is given twice");
+    expect_spec("opportunist(rate)", "strategy \"opportunist(rate)\": expected rate=VALUE");
+    expect_spec("opportunist(rate=)",
+                "strategy \"opportunist(rate=)\": rate needs a number, at \")\"");
+    expect_spec("opportunist(rate=0.1", "strategy \"opportunist(rate=0.1\": expected ',' or ')' "
+                                        "at \"the end\"");
+    expect_spec("opportunist(rate=0.1) x",
+                "strategy \"opportunist(rate=0.1) x\": unexpected \"x\" after the specification");
+    expect_spec("   ", "an empty strategy specification");
+    expect_spec("(rate=1)", "strategy \"(rate=1)\": expected a strategy kind at \"(rate=1)\"");
+}
+
+static void test_strategy_spec_list(void **state)
+{
+    (void)state;
+    ct_strategy_params sp[4];
+    assert_int_equal(
+        ct_strategy_spec_list("tit_for_tat, bayesian(exit_below=0.3, depth=0.5), defector", sp, 4),
+        3);
+    assert_int_equal(sp[1].kind, ct_strategy_find("bayesian"));
+    assert_close(sp[1].param[CT_STRATEGY_DEPTH], 0.5, 0);
+    assert_int_equal(sp[2].kind, ct_strategy_find("defector"));
+    assert_int_equal(ct_strategy_spec_list("tit_for_tat,,defector", sp, 4), CT_EINVAL);
+    assert_string_equal(ct_error_last(), "strategy list \"tit_for_tat,,defector\": an empty item");
+    assert_int_equal(ct_strategy_spec_list("", sp, 4), CT_EINVAL);
+    assert_int_equal(ct_strategy_spec_list("defector, defector, defector", sp, 2), CT_EINVAL);
+    assert_string_equal(ct_error_last(),
+                        "strategy list \"defector, defector, defector\": more than 2 strategies");
+    assert_int_equal(ct_strategy_spec_list("tit_for_tat, nope", sp, 4), CT_EINVAL);
+}
+
+/* depth is every kind's parameter, with its own range and default. */
+static void test_strategy_depth_is_common(void **state)
+{
+    (void)state;
+    for (int k = 0; k < ct_strategy_count; k++) {
+        assert_int_equal(ct_strategy_param_find(k, "depth"), CT_STRATEGY_DEPTH);
+        const ct_strategy_param *d = ct_strategy_param_info(k, CT_STRATEGY_DEPTH);
+        assert_string_equal(d->name, "depth");
+        assert_close(d->def, 1.0, 0);
+        const char *names[CT_STRATEGY_SLOTS];
+        int n = ct_strategy_param_names(k, names);
+        assert_int_equal(n, ct_strategy_types[k].nparams + 1);
+        assert_string_equal(names[n - 1], "depth");
+        ct_strategy_params sp;
+        ct_strategy_params_init(&sp, k);
+        assert_close(sp.param[CT_STRATEGY_DEPTH], 1.0, 0);
+    }
+    assert_null(ct_strategy_param_info(ct_strategy_find("tit_for_tat"), 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +351,10 @@ int main(void)
         cmocka_unit_test(test_strategy_gradual),
         cmocka_unit_test(test_strategy_bayesian),
         cmocka_unit_test(test_strategy_fox),
+        cmocka_unit_test(test_strategy_spec_parse),
+        cmocka_unit_test(test_strategy_spec_errors),
+        cmocka_unit_test(test_strategy_spec_list),
+        cmocka_unit_test(test_strategy_depth_is_common),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

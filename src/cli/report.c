@@ -224,8 +224,10 @@ static json_t *params_json(const ct_params *p)
                                 key_json(&ct_state_keys[i], &p->state[s]));
         const ct_strategy_type *t = &ct_strategy_types[p->state[s].strategy.kind];
         json_t *strat = json_pack("{s:s}", "kind", t->name);
-        for (int i = 0; i < t->nparams; i++)
-            json_object_set_new(strat, t->param[i].name, number(p->state[s].strategy.param[i]));
+        for (int i = 0; i < CT_STRATEGY_SLOTS; i++) {
+            const ct_strategy_param *sp = ct_strategy_param_info(p->state[s].strategy.kind, i);
+            if (sp) json_object_set_new(strat, sp->name, number(p->state[s].strategy.param[i]));
+        }
         json_object_set_new(st, "strategy", strat);
         json_array_append_new(states, st);
     }

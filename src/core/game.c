@@ -1,13 +1,21 @@
 /* One round of the share-and-expose game, formula by formula (MODEL.md 2.3-2.5).
  *
- *   K(t+1) = (1 - rho) K + u s (1 - (1 - rho) K)          knowledge stock
- *   K*     = u s / (1 - (1 - rho)(1 - u s))               its fixed point
- *   A(K)   = b + (1 - b) K^c                              value of access
+ *   K~     = b + (1 - rho)(K - b)                         stale knowledge decays toward b
+ *   K(t+1) = K~ + u s (1 - K~)                            knowledge stock (docs/model.md 2.3)
+ *   K      <- K + r (1 - K)                               an intrusion maps (recon r)
+ *   K      <- b + (1 - burn)(K - b)                       a detected intrusion is patched
+ *   K*     = (1 - c (1 - rho b)) / (1 - c (1 - rho)),     fixed point, c = (1 - u s)(1 - r x)
+ *   A(K)   = a + (1 - a) K^crit                           value of access
  *   p_d    = d + (1 - d) m s_j,  eps = e (1 - clarity)   alarm probabilities
  *   mu'    = mu a / (mu a + (1 - mu) a_h)                 Bayes after an alarm
  *   u_i    = -threat v_i (1 - g_i h_i) - X_j v_i A(K_i) + X_i G_i A(K_j)
  *            - c_i s_i - pushback_i s_i - shame [X_i, alarm_j, active]
- *            + legitimacy_i [active],  h_i = s_j (1 + syn s_i) / (1 + syn)
+ *            + legitimacy_i [active],  h_i = min(1, s_j (1 + syn s_i))
+ *
+ * Synergy adds protection when both share and never subtracts it (the first
+ * revision's h = s_j (1 + syn s_i) / (1 + syn) made more synergy mean more
+ * third-party loss whenever s_i < 1). The cap at 1 keeps the partner's
+ * information from protecting more than the whole of the defence gain.
  *
  * These are kept free of any simulation state so each can be tested against its
  * closed form; the engine (sim.c) calls them in the order of MODEL.md 2.6. */
@@ -15,18 +23,30 @@
 
 #include <math.h>
 
-double ct_game_stock_next(double k, double share, double decay, double dual_use)
+double ct_game_stock_next(double k, double share, double decay, double dual_use, double base)
 {
-    double kept = (1.0 - decay) * k;
+    double kept = base + (1.0 - decay) * (k - base);
     return kept + dual_use * share * (1.0 - kept);
 }
 
-double ct_game_stock_fixed_point(double share, double decay, double dual_use)
+double ct_game_stock_recon(double k, double recon)
 {
-    double us = dual_use * share;
-    double denom = 1.0 - (1.0 - decay) * (1.0 - us);
-    if (denom <= 0.0) return 0.0; /* u s = 0 and no decay: the stock never moves from 0 */
-    return us / denom;
+    return k + recon * (1.0 - k);
+}
+
+double ct_game_stock_burn(double k, double burn, double base)
+{
+    return base + (1.0 - burn) * (k - base);
+}
+
+double ct_game_stock_fixed_point(double share, double decay, double dual_use, double base,
+                                 double recon)
+{
+    /* (1 - K') = c (1 - K~) with c = (1 - u s)(1 - r): solve K' = K */
+    double c = (1.0 - dual_use * share) * (1.0 - recon);
+    double denom = 1.0 - c * (1.0 - decay);
+    if (denom <= 0.0) return base; /* nothing shared, nothing mapped, nothing decays */
+    return (1.0 - c * (1.0 - decay * base)) / denom;
 }
 
 double ct_game_access(double k, double base_access, double criticality)
@@ -61,7 +81,7 @@ double ct_game_trust_update(double mu, int alarm, double a_r, double a_h)
 
 void ct_game_payoff(const ct_payoff_input *in, ct_payoff *out)
 {
-    double h = in->partner_share * (1.0 + in->synergy * in->own_share) / (1.0 + in->synergy);
+    double h = fmin(1.0, in->partner_share * (1.0 + in->synergy * in->own_share));
     out->third_party_loss = in->threat * in->value * (1.0 - in->defence_gain * h);
     out->exploitation_loss =
         in->partner_exploit

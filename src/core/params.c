@@ -52,6 +52,7 @@ const ct_key ct_params_keys[] = {
     G("world", base_access, CT_KEY_REAL, 0, 1, 0, 0.1, "worth of an exploitation with no map"),
     G("world", criticality, CT_KEY_REAL, 1, 10, 0, 2, "exponent on depth in A(K)"),
     G("world", burn, CT_KEY_REAL, 0, 1, 0, 0.5, "share of the stock patched after detection"),
+    G("world", recon, CT_KEY_REAL, 0, 1, 0, 0.05, "share of the unmapped rest an intrusion maps"),
     G("world", detection, CT_KEY_REAL, 0, 1, 0, 0.3, "baseline chance of attribution"),
     G("world", misperception, CT_KEY_REAL, 0, 1, 0, 0.1, "chance an innocent round alarms"),
     G("world", execution_noise, CT_KEY_REAL, 0, 1, 0, 0, "chance a posture is flipped"),
@@ -64,7 +65,7 @@ const ct_key ct_params_keys[] = {
     G("regime", dual_use, CT_KEY_REAL, 0, 1, 0, 0, "offensively useful fraction of what is shared"),
     G("regime", clarity, CT_KEY_REAL, 0, 1, 0, 0, "the channel's cut of misperception"),
     G("regime", shame, CT_KEY_REAL, 0, BIG, 0, 0, "cost of an attributed violation"),
-    G("regime", synergy, CT_KEY_REAL, 0, BIG, 0, 0, "extra worth of mutual sharing"),
+    G("regime", synergy, CT_KEY_REAL, 0, BIG, 0, 0, "extra protection when both share"),
     G("regime", monitoring, CT_KEY_REAL, 0, 1, 0, 0, "visibility into a sharing partner"),
 };
 const int ct_params_key_count = (int)(sizeof ct_params_keys / sizeof ct_params_keys[0]);
@@ -117,10 +118,12 @@ static void set_default(const ct_key *k, void *base)
 
 void ct_params_set_strategy(ct_state_params *s, int kind)
 {
-    const ct_strategy_type *t = &ct_strategy_types[kind];
-    s->strategy.kind = kind;
-    for (int i = 0; i < CT_STRATEGY_PARAMS_MAX; i++)
-        s->strategy.param[i] = i < t->nparams ? t->param[i].def : 0.0;
+    ct_strategy_params_init(&s->strategy, kind);
+}
+
+int ct_params_agreement(const ct_params *p)
+{
+    return strcmp(p->regime_template, CT_REGIME_NONE) != 0;
 }
 
 void ct_params_init(ct_params *p)
@@ -250,8 +253,9 @@ int ct_params_validate(const ct_params *p)
         if (st->strategy.kind < 0 || st->strategy.kind >= ct_strategy_count)
             return ct_error_set(CT_EINVAL, "%s.strategy.kind is not a known strategy", prefix);
         const ct_strategy_type *t = &ct_strategy_types[st->strategy.kind];
-        for (int i = 0; i < t->nparams; i++) {
-            const ct_strategy_param *sp = &t->param[i];
+        for (int i = 0; i < CT_STRATEGY_SLOTS; i++) {
+            const ct_strategy_param *sp = ct_strategy_param_info(st->strategy.kind, i);
+            if (!sp) continue;
             double v = st->strategy.param[i];
             if (!isfinite(v) || v < sp->min || v > sp->max)
                 return ct_error_set(CT_EINVAL, "%s.strategy.%s must be in [%g, %g] for %s, got %g",

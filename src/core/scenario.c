@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 
 #include "cybertrust/error.h"
+#include "cybertrust/names.h"
 
 #define MAX_NAMES 64
 
@@ -60,54 +61,11 @@ static int fail_at(const loader *ld, const config_setting_t *s, const char *fmt,
     return ct_error_set(CT_ECONFIG, "%s:%u: %s", file, line, msg);
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63) return (size_t)-1;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
-const char *ct_scenario_nearest(const char *name, const char *const *names, int n)
-{
-    const char *best = NULL;
-    size_t best_d = (size_t)-1;
-    for (int i = 0; i < n; i++) {
-        size_t d = edit_distance(name, names[i]);
-        if (d < best_d) best_d = d, best = names[i];
-    }
-    size_t len = strlen(name);
-    size_t limit = len < 4 ? 1 : len / 2; /* a plausible misspelling, not any word */
-    return best_d <= limit ? best : NULL;
-}
-
 /* "; did you mean NAME?" or "; expected one of: a, b, c" into buf. */
 static const char *suggest(const char *name, const char *const *names, int n, char *buf,
                            size_t size)
 {
-    const char *near = ct_scenario_nearest(name, names, n);
-    if (near) {
-        snprintf(buf, size, "; did you mean %s?", near);
-        return buf;
-    }
-    size_t used = (size_t)snprintf(buf, size, "; expected one of:");
-    for (int i = 0; i < n && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, "%s %s", i ? "," : "", names[i]);
-    return buf;
+    return ct_names_suggest(name, names, n, buf, size);
 }
 
 static int section_keys(const char *section, const char **names)
@@ -233,6 +191,12 @@ static int read_section(loader *ld, const config_setting_t *group, const char *s
                 return fail_at(ld, s, "a regime template cannot name another template");
             continue; /* already applied */
         }
+        if (strcmp(section, "regime") == 0 && !ld->in_template && !ct_params_agreement(ld->p))
+            return fail_at(ld, s,
+                           "%s cannot be set: the regime is \"%s\", no agreement at all%s; "
+                           "name a template (hotline, joint_unit, alliance) to set its values",
+                           path, CT_REGIME_NONE,
+                           config_setting_get_member(group, "template") ? "" : " (the default)");
         int rc = read_key(ld, s, k, ld->p, path);
         if (rc) return rc;
         if (strcmp(path, "simulation.rounds") == 0) ld->rounds_written = 1;
@@ -316,15 +280,12 @@ static int read_strategy(loader *ld, const config_setting_t *group, ct_state_par
         snprintf(path, sizeof path, "states.%s.strategy.%s", st->id, name);
         int pi = ct_strategy_param_find(k, name);
         if (pi < 0) {
-            if (t->nparams == 0)
-                return fail_at(ld, s, "unknown setting %s: %s takes no parameters", path, t->name);
-            const char *names[CT_STRATEGY_PARAMS_MAX];
-            for (int j = 0; j < t->nparams; j++)
-                names[j] = t->param[j].name;
+            const char *names[CT_STRATEGY_SLOTS];
+            int n = ct_strategy_param_names(k, names);
             return fail_at(ld, s, "unknown setting %s: not a parameter of %s%s", path, t->name,
-                           suggest(name, names, t->nparams, hint, sizeof hint));
+                           suggest(name, names, n, hint, sizeof hint));
         }
-        const ct_strategy_param *sp = &t->param[pi];
+        const ct_strategy_param *sp = ct_strategy_param_info(k, pi);
         double v;
         int rc = read_number(ld, s, path, 0, &v);
         if (rc) return rc;
@@ -573,22 +534,39 @@ static int apply_override(config_setting_t *root, const char *arg, int skip_abse
                             part[1]);
     config_setting_t *sg = child_group(st, "strategy");
     if (!sg) return ct_error_set(CT_ECONFIG, "--set %s: strategy is not a group", arg);
-    if (strcmp(part[3], "kind") == 0) return put(sg, "kind", 0, 0, value, arg);
     const char *kname = CT_STRATEGY_DEFAULT;
     config_setting_lookup_string(sg, "kind", &kname);
+    if (strcmp(part[3], "kind") == 0) {
+        /* a new kind starts from its own defaults: drop the old kind's parameters
+         * (depth, common to every kind, stays) */
+        if (strcmp(kname, value) != 0)
+            for (int i = config_setting_length(sg) - 1; i >= 0; i--) {
+                const char *name = config_setting_name(config_setting_get_elem(sg, (unsigned)i));
+                if (strcmp(name, "kind") != 0 && strcmp(name, ct_strategy_depth.name) != 0)
+                    config_setting_remove_elem(sg, (unsigned)i);
+            }
+        return put(sg, "kind", 0, 0, value, arg);
+    }
     int kind = ct_strategy_find(kname);
     if (kind < 0)
         return ct_error_set(CT_ECONFIG, "--set %s: \"%s\" is not a known strategy", arg, kname);
     if (ct_strategy_param_find(kind, part[3]) < 0) {
-        const ct_strategy_type *t = &ct_strategy_types[kind];
-        for (int j = 0; j < t->nparams; j++)
-            names[j] = t->param[j].name;
-        if (t->nparams == 0)
-            return ct_error_set(CT_ECONFIG, "--set %s: %s takes no parameters", arg, t->name);
+        int n = ct_strategy_param_names(kind, names);
         return ct_error_set(CT_ECONFIG, "--set %s: %s is not a parameter of %s%s", arg, part[3],
-                            t->name, suggest(part[3], names, t->nparams, hint, sizeof hint));
+                            ct_strategy_types[kind].name,
+                            suggest(part[3], names, n, hint, sizeof hint));
     }
     return put(sg, part[3], 1, 0, value, arg);
+}
+
+/* "states.ID.strategy.kind=..." */
+static int is_kind_override(const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+    const char *tail = ".strategy.kind";
+    size_t t = strlen(tail);
+    return strncmp(arg, "states.", 7) == 0 && n > t && strncmp(arg + n - t, tail, t) == 0;
 }
 
 /* ---- files --------------------------------------------------------------- */
@@ -737,8 +715,12 @@ int ct_scenario_load(const char *path, const ct_scenario_options *opt, ct_params
     config_set_include_dir(&cfg, slash ? (*slash = '\0', dir) : ".");
     int rc = read_file(&cfg, path);
     config_setting_t *root = config_root_setting(&cfg);
-    for (int i = 0; !rc && opt && i < opt->noverrides; i++)
-        rc = apply_override(root, opt->overrides[i], opt->skip_absent_states);
+    /* kinds first: a new kind resets its strategy's parameters, and then the
+     * other overrides apply, whatever the order they were given in */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; !rc && opt && i < opt->noverrides; i++)
+            if (is_kind_override(opt->overrides[i]) == !pass)
+                rc = apply_override(root, opt->overrides[i], opt->skip_absent_states);
     ct_params_init(out);
     loader ld = {path, out, 0, 0};
     if (!rc) rc = read_root(&ld, root, opt ? opt->regime_dir : NULL);

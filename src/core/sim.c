@@ -6,10 +6,12 @@
  * probability rogue_i (noise first: noise is the state's own slip, rogues act
  * whatever the state's posture turned out to be); payoffs use s(t) and K(t);
  * alarms are drawn with p_d = d + (1 - d) m s_j and eps = e (1 - clarity);
- * stocks move, K <- (1 - rho) K + u s (1 - (1 - rho) K), and a detected
- * exploitation burns the victim's stock, K <- (1 - burn) K; trust follows
- * Bayes' rule; a withdrawal ends the agreement from the next round. Under a
- * regime of all zeros there is no agreement to begin with.
+ * stocks decay toward b and take what was shared, K~ = b + (1 - rho)(K - b),
+ * K <- K~ + u s (1 - K~); an intrusion maps, K <- K + recon (1 - K); a detected
+ * one is patched, K <- b + (1 - burn)(K - b); trust follows Bayes' rule; a
+ * withdrawal ends the agreement from the next round. Under the regime "none"
+ * there is no agreement to begin with. A strategy's depth scales the scope it
+ * sees (docs/model.md sections 2 and 3).
  *
  * Common random numbers: every round draws exactly eight uniforms, in a fixed
  * order (per state: strategy, noise, rogue, alarm), used or not, and every
@@ -80,6 +82,8 @@ typedef struct {
 struct ct_sim {
     ct_params p;
     ct_strategy_fn decide[CT_STATES];
+    double depth[CT_STATES]; /* each state's strategy depth */
+    int agreement;           /* the regime is an agreement (not "none") */
     gsl_rng *rng;
     long t, horizon;
     int active;
@@ -96,7 +100,7 @@ static void view(const ct_sim *sim, int i, long round, ct_view *v)
 {
     const agent *a = &sim->a[i], *b = &sim->a[1 - i];
     ct_view out = {round,
-                   sim->active ? sim->p.scope : 0.0,
+                   sim->active ? sim->depth[i] * sim->p.scope : 0.0,
                    a->alarm_last,
                    a->alarm_before,
                    a->own_last,
@@ -128,8 +132,11 @@ ct_sim *ct_sim_alloc(const ct_params *p)
         ct_sim_free(sim);
         return NULL;
     }
-    for (int i = 0; i < CT_STATES; i++)
+    for (int i = 0; i < CT_STATES; i++) {
         sim->decide[i] = ct_strategy_types[p->state[i].strategy.kind].decide;
+        sim->depth[i] = p->state[i].strategy.param[CT_STRATEGY_DEPTH];
+    }
+    sim->agreement = ct_params_agreement(p);
     ct_sim_reset(sim, (uint64_t)p->seed, 0, 0);
     return sim;
 }
@@ -139,14 +146,6 @@ void ct_sim_free(ct_sim *sim)
     if (!sim) return;
     if (sim->rng) gsl_rng_free(sim->rng);
     free(sim);
-}
-
-/* A regime whose settings are all 0 (the template "none") is no agreement: there
- * is no legitimacy to draw from it, no norm to shame, nothing to withdraw from. */
-static int agreement_exists(const ct_params *p)
-{
-    return p->scope > 0 || p->dual_use > 0 || p->clarity > 0 || p->shame > 0 || p->synergy > 0 ||
-           p->monitoring > 0;
 }
 
 static long draw_horizon(const ct_params *p, double u)
@@ -165,7 +164,7 @@ void ct_sim_reset(ct_sim *sim, uint64_t seed, uint64_t point, uint64_t rep)
     gsl_rng_set(sim->rng, ct_rng_derive(seed, point, rep));
     sim->horizon = draw_horizon(p, gsl_rng_uniform_pos(sim->rng));
     sim->t = 0;
-    sim->active = agreement_exists(p);
+    sim->active = sim->agreement;
     sim->weight = 1.0;
     sim->weight_sum = 0.0;
     sim->collapse_round = NAN;
@@ -273,8 +272,11 @@ int ct_sim_step(ct_sim *sim)
         ct_round_state *rs = &r->state[i];
         const ct_round_state *partner = &r->state[1 - i];
         int attacked = partner->exploited;
-        a->exposure = ct_game_stock_next(a->exposure, rs->share, p->decay, p->dual_use);
-        if (attacked && rs->alarm) a->exposure *= 1.0 - p->burn;
+        double k =
+            ct_game_stock_next(a->exposure, rs->share, p->decay, p->dual_use, p->base_exposure);
+        if (attacked) k = ct_game_stock_recon(k, p->recon);
+        if (attacked && rs->alarm) k = ct_game_stock_burn(k, p->burn, p->base_exposure);
+        a->exposure = k;
         double a_r = ct_game_alarm_rate(p->restrained_rate, p_detect[i], p_false);
         double a_h = ct_game_alarm_rate(p->hostile_rate, p_detect[i], p_false);
         a->trust = ct_game_trust_update(a->trust, rs->alarm, a_r, a_h);

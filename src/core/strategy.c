@@ -1,17 +1,27 @@
 /* The strategies of MODEL.md section 3, one function and one table row each.
  *
- * "Cooperate" is (share scope, restrain); "defect" is (share 0, exploit); an
- * alarm counts as the partner's defection. A strategy sees a ct_view, which
- * holds only what its state could know, plus one uniform draw per round that it
- * may ignore. The engine draws that number whether or not it is used, so that
- * two scenarios run with the same seed consume random numbers in step (common
- * random numbers) whatever strategies they name.
+ * "Cooperate" is (share depth x scope, restrain); every kind has the parameter
+ * depth, and the engine passes a view whose scope is already depth x scope, so
+ * the rules below read "scope" as "as deep as this state goes"
+ * (docs/model.md section 3). "Cooperate" is (share scope, restrain); "defect" is (share 0,
+ * exploit); an alarm counts as the partner's defection. A strategy sees a ct_view, which holds only
+ * what its state could know, plus one uniform draw per round that it may ignore. The engine draws
+ * that number whether or not it is used, so that two scenarios run with the same seed consume
+ * random numbers in step (common random numbers) whatever strategies they name.
  *
  * Rejected: a switch on the kind inside the engine (a new strategy would touch
  * the round loop) and strategies with heap state (memory is two doubles). */
 #include "cybertrust/strategy.h"
 
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "cybertrust/error.h"
+#include "cybertrust/names.h"
 
 static void cooperate(const ct_view *v, ct_move *m)
 {
@@ -246,10 +256,203 @@ int ct_strategy_find(const char *name)
     return -1;
 }
 
+const ct_strategy_param ct_strategy_depth = {
+    "depth", 1.0, 0.0, 1.0, 0, "share of the agreement's scope the state is prepared to show"};
+
 int ct_strategy_param_find(int kind, const char *name)
 {
     const ct_strategy_type *t = &ct_strategy_types[kind];
     for (int i = 0; i < t->nparams; i++)
         if (strcmp(t->param[i].name, name) == 0) return i;
+    if (strcmp(name, ct_strategy_depth.name) == 0) return CT_STRATEGY_DEPTH;
     return -1;
+}
+
+const ct_strategy_param *ct_strategy_param_info(int kind, int index)
+{
+    if (index == CT_STRATEGY_DEPTH) return &ct_strategy_depth;
+    if (index < 0 || index >= ct_strategy_types[kind].nparams) return NULL;
+    return &ct_strategy_types[kind].param[index];
+}
+
+int ct_strategy_param_names(int kind, const char **names)
+{
+    const ct_strategy_type *t = &ct_strategy_types[kind];
+    for (int i = 0; i < t->nparams; i++)
+        names[i] = t->param[i].name;
+    names[t->nparams] = ct_strategy_depth.name;
+    return t->nparams + 1;
+}
+
+void ct_strategy_params_init(ct_strategy_params *sp, int kind)
+{
+    const ct_strategy_type *t = &ct_strategy_types[kind];
+    sp->kind = kind;
+    for (int i = 0; i < CT_STRATEGY_PARAMS_MAX; i++)
+        sp->param[i] = i < t->nparams ? t->param[i].def : 0.0;
+    sp->param[CT_STRATEGY_DEPTH] = ct_strategy_depth.def;
+}
+
+/* ---- specifications: kind(param=value, ...) ----------------------------------
+ * A small hand parser: the grammar is one identifier, then optionally a
+ * parenthesised list of name=number pairs. Rejected: reusing libconfig (its
+ * syntax is not this one, and the strategy module is a leaf). */
+
+#define SPEC_MAX 256 /* longest specification accepted */
+
+static const char *skip_space(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    return s;
+}
+
+/* Copies the identifier at s into out (size n); returns the end, or NULL if none. */
+static const char *identifier(const char *s, char *out, size_t n)
+{
+    size_t len = 0;
+    while (isalnum((unsigned char)s[len]) || s[len] == '_')
+        len++;
+    if (len == 0 || len >= n) return NULL;
+    memcpy(out, s, len);
+    out[len] = '\0';
+    return s + len;
+}
+
+static int spec_error(const char *text, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static int spec_error(const char *text, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return ct_error_set(CT_EINVAL, "strategy \"%s\": %s", text, what);
+}
+
+static int parse_param(const char *text, const char **pos, ct_strategy_params *out, int *given)
+{
+    const ct_strategy_type *t = &ct_strategy_types[out->kind];
+    char name[64], hint[512];
+    const char *s = identifier(skip_space(*pos), name, sizeof name);
+    if (!s) return spec_error(text, "expected a parameter name at \"%s\"", *pos);
+    int pi = ct_strategy_param_find(out->kind, name);
+    if (pi < 0) {
+        const char *names[CT_STRATEGY_SLOTS];
+        int n = ct_strategy_param_names(out->kind, names);
+        return spec_error(text, "%s is not a parameter of %s%s", name, t->name,
+                          ct_names_suggest(name, names, n, hint, sizeof hint));
+    }
+    if (given[pi]) return spec_error(text, "%s is given twice", name);
+    given[pi] = 1;
+    s = skip_space(s);
+    if (*s != '=') return spec_error(text, "expected %s=VALUE", name);
+    s = skip_space(s + 1);
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (end == s) return spec_error(text, "%s needs a number, at \"%s\"", name, s);
+    const ct_strategy_param *sp = ct_strategy_param_info(out->kind, pi);
+    if (!isfinite(v) || v < sp->min || v > sp->max) {
+        return spec_error(text, "%s must be in [%g, %g] for %s, got %.17g", name, sp->min, sp->max,
+                          t->name, v);
+    }
+    if (sp->integer && v != floor(v))
+        return spec_error(text, "%s must be a whole number, got %.17g", name, v);
+    out->param[pi] = v;
+    *pos = skip_space(end);
+    return 0;
+}
+
+int ct_strategy_spec_parse(const char *text, ct_strategy_params *out)
+{
+    char kind[64], hint[1024];
+    if (strlen(text) > SPEC_MAX)
+        return ct_error_set(CT_EINVAL, "a strategy specification is at most %d characters",
+                            SPEC_MAX);
+    const char *s = skip_space(text);
+    if (!*s) return ct_error_set(CT_EINVAL, "an empty strategy specification");
+    const char *after = identifier(s, kind, sizeof kind);
+    if (!after) return spec_error(text, "expected a strategy kind at \"%s\"", s);
+    int k = ct_strategy_find(kind);
+    if (k < 0) {
+        const char *names[64];
+        for (int i = 0; i < ct_strategy_count && i < 64; i++)
+            names[i] = ct_strategy_types[i].name;
+        return spec_error(text, "%s is not a known strategy%s", kind,
+                          ct_names_suggest(kind, names, ct_strategy_count, hint, sizeof hint));
+    }
+    ct_strategy_params_init(out, k);
+    s = skip_space(after);
+    if (*s == '(') {
+        int given[CT_STRATEGY_SLOTS] = {0};
+        s = skip_space(s + 1);
+        if (*s != ')')
+            for (;;) {
+                int rc = parse_param(text, &s, out, given);
+                if (rc) return rc;
+                if (*s == ',') {
+                    s++;
+                    continue;
+                }
+                if (*s == ')') break;
+                return spec_error(text, "expected ',' or ')' at \"%s\"", *s ? s : "the end");
+            }
+        s = skip_space(s + 1);
+    }
+    if (*s) return spec_error(text, "unexpected \"%s\" after the specification", s);
+    return 0;
+}
+
+int ct_strategy_spec_list(const char *text, ct_strategy_params *out, int max)
+{
+    int n = 0, depth = 0;
+    const char *start = text;
+    for (const char *s = text;; s++) {
+        if (*s == '(') depth++;
+        if (*s == ')') depth--;
+        if (*s && (*s != ',' || depth > 0)) continue;
+        size_t len = (size_t)(s - start);
+        char item[SPEC_MAX + 2];
+        if (len > SPEC_MAX)
+            return ct_error_set(CT_EINVAL, "a strategy specification is at most %d characters",
+                                SPEC_MAX);
+        memcpy(item, start, len);
+        item[len] = '\0';
+        if (!*skip_space(item))
+            return ct_error_set(CT_EINVAL, "strategy list \"%s\": an empty item", text);
+        if (n == max)
+            return ct_error_set(CT_EINVAL, "strategy list \"%s\": more than %d strategies", text,
+                                max);
+        int rc = ct_strategy_spec_parse(item, &out[n]);
+        if (rc) return rc;
+        n++;
+        if (!*s) break;
+        start = s + 1;
+    }
+    return n;
+}
+
+char *ct_strategy_spec_format(const ct_strategy_params *sp, char *buf, size_t n)
+{
+    const ct_strategy_type *t = &ct_strategy_types[sp->kind];
+    size_t used = (size_t)snprintf(buf, n, "%s", t->name);
+    int listed = 0;
+    for (int i = 0; i < CT_STRATEGY_SLOTS; i++) {
+        const ct_strategy_param *p = ct_strategy_param_info(sp->kind, i);
+        if (!p || sp->param[i] == p->def || used >= n) continue;
+        char value[32];
+        snprintf(value, sizeof value, "%g", sp->param[i]);
+        if (strtod(value, NULL) != sp->param[i]) /* %g rounds: then every digit */
+            snprintf(value, sizeof value, "%.17g", sp->param[i]);
+        used += (size_t)snprintf(buf + used, n - used, "%s%s=%s", listed ? ", " : "(", p->name,
+                                 value);
+        listed = 1;
+    }
+    if (listed && used < n) snprintf(buf + used, n - used, ")");
+    return buf;
 }

@@ -3,12 +3,23 @@
 #ifndef CYBERTRUST_GAME_H
 #define CYBERTRUST_GAME_H
 
-/* K(t+1) = (1 - decay) K + dual_use s (1 - (1 - decay) K), before any burn. */
-double ct_game_stock_next(double k, double share, double decay, double dual_use);
+/* The stock after a round's decay and sharing, before reconnaissance and burn:
+ * K~ = base + (1 - decay)(K - base), then K~ + dual_use s (1 - K~). */
+double ct_game_stock_next(double k, double share, double decay, double dual_use, double base);
 
-/* The stock's fixed point under constant sharing s:
- * K* = u s / (1 - (1 - decay)(1 - u s)), with u = dual_use; 0 when u s = 0 and decay = 0. */
-double ct_game_stock_fixed_point(double share, double decay, double dual_use);
+/* An intrusion maps the victim: K + recon (1 - K). */
+double ct_game_stock_recon(double k, double recon);
+
+/* A detected intrusion is patched down toward base: base + (1 - burn)(K - base). */
+double ct_game_stock_burn(double k, double burn, double base);
+
+/* The stock's fixed point under constant sharing s and reconnaissance at rate
+ * `recon` per round (recon times the partner's exploitation rate), no burn:
+ *   K* = (1 - c (1 - decay base)) / (1 - c (1 - decay)),  c = (1 - u s)(1 - recon),
+ * which with recon = 0 is (u s + base decay (1 - u s)) / (1 - (1 - decay)(1 - u s)),
+ * and base when nothing is shared or mapped. */
+double ct_game_stock_fixed_point(double share, double decay, double dual_use, double base,
+                                 double recon);
 
 /* A(K) = base_access + (1 - base_access) K^criticality: how much an exploitation
  * of a state with exposure K is worth (as a fraction of the victim's value). */

@@ -12,13 +12,9 @@
 #define CT_ID_MAX 32
 #define CT_NAME_MAX 96
 #define CT_TEXT_MAX 1024
+#define CT_REGIME_NONE "none" /* the template that means no agreement at all */
 
 typedef enum { CT_MODE_CYBER = 0, CT_MODE_MATRIX = 1 } ct_payoff_mode;
-
-typedef struct {
-    int kind;                             /* index into ct_strategy_types; default tit_for_tat */
-    double param[CT_STRATEGY_PARAMS_MAX]; /* the kind's parameters, in its table's order */
-} ct_strategy_params;
 
 typedef struct {
     char id[CT_ID_MAX];     /* short identifier, used in --set paths and outputs */
@@ -56,6 +52,7 @@ typedef struct {
     double base_access;   /* worth of an exploitation with no map at all, [0,1], 0.1 */
     double criticality;   /* exponent on depth in A(K), [1,10], default 2 */
     double burn;          /* share of the stock patched after a detected exploitation, [0,1], 0.5 */
+    double recon;         /* share of the unmapped rest that an intrusion maps, [0,1], 0.05 */
     double detection;     /* baseline chance of attributing an exploitation, [0,1], 0.3 */
     double misperception; /* chance an innocent round reads as hostile, [0,1], 0.1 */
     double execution_noise; /* chance a posture is flipped in execution, [0,1], 0 */
@@ -63,12 +60,12 @@ typedef struct {
     double restrained_rate; /* q_r, [0,1], default 0.05 */
     double hostile_rate;    /* q_h, [0,1], default 0.5 */
     /* regime */
-    char regime_template[CT_ID_MAX]; /* template name, default "none" */
+    char regime_template[CT_ID_MAX]; /* template name, default "none" (no agreement) */
     double scope;                    /* ceiling on sharing depth, [0,1] */
     double dual_use;                 /* offensively useful fraction of what is shared, [0,1] */
     double clarity;                  /* the channel's cut of misperception, [0,1] */
     double shame;                    /* cost of an attributed violation, >= 0 */
-    double synergy;                  /* extra worth of mutual sharing, >= 0 */
+    double synergy;                  /* extra protection when both share, >= 0 */
     double monitoring;               /* visibility into a sharing partner, [0,1] */
     ct_state_params state[CT_STATES];
 } ct_params;
@@ -104,8 +101,13 @@ extern const char *const ct_params_sections[]; /* the top-level groups, NULL-ter
 /* Fills `p` with every default: two states `a` and `b` playing tit_for_tat. */
 void ct_params_init(ct_params *p);
 
-/* Sets a state's strategy to `kind` with that kind's default parameters. */
+/* Sets a state's strategy to `kind` with that kind's default parameters (and depth 1). */
 void ct_params_set_strategy(ct_state_params *s, int kind);
+
+/* 1 if the scenario has an agreement: any regime but the template "none", even
+ * one whose values are all 0. Without one there is no legitimacy, no shaming and
+ * nothing to withdraw from (docs/model.md, section 4). */
+int ct_params_agreement(const ct_params *p);
 
 /* The key `name` of `section` (state keys when section is "states"), or NULL. */
 const ct_key *ct_params_key(const char *section, const char *name);

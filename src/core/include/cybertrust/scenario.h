@@ -37,8 +37,4 @@ int ct_scenario_load_game(const char *path, ct_bimatrix *g);
 /* Applies the regime template file at `path` to `p` (its regime keys only). */
 int ct_scenario_load_regime(const char *path, ct_params *p);
 
-/* The valid name nearest to `name` by edit distance among `names` (n of them),
- * or NULL when none is close enough to be a plausible misspelling. */
-const char *ct_scenario_nearest(const char *name, const char *const *names, int n);
-
 #endif

@@ -1,15 +1,21 @@
-/* Strategies: a table of rules from what a state knows to (share, exploit, withdraw). */
+/* Strategies: a table of rules from what a state knows to (share, exploit, withdraw),
+ * and strategy specifications "kind(param=value, ...)" (docs/model.md section 3). */
 #ifndef CYBERTRUST_STRATEGY_H
 #define CYBERTRUST_STRATEGY_H
 
-#define CT_STRATEGY_PARAMS_MAX 3          /* most parameters any kind takes */
+#include <stddef.h>
+
+#define CT_STRATEGY_PARAMS_MAX 3                 /* most parameters of its own any kind takes */
+#define CT_STRATEGY_DEPTH CT_STRATEGY_PARAMS_MAX /* the slot of depth, common to all */
+#define CT_STRATEGY_SLOTS (CT_STRATEGY_PARAMS_MAX + 1) /* a kind's parameters, then depth */
 #define CT_STRATEGY_MEMORY 2              /* private memory slots each strategy may use */
 #define CT_STRATEGY_DEFAULT "tit_for_tat" /* the kind of a state that names none */
 
 /* Everything a state may know when it chooses (MODEL.md 2.1), nothing more. */
 typedef struct {
     long round;       /* t, counted from 1 */
-    double scope;     /* the agreement's ceiling now (0 once anyone withdrew) */
+    double scope;     /* what "share scope" means to this state: its depth times the
+                         agreement's ceiling now (0 once anyone withdrew) */
     int alarm_last;   /* last round brought an alarm about the partner */
     int alarm_before; /* the round before that did */
     int own_last;     /* own actual posture last round: 1 = exploited (after noise and rogues) */
@@ -43,14 +49,59 @@ typedef struct {
     ct_strategy_fn decide;
 } ct_strategy_type;
 
+/* A strategy with its parameters: what a state plays. */
+typedef struct {
+    int kind; /* index into ct_strategy_types; default tit_for_tat */
+    /* the kind's parameters in its table's order; slot CT_STRATEGY_DEPTH holds
+     * depth, the parameter every kind has */
+    double param[CT_STRATEGY_SLOTS];
+} ct_strategy_params;
+
 /* The table of strategy kinds and its length. */
 extern const ct_strategy_type ct_strategy_types[];
 extern const int ct_strategy_count;
 
+/* depth: the share of scope a state is prepared to show, in [0, 1], default 1.
+ * Every rule that shares "scope" shares depth x scope: the engine hands the
+ * strategy a view whose scope is already scaled. */
+extern const ct_strategy_param ct_strategy_depth;
+
 /* Index of the kind named `name`, or -1. */
 int ct_strategy_find(const char *name);
 
-/* Index of parameter `name` of kind `kind`, or -1. */
+/* Index of parameter `name` of kind `kind` (CT_STRATEGY_DEPTH for "depth"), or -1. */
 int ct_strategy_param_find(int kind, const char *name);
+
+/* The description of slot `index` of kind `kind`: one of its own parameters,
+ * depth for CT_STRATEGY_DEPTH, NULL for an unused slot. */
+const ct_strategy_param *ct_strategy_param_info(int kind, int index);
+
+/* The names of kind `kind`'s parameters, its own then "depth", into `names`
+ * (room for CT_STRATEGY_SLOTS). Returns how many. */
+int ct_strategy_param_names(int kind, const char **names);
+
+/* `kind` with its default parameters and depth 1. */
+void ct_strategy_params_init(ct_strategy_params *sp, int kind);
+
+/* Parses a specification "kind" or "kind(param=value, ...)", e.g.
+ * "bayesian(exit_below=0.3, depth=0.5)": the kind's defaults, then the values
+ * given, each checked against its range. Spaces around names and values are
+ * allowed; a parameter may be given once. Returns 0, or CT_EINVAL with a
+ * message naming the specification and what is wrong (an unknown kind or
+ * parameter with the nearest valid name, a value out of range, a malformed list). */
+int ct_strategy_spec_parse(const char *text, ct_strategy_params *out);
+
+/* Parses a comma-separated list of specifications, e.g.
+ * "tit_for_tat, bayesian(exit_below=0.3, depth=0.5), opportunist(rate=0.1)"
+ * (commas inside parentheses belong to a specification), into out (room for
+ * `max`). Returns how many, or CT_EINVAL with a message for an empty list or
+ * item, a list longer than `max`, or a bad specification. */
+int ct_strategy_spec_list(const char *text, ct_strategy_params *out, int max);
+
+/* Writes the specification of `sp` as "kind" or "kind(p=v, ...)" listing only
+ * the parameters that differ from the kind's defaults, each in %g unless that
+ * rounds it (then in %.17g), into buf (size n); parsing the result gives `sp`
+ * back. Returns buf. */
+char *ct_strategy_spec_format(const ct_strategy_params *sp, char *buf, size_t n);
 
 #endif
