@@ -137,7 +137,7 @@ static void debrief(const ct_params *p, const ct_metrics *m, const alarm_log *lo
     if (m->run[CT_R_COLLAPSED] > 0)
         printf("  The agreement collapsed: a state withdrew in round %.0f.\n",
                m->run[CT_R_COLLAPSE_ROUND]);
-    else if (p->scope > 0 || p->clarity > 0 || p->shame > 0)
+    else if (ct_params_agreement(p))
         printf("  The agreement held to the end.\n");
 }
 
