@@ -1,13 +1,22 @@
-/* Replication seeds are derived by hashing (seed, point, rep) with the
- * splitmix64 finaliser, chained so that each input is mixed in turn.
+/* Counter-based random numbers (MODEL.md section 6, docs/model.md section 6).
  *
- * GSL's mt19937 takes a 32-bit seed, so the hash is folded to 32 bits; the
- * chance that two of 10^4 replications collide is about 10^-2 for any given
- * pair of runs, and a collision only makes two replications identical, never
- * biased. Rejected: seeding with seed+rep (neighbouring seeds of mt19937 give
- * correlated early output for some generators) and one shared stream split by
- * skipping (depends on the order replications run in). */
+ * A block of four uniforms is Philox4x32-10 of the counter (round, replication,
+ * sweep point, stream) under the key of the scenario seed (splitmix64 of the
+ * seed, both halves). So each number is a pure function of where it is used:
+ * results cannot depend on threads, processes, shards, block sizes or the
+ * order replications run in; a stream that draws nothing in a round shifts no
+ * other stream; two replications never share a stream (the counter holds the
+ * full replication index, not a 32-bit fold of a seed). A stream is a hash of
+ * a domain and a state's id, so common random numbers follow the state, not
+ * its position in the file.
+ *
+ * Rejected: a generator per replication seeded from a hash (the first
+ * revision: MT19937 seeds folded to 32 bits collide, and seeding costs more
+ * than a round), and one stream split by skipping ahead (the order of work
+ * would matter). */
 #include "cybertrust/rng.h"
+
+#include <Random123/philox.h>
 
 static uint64_t mix(uint64_t z)
 {
@@ -17,10 +26,29 @@ static uint64_t mix(uint64_t z)
     return z ^ (z >> 31);
 }
 
-unsigned long ct_rng_derive(uint64_t seed, uint64_t point, uint64_t rep)
+ct_rng_key ct_rng_key_of(uint64_t seed)
 {
     uint64_t h = mix(seed);
-    h = mix(h ^ point);
-    h = mix(h ^ rep);
-    return (unsigned long)((h ^ (h >> 32)) & 0xffffffffULL);
+    ct_rng_key key = {{(uint32_t)h, (uint32_t)(h >> 32)}};
+    return key;
+}
+
+uint32_t ct_rng_stream(uint32_t domain, const char *id)
+{
+    /* FNV-1a over the id, then mixed with the domain */
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *c = (const unsigned char *)id; *c; c++)
+        h = (h ^ *c) * 0x100000001b3ULL;
+    h = mix(h ^ ((uint64_t)domain << 32));
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+void ct_rng_block(ct_rng_key key, uint64_t point, uint64_t rep, uint64_t round, uint32_t stream,
+                  double u[CT_RNG_LANES])
+{
+    philox4x32_ctr_t c = {{(uint32_t)round, (uint32_t)rep, (uint32_t)point, stream}};
+    philox4x32_key_t k = {{key.k[0], key.k[1]}};
+    philox4x32_ctr_t x = philox4x32_R(10, c, k);
+    for (int i = 0; i < CT_RNG_LANES; i++)
+        u[i] = ((double)x.v[i] + 0.5) * 0x1p-32;
 }

@@ -13,11 +13,15 @@
  * there is no agreement to begin with. A strategy's depth scales the scope it
  * sees (docs/model.md sections 2 and 3).
  *
- * Common random numbers: every round draws exactly eight uniforms, in a fixed
- * order (per state: strategy, noise, rogue, alarm), used or not, and every
- * replication draws its horizon first. Two scenarios run with the same seed
- * therefore see the same random numbers in the same roles, so their paired
- * differences are as sharp as the model allows.
+ * Random numbers (docs/model.md section 6): each state draws from its own
+ * stream (a hash of its id), one Philox block of four uniforms per round, one
+ * lane per role: 0 its strategy's draw, 1 execution noise, 2 unruly hackers,
+ * 3 its alarm about the partner. A block is computed only in a round that
+ * needs one of its lanes, and the horizon has a stream of its own. Every number
+ * is thus a pure function of (seed, point, replication, round, state id,
+ * role): two scenarios run with the same seed use the same numbers in the same
+ * roles for the same state (common random numbers), whatever strategies they
+ * name and whatever else draws.
  *
  * Metrics: flows (payoff and its components) are discount-weighted averages per
  * round, sum_t w_t x_t / sum_t w_t with w_t = discount^(t-1), which is the plain
@@ -28,7 +32,6 @@
  * the strategy is a function pointer resolved at _alloc. */
 #include "cybertrust/sim.h"
 
-#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +87,10 @@ struct ct_sim {
     ct_strategy_fn decide[CT_STATES];
     double depth[CT_STATES]; /* each state's strategy depth */
     int agreement;           /* the regime is an agreement (not "none") */
-    gsl_rng *rng;
+    ct_rng_key key;
+    uint64_t point, rep;
+    uint32_t stream[CT_STATES]; /* each state's stream, from its id */
+    int uses_u[CT_STATES];      /* its strategy draws a number of its own */
     long t, horizon;
     int active;
     double weight, weight_sum; /* discount^(t-1) of the next round, and the sum so far */
@@ -127,15 +133,13 @@ ct_sim *ct_sim_alloc(const ct_params *p)
     ct_sim *sim = calloc(1, sizeof *sim);
     if (!sim) return NULL;
     sim->p = *p;
-    sim->rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!sim->rng) {
-        ct_sim_free(sim);
-        return NULL;
-    }
     for (int i = 0; i < CT_STATES; i++) {
         sim->decide[i] = ct_strategy_types[p->state[i].strategy.kind].decide;
+        sim->uses_u[i] = ct_strategy_types[p->state[i].strategy.kind].random;
+        sim->stream[i] = ct_rng_stream(CT_RNG_ENGINE, p->state[i].id);
         sim->depth[i] = p->state[i].strategy.param[CT_STRATEGY_DEPTH];
     }
+    if (sim->stream[1] == sim->stream[0]) sim->stream[1] ^= 1u; /* ids whose hashes collide */
     sim->agreement = ct_params_agreement(p);
     ct_sim_reset(sim, (uint64_t)p->seed, 0, 0);
     return sim;
@@ -143,9 +147,14 @@ ct_sim *ct_sim_alloc(const ct_params *p)
 
 void ct_sim_free(ct_sim *sim)
 {
-    if (!sim) return;
-    if (sim->rng) gsl_rng_free(sim->rng);
     free(sim);
+}
+
+static double horizon_draw(const ct_sim *sim)
+{
+    double u[CT_RNG_LANES];
+    ct_rng_block(sim->key, sim->point, sim->rep, 0, ct_rng_stream(CT_RNG_HORIZON, ""), u);
+    return u[0];
 }
 
 static long draw_horizon(const ct_params *p, double u)
@@ -161,8 +170,10 @@ static long draw_horizon(const ct_params *p, double u)
 void ct_sim_reset(ct_sim *sim, uint64_t seed, uint64_t point, uint64_t rep)
 {
     const ct_params *p = &sim->p;
-    gsl_rng_set(sim->rng, ct_rng_derive(seed, point, rep));
-    sim->horizon = draw_horizon(p, gsl_rng_uniform_pos(sim->rng));
+    sim->key = ct_rng_key_of(seed);
+    sim->point = point;
+    sim->rep = rep;
+    sim->horizon = p->continuation >= 1.0 ? p->rounds : draw_horizon(p, horizon_draw(sim));
     sim->t = 0;
     sim->active = sim->agreement;
     sim->weight = 1.0;
@@ -179,6 +190,17 @@ void ct_sim_reset(ct_sim *sim, uint64_t seed, uint64_t point, uint64_t rep)
     }
 }
 
+/* Whether an alarm can go either way this round: detection or a false alarm
+ * strictly between 0 and 1 (p_d rises with the partner's share, so any
+ * monitoring under an agreement makes it uncertain). */
+static int alarm_uncertain(const ct_params *p, int active)
+{
+    double eps = ct_game_p_false(p->misperception, p->clarity);
+    int detect_certain =
+        p->detection >= 1.0 || (p->detection <= 0.0 && !(active && p->monitoring > 0));
+    return !detect_certain || (eps > 0.0 && eps < 1.0);
+}
+
 static double matrix_payoff(const ct_params *p, int own, int partner)
 {
     if (own) return partner ? p->P : p->T;
@@ -190,10 +212,17 @@ int ct_sim_step(ct_sim *sim)
     if (sim->t >= sim->horizon) return 0;
     const ct_params *p = &sim->p;
     long t = ++sim->t;
-    double u[CT_STATES][4];
-    for (int i = 0; i < CT_STATES; i++)
-        for (int k = 0; k < 4; k++)
-            u[i][k] = gsl_rng_uniform(sim->rng);
+    /* which states need their block this round: a lane is read only where its
+     * outcome is uncertain */
+    double u[CT_STATES][CT_RNG_LANES];
+    for (int i = 0; i < CT_STATES; i++) {
+        int need = sim->uses_u[i] || p->execution_noise > 0.0 || p->state[i].rogue > 0.0 ||
+                   alarm_uncertain(p, sim->active);
+        if (need)
+            ct_rng_block(sim->key, sim->point, sim->rep, (uint64_t)t, sim->stream[i], u[i]);
+        else /* every outcome is certain: any value gives it */
+            u[i][0] = u[i][1] = u[i][2] = u[i][3] = 0.5;
+    }
 
     ct_round *r = &sim->last;
     r->round = t;

@@ -175,76 +175,78 @@ static void opportunist(const double *p, const ct_view *v, double *mem, ct_move 
     m->exploit = v->u < p[0];
 }
 
+#define PARAM(n, d, lo, hi, whole, h)                                                              \
+    {                                                                                              \
+        .name = n, .def = d, .min = lo, .max = hi, .integer = whole, .help = h                     \
+    }
+
 const ct_strategy_type ct_strategy_types[] = {
-    {"cooperator", "always cooperate", 0, {{0}}, cooperator},
-    {"defector", "always defect", 0, {{0}}, defector},
-    {"isolationist", "share nothing, never exploit", 0, {{0}}, isolationist},
-    {"tit_for_tat",
-     "cooperate first, then defect iff the last round brought an alarm",
-     0,
-     {{0}},
-     tit_for_tat},
-    {"suspicious_tit_for_tat",
-     "as tit_for_tat, but defect first",
-     0,
-     {{0}},
-     suspicious_tit_for_tat},
-    {"tit_for_two_tats",
-     "defect iff each of the last two rounds brought an alarm",
-     0,
-     {{0}},
-     tit_for_two_tats},
-    {"grudger",
-     "cooperate until the first alarm, then defect and withdraw for good",
-     0,
-     {{0}},
-     grudger},
-    {"generous_tit_for_tat",
-     "as tit_for_tat, but after an alarm cooperate anyway with probability generosity",
-     1,
-     {{"generosity", 1.0 / 3.0, 0.0, 1.0, 0, "probability of forgiving an alarm"}},
-     generous_tit_for_tat},
-    {"win_stay_lose_shift",
-     "cooperate first, then cooperate iff own last posture equals the partner's last observed one",
-     0,
-     {{0}},
-     win_stay_lose_shift},
-    {"alternator",
-     "cooperate first, then the opposite of its own last actual posture",
-     0,
-     {{0}},
-     alternator},
-    {"random",
-     "cooperate with probability p",
-     1,
-     {{"p", 0.5, 0.0, 1.0, 0, "probability of cooperating each round"}},
-     random_kind},
-    {"gradual",
-     "never exploit; start small, deepen after quiet rounds, cut back after an alarm",
-     3,
-     {{"start", 0.1, 0.0, 1.0, 0, "first depth, as a fraction of scope"},
-      {"step", 0.1, 0.0, 1.0, 0, "added after each quiet round, as a fraction of scope"},
-      {"cut", 0.5, 0.0, 1.0, 0, "factor applied to depth after an alarm"}},
-     gradual},
-    {"bayesian",
-     "share in proportion to trust, retaliate when trust is very low, leave when it stays low",
-     3,
-     {{"exit_below", 0.2, 0.0, 1.0, 0, "trust under which sharing stops"},
-      {"retaliate_below", 0.1, 0.0, 1.0, 0, "trust under which it exploits"},
-      {"patience", 3.0, 1.0, 1e9, 1, "rounds of trust under exit_below before it withdraws"}},
-     bayesian},
-    {"fox",
-     "cooperate until its map of the partner's defences reaches strike_at, then exploit for good",
-     2,
-     {{"strike_at", 0.5, 0.0, 1.0, 0,
-       "knowledge of the partner's defences that triggers the strike"},
-      {"cover", 0.0, 0.0, 1.0, 0, "depth kept up after striking, as a fraction of scope"}},
-     fox},
-    {"opportunist",
-     "share fully, exploit with probability rate each round",
-     1,
-     {{"rate", 0.3, 0.0, 1.0, 0, "probability of exploiting each round"}},
-     opportunist},
+    {.name = "cooperator", .summary = "always cooperate", .decide = cooperator},
+    {.name = "defector", .summary = "always defect", .decide = defector},
+    {.name = "isolationist", .summary = "share nothing, never exploit", .decide = isolationist},
+    {.name = "tit_for_tat",
+     .summary = "cooperate first, then defect iff the last round brought an alarm",
+     .decide = tit_for_tat},
+    {.name = "suspicious_tit_for_tat",
+     .summary = "as tit_for_tat, but defect first",
+     .decide = suspicious_tit_for_tat},
+    {.name = "tit_for_two_tats",
+     .summary = "defect iff each of the last two rounds brought an alarm",
+     .decide = tit_for_two_tats},
+    {.name = "grudger",
+     .summary = "cooperate until the first alarm, then defect and withdraw for good",
+     .decide = grudger},
+    {.name = "generous_tit_for_tat",
+     .summary = "as tit_for_tat, but after an alarm cooperate anyway with probability generosity",
+     .nparams = 1,
+     .param = {PARAM("generosity", 1.0 / 3.0, 0.0, 1.0, 0, "probability of forgiving an alarm")},
+     .decide = generous_tit_for_tat,
+     .random = 1},
+    {.name = "win_stay_lose_shift",
+     .summary = "cooperate first, then cooperate iff own last posture equals the partner's last "
+                "observed one",
+     .decide = win_stay_lose_shift},
+    {.name = "alternator",
+     .summary = "cooperate first, then the opposite of its own last actual posture",
+     .decide = alternator},
+    {.name = "random",
+     .summary = "cooperate with probability p",
+     .nparams = 1,
+     .param = {PARAM("p", 0.5, 0.0, 1.0, 0, "probability of cooperating each round")},
+     .decide = random_kind,
+     .random = 1},
+    {.name = "gradual",
+     .summary = "never exploit; start small, deepen after quiet rounds, cut back after an alarm",
+     .nparams = 3,
+     .param = {PARAM("start", 0.1, 0.0, 1.0, 0, "first depth, as a fraction of scope"),
+               PARAM("step", 0.1, 0.0, 1.0, 0,
+                     "added after each quiet round, as a fraction of scope"),
+               PARAM("cut", 0.5, 0.0, 1.0, 0, "factor applied to depth after an alarm")},
+     .decide = gradual},
+    {.name = "bayesian",
+     .summary = "share in proportion to trust, retaliate when trust is very low, leave when it "
+                "stays low",
+     .nparams = 3,
+     .param = {PARAM("exit_below", 0.2, 0.0, 1.0, 0, "trust under which sharing stops"),
+               PARAM("retaliate_below", 0.1, 0.0, 1.0, 0, "trust under which it exploits"),
+               PARAM("patience", 3.0, 1.0, 1e9, 1,
+                     "rounds of trust under exit_below before it withdraws")},
+     .decide = bayesian},
+    {.name = "fox",
+     .summary = "cooperate until its map of the partner's defences reaches strike_at, then exploit "
+                "for good",
+     .nparams = 2,
+     .param = {PARAM("strike_at", 0.5, 0.0, 1.0, 0,
+                     "knowledge of the partner's defences that triggers the strike"),
+               PARAM("cover", 0.0, 0.0, 1.0, 0,
+                     "depth kept up after striking, as a fraction of scope")},
+     .decide = fox},
+    {.name = "opportunist",
+     .summary = "share fully, exploit with probability rate each round",
+     .nparams = 1,
+     .param = {PARAM("rate", 0.3, 0.0, 1.0, 0, "probability of exploiting each round")},
+     .decide = opportunist,
+     .random = 1},
 };
 
 const int ct_strategy_count = (int)(sizeof ct_strategy_types / sizeof ct_strategy_types[0]);
@@ -256,8 +258,8 @@ int ct_strategy_find(const char *name)
     return -1;
 }
 
-const ct_strategy_param ct_strategy_depth = {
-    "depth", 1.0, 0.0, 1.0, 0, "share of the agreement's scope the state is prepared to show"};
+const ct_strategy_param ct_strategy_depth = PARAM(
+    "depth", 1.0, 0.0, 1.0, 0, "share of the agreement's scope the state is prepared to show");
 
 int ct_strategy_param_find(int kind, const char *name)
 {
@@ -449,8 +451,8 @@ char *ct_strategy_spec_format(const ct_strategy_params *sp, char *buf, size_t n)
         snprintf(value, sizeof value, "%g", sp->param[i]);
         if (strtod(value, NULL) != sp->param[i]) /* %g rounds: then every digit */
             snprintf(value, sizeof value, "%.17g", sp->param[i]);
-        used += (size_t)snprintf(buf + used, n - used, "%s%s=%s", listed ? ", " : "(", p->name,
-                                 value);
+        used +=
+            (size_t)snprintf(buf + used, n - used, "%s%s=%s", listed ? ", " : "(", p->name, value);
         listed = 1;
     }
     if (listed && used < n) snprintf(buf + used, n - used, ")");

@@ -47,6 +47,7 @@ typedef struct {
     int nparams;
     ct_strategy_param param[CT_STRATEGY_PARAMS_MAX];
     ct_strategy_fn decide;
+    int random; /* the rule reads the view's uniform draw u */
 } ct_strategy_type;
 
 /* A strategy with its parameters: what a state plays. */
