@@ -212,6 +212,22 @@ static void test_sim_withdrawal_collapses_agreement(void **state)
     assert_close(m.run[CT_R_COLLAPSED], 1, 0);
 }
 
+/* The channel's clarity lasts as long as the agreement: after a withdrawal an
+ * innocent round reads as hostile at the full misperception rate. */
+static void test_sim_clarity_ends_with_the_agreement(void **state)
+{
+    (void)state;
+    ct_params p = base("bayesian", "isolationist");
+    p.rounds = 10;
+    p.misperception = 1.0, p.clarity = 1.0; /* eps = 0 under the agreement, 1 without */
+    p.state[0].trust = 0.0;                 /* below exit_below at once: leaves in round 1 */
+    p.state[0].strategy.param[2] = 1.0;     /* patience 1 */
+    ct_metrics m;
+    play(&p, 0, &m);
+    assert_close(m.run[CT_R_COLLAPSE_ROUND], 1, 0);
+    assert_close(m.state[0][CT_M_ALARMS_FALSE], 9, 0);
+}
+
 /* Mean over replications of metric `k` of state `s`, per round. */
 static double rate(const ct_params *p, int s, ct_metric k, int reps)
 {
@@ -301,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_sim_intrusions_map_without_sharing),
         cmocka_unit_test(test_sim_one_round_by_hand),
         cmocka_unit_test(test_sim_withdrawal_collapses_agreement),
+        cmocka_unit_test(test_sim_clarity_ends_with_the_agreement),
         cmocka_unit_test(test_sim_random_events_at_their_rates),
         cmocka_unit_test(test_sim_seed_determinism),
         cmocka_unit_test(test_sim_view_and_override),

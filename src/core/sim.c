@@ -5,7 +5,8 @@
  * execution_noise, then unruly hackers exploit a restraining posture with
  * probability rogue_i (noise first: noise is the state's own slip, rogues act
  * whatever the state's posture turned out to be); payoffs use s(t) and K(t);
- * alarms are drawn with p_d = d + (1 - d) m s_j and eps = e (1 - clarity);
+ * alarms are drawn with p_d = d + (1 - d) m s_j and eps = e (1 - clarity),
+ * where clarity counts only while the agreement (its channel) stands;
  * stocks decay toward b and take what was shared, K~ = b + (1 - rho)(K - b),
  * K <- K~ + u s (1 - K~); an intrusion maps, K <- K + recon (1 - K); a detected
  * one is patched, K <- b + (1 - burn)(K - b); trust follows Bayes' rule; a
@@ -195,7 +196,7 @@ void ct_sim_reset(ct_sim *sim, uint64_t seed, uint64_t point, uint64_t rep)
  * monitoring under an agreement makes it uncertain). */
 static int alarm_uncertain(const ct_params *p, int active)
 {
-    double eps = ct_game_p_false(p->misperception, p->clarity);
+    double eps = ct_game_p_false(p->misperception, active ? p->clarity : 0.0);
     int detect_certain =
         p->detection >= 1.0 || (p->detection <= 0.0 && !(active && p->monitoring > 0));
     return !detect_certain || (eps > 0.0 && eps < 1.0);
@@ -254,7 +255,7 @@ int ct_sim_step(ct_sim *sim)
     }
 
     /* 4. alarms (drawn before payoffs only because shaming needs them) */
-    double p_false = ct_game_p_false(p->misperception, p->clarity);
+    double p_false = ct_game_p_false(p->misperception, sim->active ? p->clarity : 0.0);
     double p_detect[CT_STATES];
     for (int i = 0; i < CT_STATES; i++) {
         const ct_round_state *partner = &r->state[1 - i];

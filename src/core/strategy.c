@@ -1,13 +1,12 @@
-/* The strategies of MODEL.md section 3, one function and one table row each.
+/* The strategies of docs/model.md section 3, one function and one table row each.
  *
- * "Cooperate" is (share depth x scope, restrain); every kind has the parameter
- * depth, and the engine passes a view whose scope is already depth x scope, so
- * the rules below read "scope" as "as deep as this state goes"
- * (docs/model.md section 3). "Cooperate" is (share scope, restrain); "defect" is (share 0,
- * exploit); an alarm counts as the partner's defection. A strategy sees a ct_view, which holds only
- * what its state could know, plus one uniform draw per round that it may ignore. The engine draws
- * that number whether or not it is used, so that two scenarios run with the same seed consume
- * random numbers in step (common random numbers) whatever strategies they name.
+ * "Cooperate" is (share scope, restrain); "defect" is (share 0, exploit); an
+ * alarm counts as the partner's defection. Every kind has the parameter depth,
+ * and the engine passes a view whose scope is already depth x scope, so the
+ * rules below read "scope" as "as deep as this state goes". A strategy sees a
+ * ct_view, which holds only what its state could know, plus a uniform draw u
+ * that only the kinds marked `random` in the table read (the engine draws it
+ * from the state's own stream, so a kind that ignores it shifts nothing).
  *
  * Rejected: a switch on the kind inside the engine (a new strategy would touch
  * the round loop) and strategies with heap state (memory is two doubles). */
