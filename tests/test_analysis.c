@@ -138,36 +138,129 @@ static void test_analysis_degenerate_is_reported(void **state)
     assert_true(deg);
 }
 
+/* The scenario of the hand computations below: hotline-like numbers, with
+ * b = 0.1, rho = 0.2, u = 0.4, recon = 0.05 (defaults but for decay and dual use). */
+static ct_params by_hand(void)
+{
+    ct_params p;
+    ct_params_init(&p);
+    snprintf(p.regime_template, sizeof p.regime_template, "hotline"); /* an agreement */
+    p.scope = 0.5, p.dual_use = 0.4, p.decay = 0.2, p.synergy = 1, p.shame = 0.3;
+    p.monitoring = 0.2, p.detection = 0.5, p.threat = 0.2;
+    p.base_exposure = 0.1, p.recon = 0.05;
+    p.state[0].exploit_gain = 2; /* so that mutual defection's gain and loss differ */
+    return p;
+}
+
+static void test_analysis_profile_exposures(void **state)
+{
+    (void)state;
+    ct_params p = by_hand();
+    double k[CT_STATES];
+    /* mutual cooperation: s = 0.5, no recon, c = 1 - u s = 0.8:
+     * K* = (u s + b rho (1 - u s)) / (1 - (1 - rho)(1 - u s)) = 0.216 / 0.36 = 0.6 */
+    ct_analysis_profile_exposure(&p, CT_STAGE_SUSTAINED, CT_POSTURE_COOPERATE, CT_POSTURE_COOPERATE,
+                                 k);
+    assert_close(k[0], 0.6, 1e-15);
+    assert_close(k[1], 0.6, 1e-15);
+    assert_close(ct_analysis_sustained_exposure(&p), 0.6, 1e-15);
+    /* mutual defection: s = 0, recon 0.05, c = 0.95:
+     * K* = (1 - c (1 - rho b)) / (1 - c (1 - rho)) = 0.069 / 0.24 = 0.2875, not b */
+    ct_analysis_profile_exposure(&p, CT_STAGE_SUSTAINED, CT_POSTURE_DEFECT, CT_POSTURE_DEFECT, k);
+    assert_close(k[0], 0.069 / 0.24, 1e-15);
+    assert_close(k[1], 0.069 / 0.24, 1e-15);
+    /* ... which is where playing the round's updates for ever takes the stock */
+    double naive = p.base_exposure;
+    for (int t = 0; t < 2000; t++)
+        naive = ct_game_stock_recon(
+            ct_game_stock_next(naive, 0, p.decay, p.dual_use, p.base_exposure), p.recon);
+    assert_close(k[0], naive, 1e-12);
+    /* a defects against a cooperating b: a shares nothing and is not mapped, K_a = b;
+     * b shares and is mapped, c = 0.8 x 0.95 = 0.76: K_b = 0.2552 / 0.392 */
+    ct_analysis_profile_exposure(&p, CT_STAGE_SUSTAINED, CT_POSTURE_DEFECT, CT_POSTURE_COOPERATE,
+                                 k);
+    assert_close(k[0], 0.1, 1e-15);
+    assert_close(k[1], 0.2552 / 0.392, 1e-15);
+    /* withhold and restrain against share and restrain: b's map is mutual cooperation's */
+    ct_analysis_profile_exposure(&p, CT_STAGE_SUSTAINED, CT_POSTURE_WITHHOLD_RESTRAIN,
+                                 CT_POSTURE_COOPERATE, k);
+    assert_close(k[0], 0.1, 1e-15);
+    assert_close(k[1], 0.6, 1e-15);
+    /* the first round: every profile at K(1) = b */
+    ct_analysis_profile_exposure(&p, CT_STAGE_FIRST_ROUND, CT_POSTURE_SHARE_EXPLOIT,
+                                 CT_POSTURE_DEFECT, k);
+    assert_close(k[0], 0.1, 0);
+    assert_close(k[1], 0.1, 0);
+    /* without reconnaissance, mutual defection leaves the stocks at b */
+    p.recon = 0;
+    ct_analysis_profile_exposure(&p, CT_STAGE_SUSTAINED, CT_POSTURE_DEFECT, CT_POSTURE_DEFECT, k);
+    assert_close(k[0], 0.1, 1e-15);
+}
+
+static double access(double k)
+{
+    return 0.1 + 0.9 * k * k; /* A(K), base_access 0.1, criticality 2 */
+}
+
 static void test_analysis_stage_game_by_hand(void **state)
 {
     (void)state;
-    ct_params p;
-    ct_params_init(&p);
-    p.scope = 0.5, p.dual_use = 0.4, p.decay = 0.2, p.synergy = 1, p.shame = 0.3;
-    p.monitoring = 0.2, p.detection = 0.5, p.threat = 0.2;
-    double k = ct_analysis_sustained_exposure(&p); /* 0.2 / (1 - 0.8 * 0.8) = 5/9 */
-    assert_close(k, 0.2 / 0.36, 1e-15);
+    ct_params p = by_hand();
     ct_bimatrix g;
-    ct_analysis_stage_game(&p, k, 1, &g);
+    ct_analysis_stage_game(&p, CT_STAGE_SUSTAINED, 1, &g);
     assert_int_equal(g.rows, 4);
-    double access = 0.1 + 0.9 * k * k;
-    /* (cooperate, cooperate): h = 0.5 (1 + 0.5) / 2 = 0.375 */
-    double cc = -0.2 * (1 - 0.5 * 0.375) - 0.05 * 0.5;
+    double kdd = 0.069 / 0.24, kshared = 0.2552 / 0.392; /* see the test above */
+    /* (cooperate, cooperate): h = min(1, 0.5 (1 + 0.5)) = 0.75, nothing exploited */
+    double cc = -0.2 * (1 - 0.5 * 0.75) - 0.05 * 0.5;
     assert_close(g.A[CT_POSTURE_COOPERATE][CT_POSTURE_COOPERATE], cc, 1e-15);
-    /* (defect, cooperate): h = 0.5 / 2; gain A(K); shame times p_d = 0.5 at share 0 */
-    double dc = -0.2 * (1 - 0.5 * 0.25) + access - 0.3 * 0.5;
+    /* (defect, cooperate): h = 0.5; a's gain 2 A(K_b) at K_b of b sharing while
+     * mapped; shame 0.3 times p_d = 0.5 at share 0 */
+    double dc = -0.2 * (1 - 0.5 * 0.5) + 2 * access(kshared) - 0.3 * 0.5;
     assert_close(g.A[CT_POSTURE_DEFECT][CT_POSTURE_COOPERATE], dc, 1e-15);
-    /* (share_exploit, defect) for b is B[defect][share_exploit]: b shares and exploits, a
-     * withholds and exploits; p_d for b = 0.5 + 0.5 * 0.2 * 0.5 */
-    double b_se = -0.2 - access + access - 0.05 * 0.5 - 0.3 * (0.5 + 0.5 * 0.2 * 0.5);
+    /* b's side of it, B[defect][cooperate]: no protection, loss A(K_b), share cost */
+    double b_cd = -0.2 - access(kshared) - 0.05 * 0.5;
+    assert_close(g.B[CT_POSTURE_DEFECT][CT_POSTURE_COOPERATE], b_cd, 1e-15);
+    /* (defect, defect) at the map reconnaissance keeps up, not at b nor at 0.6:
+     * -0.2 - A(K) + 2 A(K) - 0.15, A(0.2875) = 0.174390625 */
+    assert_close(access(kdd), 0.174390625, 1e-15);
+    double dd = -0.2 + access(kdd) - 0.3 * 0.5;
+    assert_close(g.A[CT_POSTURE_DEFECT][CT_POSTURE_DEFECT], dd, 1e-15);
+    assert_close(g.B[CT_POSTURE_DEFECT][CT_POSTURE_DEFECT], -0.2 - 0.3 * 0.5, 1e-15);
+    /* (share_exploit, defect) for b is B[defect][share_exploit]: b shares and
+     * exploits, a withholds and exploits; K_b = kshared, K_a = kdd; p_d for b =
+     * 0.5 + 0.5 x 0.2 x 0.5 */
+    double b_se = -0.2 - access(kshared) + access(kdd) - 0.05 * 0.5 - 0.3 * (0.5 + 0.5 * 0.2 * 0.5);
     assert_close(g.B[CT_POSTURE_DEFECT][CT_POSTURE_SHARE_EXPLOIT], b_se, 1e-15);
+    /* the 2x2 game is the four-posture game's corner */
+    ct_bimatrix g2;
+    ct_analysis_stage_game(&p, CT_STAGE_SUSTAINED, 0, &g2);
+    assert_int_equal(g2.rows, 2);
+    assert_close(g2.A[1][0], g.A[CT_POSTURE_DEFECT][CT_POSTURE_COOPERATE], 0);
+    /* the first round values (defect, cooperate) at K_b = b */
+    ct_analysis_stage_game(&p, CT_STAGE_FIRST_ROUND, 0, &g2);
+    assert_close(g2.A[1][0], -0.2 * (1 - 0.5 * 0.5) + 2 * access(0.1) - 0.3 * 0.5, 1e-15);
     p.scope = 0; /* sharing is moot: the 2x2 game */
-    ct_analysis_stage_game(&p, 0.1, 1, &g);
+    ct_analysis_stage_game(&p, CT_STAGE_SUSTAINED, 1, &g);
     assert_int_equal(g.rows, 2);
     p.mode = CT_MODE_MATRIX;
-    ct_analysis_stage_game(&p, 0.1, 0, &g);
+    ct_analysis_stage_game(&p, CT_STAGE_SUSTAINED, 0, &g);
     assert_close(g.A[CT_POSTURE_DEFECT][CT_POSTURE_COOPERATE], 5, 0);
     assert_close(g.B[CT_POSTURE_DEFECT][CT_POSTURE_COOPERATE], 0, 0);
+}
+
+static void test_analysis_stage_game_without_agreement(void **state)
+{
+    (void)state;
+    /* under the regime "none" nothing is shared, shamed or legitimate (MODEL.md 4) */
+    ct_params p = by_hand();
+    p.state[0].legitimacy = 1;
+    snprintf(p.regime_template, sizeof p.regime_template, "none");
+    ct_bimatrix g;
+    ct_analysis_stage_game(&p, CT_STAGE_SUSTAINED, 1, &g);
+    assert_int_equal(g.rows, 2);
+    assert_close(g.A[CT_POSTURE_COOPERATE][CT_POSTURE_COOPERATE], -0.2, 1e-15);
+    double kdd = 0.069 / 0.24;
+    assert_close(g.A[CT_POSTURE_DEFECT][CT_POSTURE_DEFECT], -0.2 + access(kdd), 1e-15);
 }
 
 static void test_analysis_future_weight(void **state)
@@ -216,7 +309,9 @@ int main(void)
         cmocka_unit_test(test_analysis_rock_paper_scissors_and_hawk_dove),
         cmocka_unit_test(test_analysis_six_by_six),
         cmocka_unit_test(test_analysis_degenerate_is_reported),
+        cmocka_unit_test(test_analysis_profile_exposures),
         cmocka_unit_test(test_analysis_stage_game_by_hand),
+        cmocka_unit_test(test_analysis_stage_game_without_agreement),
         cmocka_unit_test(test_analysis_future_weight),
         cmocka_unit_test(test_analysis_game_file_errors),
     };

@@ -1,5 +1,6 @@
 /* cybertrust analyze: the theory beside the simulation. For a scenario: its
- * stage game at the exposure sustained cooperation settles to, the game's Nash
+ * stage game, each action profile valued at the exposures it sustains when
+ * played for ever (ct_analysis_stage_game, MODEL.md 7.1), the game's Nash
  * equilibria, and the critical discount factors of the repeated game, each
  * compared with the weight this scenario gives the future. For --game FILE: the
  * equilibria (and, for 2x2 games, the thresholds) of any bimatrix game. */
@@ -20,12 +21,14 @@ static const char usage[] =
     "       cybertrust analyze --game FILE [--json]\n"
     "\n"
     "For a scenario: the stage game (cooperate/defect, and the four postures\n"
-    "share/withhold x restrain/exploit) at the exposure sustained cooperation settles\n"
-    "to, all its Nash equilibria, and the critical discount factors of the repeated\n"
+    "share/withhold x restrain/exploit), each action profile valued at the exposures\n"
+    "it sustains when played for ever (each state's K* with its own share in the\n"
+    "profile and, where the partner exploits, reconnaissance; printed beside it),\n"
+    "all its Nash equilibria, and the critical discount factors of the repeated\n"
     "game (grim trigger with perfect and imperfect monitoring, tit for tat, generous\n"
     "tit for tat's best generosity, the trust a state needs to cooperate), compared\n"
     "with the weight the scenario gives the future; and how the temptation grows\n"
-    "from the first round to the sustained exposure.\n"
+    "from the first round (every exposure at base_exposure) to the sustained game.\n"
     "For --game FILE: the equilibria of a two-player game in a libconfig file (see\n"
     "configs/games/), and the thresholds if it is a 2x2 game.\n"
     "\n"
@@ -228,13 +231,29 @@ static json_t *thresholds_json(const ct_thresholds *t)
     return o;
 }
 
+/* The exposures each profile of `g` is valued at, as a game of their own:
+ * A holds state a's K, B state b's. */
+static void exposure_matrix(const ct_params *p, const ct_bimatrix *g, ct_bimatrix *out)
+{
+    *out = *g;
+    for (int i = 0; i < g->rows; i++)
+        for (int j = 0; j < g->cols; j++) {
+            double k[CT_STATES];
+            ct_analysis_profile_exposure(p, CT_STAGE_SUSTAINED, i, j, k);
+            out->A[i][j] = k[0];
+            out->B[i][j] = k[1];
+        }
+}
+
 static int analyse_scenario(const ct_params *p, int json)
 {
     double k0 = p->base_exposure, ks = ct_analysis_sustained_exposure(p);
-    ct_bimatrix g2, g4, g2first;
-    ct_analysis_stage_game(p, ks, 0, &g2);
-    ct_analysis_stage_game(p, ks, 1, &g4);
-    ct_analysis_stage_game(p, k0, 0, &g2first);
+    ct_bimatrix g2, g4, g2first, exposures;
+    ct_analysis_stage_game(p, CT_STAGE_SUSTAINED, 0, &g2);
+    ct_analysis_stage_game(p, CT_STAGE_SUSTAINED, 1, &g4);
+    ct_analysis_stage_game(p, CT_STAGE_FIRST_ROUND, 0, &g2first);
+    exposure_matrix(p, &g4, &exposures);
+    int cyber = p->mode == CT_MODE_CYBER;
     ct_equilibrium eq4[MAX_EQ], eq2[MAX_EQ];
     int deg4, deg2;
     int n4 = ct_analysis_equilibria(&g4, eq4, MAX_EQ, &deg4);
@@ -262,12 +281,12 @@ static int analyse_scenario(const ct_params *p, int json)
                                   thresholds_json(&st[s].t), "first_round", "temptation",
                                   num(first[s].T - first[s].R), "grim", num(first[s].t.grim)));
         json_t *root = json_pack(
-            "{s:s, s:{s:o, s:o}, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:b, s:o}", "scenario", p->name,
-            "exposure", "first_round", num(k0), "sustained", num(ks), "stage_game",
-            bimatrix_json(&g2), "equilibria_2x2", equilibria_json(&g2, eq2, n2), "full_game",
-            bimatrix_json(&g4), "degenerate_2x2", deg2, "equilibria", equilibria_json(&g4, eq4, n4),
-            "thresholds", thresholds_json(&st[0].t), "states", states, "degenerate", deg4,
-            "future_weight", num(delta));
+            "{s:s, s:{s:o, s:o, s:o}, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:b, s:o}", "scenario",
+            p->name, "exposure", "first_round", num(k0), "mutual_cooperation", num(ks), "profiles",
+            bimatrix_json(&exposures), "stage_game", bimatrix_json(&g2), "equilibria_2x2",
+            equilibria_json(&g2, eq2, n2), "full_game", bimatrix_json(&g4), "degenerate_2x2", deg2,
+            "equilibria", equilibria_json(&g4, eq4, n4), "thresholds", thresholds_json(&st[0].t),
+            "states", states, "degenerate", deg4, "future_weight", num(delta));
         json_object_set_new(root, "horizon", json_string(fixed ? "fixed" : "geometric"));
         json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
         printf("\n");
@@ -276,13 +295,24 @@ static int analyse_scenario(const ct_params *p, int json)
     }
 
     char a[32], b[32];
-    printf("Stage game of %s\nexpected payoffs per round, %s (rows) and %s (columns), at the "
-           "exposure\nsustained cooperation settles to (K* = %s):\n\n",
-           p->name, p->state[0].name, p->state[1].name, fmt(ks, a));
+    printf("Stage game of %s\nexpected payoffs per round, %s (rows) and %s (columns), %s:\n\n",
+           p->name, p->state[0].name, p->state[1].name,
+           cyber ? "each action profile\nvalued at the exposures it sustains when played for ever "
+                   "(below)"
+                 : "from the matrix\n(R, S, T, P)");
     print_bimatrix(&g2);
     if (g4.rows > 2) {
         printf("\nand with the four postures (share or withhold x restrain or exploit):\n\n");
         print_bimatrix(&g4);
+    }
+    if (cyber) {
+        char c[32];
+        printf("\nExposures each profile is valued at, K of %s and K of %s:\n"
+               "the stocks it sustains when played for ever, from the shares and, where the\n"
+               "partner exploits, reconnaissance (recon %s; the burn of detected exploitations\n"
+               "is left out). Round 1 starts at K = %s; mutual cooperation settles to K* = %s:\n\n",
+               p->state[0].name, p->state[1].name, fmt(p->recon, a), fmt(k0, b), fmt(ks, c));
+        print_bimatrix(&exposures);
     }
     printf("\nNash equilibria%s:\n", g4.rows > 2 ? " of the four-posture game" : "");
     print_equilibria(&g4, eq4, n4, deg4);
@@ -328,9 +358,9 @@ static int analyse_scenario(const ct_params *p, int json)
                 explain(p->state[s].name, i, threshold(&st[s].t, i), delta, fixed);
 
     printf("\nHow deep sharing makes betrayal more tempting (grim trigger, perfect monitoring):\n");
-    char k0s[48], kss[48];
+    char k0s[48];
     snprintf(k0s, sizeof k0s, "round 1, K = %s", fmt(k0, a));
-    snprintf(kss, sizeof kss, "sustained, K* = %s", fmt(ks, b));
+    const char *kss = "sustained (K* per profile)";
     printf("%-24s  %-8s  %-20s  %-20s\n", "", "", k0s, kss);
     for (int s = 0; s < CT_STATES; s++) {
         printf("%-24s  %-8s  %-20s  ", p->state[s].name, "T - R", fmt(first[s].T - first[s].R, a));

@@ -1,8 +1,10 @@
 /* cybertrust evolve: evolutionary dynamics over a tournament's payoff matrix
- * (mean payoff per round of each strategy against each other, from
- * tournament.c): the replicator dynamics from a starting mix, with the rest
- * point it reaches and its stability, or the Moran process's fixation
- * probabilities, simulated with confidence intervals beside the exact formula. */
+ * (mean payoff per round of each strategy against each other, self-play on the
+ * diagonal, from tournament.c): the replicator dynamics from a starting mix,
+ * with the rest point it reaches and its stability, or the Moran process's
+ * fixation probabilities (linear fitness by default, exponential as an option;
+ * evolution.c), simulated with confidence intervals beside the exact formula.
+ * Strategy labels may hold commas: CSV fields are quoted where needed. */
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,16 +18,21 @@
 static const char usage[] =
     "usage: cybertrust evolve SCENARIO --strategies LIST [--method replicator|moran]\n"
     "                         [--time T] [--start x1,x2,...] [--population N]\n"
-    "                         [--selection W] [--runs R] [options]\n"
+    "                         [--selection W] [--fitness linear|exponential]\n"
+    "                         [--runs R] [options]\n"
     "\n"
-    "Plays the tournament of LIST in SCENARIO (see 'cybertrust tournament --help'),\n"
-    "then lets the strategies evolve on its payoff matrix (mean payoff per round):\n"
+    "Plays the tournament of LIST in SCENARIO (see 'cybertrust tournament --help';\n"
+    "LIST holds specifications such as 'tit_for_tat, opportunist(rate=0.1)'), then\n"
+    "lets the strategies evolve on its payoff matrix (mean payoff per round, the\n"
+    "match against its own kind on the diagonal):\n"
     "  replicator  the replicator dynamics from --start (default: equal shares) over\n"
     "              --time T (default 100), the rest point reached and its stability;\n"
     "  moran       the birth-death Moran process in a population of --population N\n"
-    "              (default 100) with fitness exp(W x payoff) (--selection W, default 1):\n"
-    "              each strategy's chance to take over from one mutant, simulated\n"
-    "              --runs R times (default 10000) with a 95% CI, beside the exact value.\n"
+    "              (default 100): each strategy's chance to take over from one\n"
+    "              mutant, simulated --runs R times (default 10000) with a 95% CI,\n"
+    "              beside the exact value. Fitness is linear, 1 - W + W x payoff\n"
+    "              (Nowak 2006; it must stay positive), or with --fitness exponential\n"
+    "              exp(W x payoff); --selection W defaults to 0.1.\n"
     "With --out DIR, writes evolve.csv (replicator trajectory) or moran.csv, and\n"
     "evolve.json.\n";
 
@@ -33,7 +40,31 @@ static const char usage[] =
 
 static const char *kind(const ct_tournament_result *t, int i)
 {
-    return ct_strategy_types[t->standing[i].kind].name;
+    return t->standing[i].label;
+}
+
+/* The width of a column of labels: the longest, at least 24. */
+static int label_width(const ct_tournament_result *t)
+{
+    int w = 24;
+    for (int i = 0; i < t->n; i++)
+        if ((int)strlen(kind(t, i)) > w) w = (int)strlen(kind(t, i));
+    return w;
+}
+
+/* A CSV field, in double quotes when it holds a comma or a quote (RFC 4180). */
+static void csv_text(FILE *fp, const char *text)
+{
+    if (!strpbrk(text, ",\"\n\r")) {
+        fputs(text, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"') fputc('"', fp);
+        fputc(*c, fp);
+    }
+    fputc('"', fp);
 }
 
 static int parse_start(const char *text, int k, double *x)
@@ -94,9 +125,10 @@ static int replicator(const run_options *o, const ct_params *p, const ct_tournam
         printf("Replicator dynamics in %s over the tournament's payoffs per round\n"
                "(%ld replications), from t = 0 to %g (RKF45, tolerances %g):\n\n",
                p->name, p->replications, o->time, CT_EVOLUTION_EPS);
-        printf("%-24s  %-10s  %s\n", "strategy", "start", "end");
+        int w = label_width(t);
+        printf("%-*s  %-10s  %s\n", w, "strategy", "start", "end");
         for (int i = 0; i < k; i++)
-            printf("%-24s  %-10.4f  %.6f\n", kind(t, i), x0[i], end[i]);
+            printf("%-*s  %-10.4f  %.6f\n", w, kind(t, i), x0[i], end[i]);
         printf("\nThe state at t = %g is %s", o->time, rest_name(rest));
         if (rest != CT_REST_NONE) printf(" (largest real part of an eigenvalue: %.4g)", lead);
         printf(".\n");
@@ -112,8 +144,10 @@ static int replicator(const run_options *o, const ct_params *p, const ct_tournam
     }
     cli_csv_provenance(f.fp, o, p, 1);
     fprintf(f.fp, "t");
-    for (int i = 0; i < k; i++)
-        fprintf(f.fp, ",%s", kind(t, i));
+    for (int i = 0; i < k; i++) {
+        fputc(',', f.fp);
+        csv_text(f.fp, kind(t, i));
+    }
     fputc('\n', f.fp);
     for (int s = 0; s <= SAMPLES; s++)
         for (int i = 0; i <= k; i++) {
@@ -142,6 +176,9 @@ static int moran(const run_options *o, const ct_params *p, const ct_tournament_r
                  const double *M)
 {
     int k = t->n, N = (int)o->population;
+    const ct_moran_options mo = {
+        .population = N, .selection = o->selection, .fitness = (ct_fitness)o->fitness};
+    const char *fitness = ct_evolution_fitness_name(mo.fitness);
     FILE *fp = NULL;
     out_file f;
     if (o->out && (cli_make_dir(o->out) || cli_file_open(&f, o->out, "moran.csv")))
@@ -152,32 +189,42 @@ static int moran(const run_options *o, const ct_params *p, const ct_tournament_r
         fprintf(fp, "mutant,resident,exact,simulated,ci_lo,ci_hi,runs,neutral\n");
     }
     json_t *rows = json_array();
-    if (!o->quiet)
-        printf("Moran process in %s: population %d, fitness exp(%g x payoff per round);\n"
-               "the chance that one mutant takes over the resident population (neutral: %.4g)\n\n"
-               "%-24s  %-24s  %-10s  %s\n",
-               p->name, N, o->selection, 1.0 / N, "mutant", "resident", "exact",
-               "simulated [95% CI]");
+    int w = label_width(t);
+    if (!o->quiet) {
+        printf("Moran process in %s: population %d, %s fitness %s, w = %g;\n", p->name, N, fitness,
+               mo.fitness == CT_FITNESS_LINEAR ? "1 - w + w x payoff per round"
+                                               : "exp(w x payoff per round)",
+               o->selection);
+        printf("the chance that one mutant takes over the resident population (neutral: %.4g)\n\n"
+               "%-*s  %-*s  %-10s  %s\n",
+               1.0 / N, w, "mutant", w, "resident", "exact", "simulated [95% CI]");
+    }
     for (int i = 0; i < k; i++)
         for (int j = 0; j < k; j++) {
             if (i == j) continue;
-            double exact = ct_evolution_moran_exact(M, k, i, j, N, o->selection);
-            long fixed = ct_evolution_moran_simulate(M, k, i, j, N, o->selection, o->runs,
-                                                     (uint64_t)p->seed, o->threads);
+            double exact = 0;
+            int rc = ct_evolution_moran_exact(M, k, i, j, &mo, &exact);
+            long fixed = rc ? rc
+                            : ct_evolution_moran_simulate(M, k, i, j, &mo, o->runs,
+                                                          (uint64_t)p->seed, o->threads);
             if (fixed < 0) {
-                cli_error("%s", ct_error_last());
+                cli_error("moran, %s against %s: %s", kind(t, i), kind(t, j), ct_error_last());
                 if (fp) cli_file_abort(&f);
                 json_decref(rows);
-                return EXIT_RUNTIME;
+                return fixed == CT_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
             }
             double lo, hi, sim = (double)fixed / (double)o->runs;
             ct_stats_wilson((double)fixed, (size_t)o->runs, &lo, &hi);
             if (!o->quiet)
-                printf("%-24s  %-24s  %-10.4g  %.4g [%.4g, %.4g]\n", kind(t, i), kind(t, j), exact,
-                       sim, lo, hi);
-            if (fp)
-                fprintf(fp, "%s,%s,%.17g,%.17g,%.17g,%.17g,%ld,%.17g\n", kind(t, i), kind(t, j),
-                        exact, sim, lo, hi, o->runs, 1.0 / N);
+                printf("%-*s  %-*s  %-10.4g  %.4g [%.4g, %.4g]\n", w, kind(t, i), w, kind(t, j),
+                       exact, sim, lo, hi);
+            if (fp) {
+                csv_text(fp, kind(t, i));
+                fputc(',', fp);
+                csv_text(fp, kind(t, j));
+                fprintf(fp, ",%.17g,%.17g,%.17g,%.17g,%ld,%.17g\n", exact, sim, lo, hi, o->runs,
+                        1.0 / N);
+            }
             json_array_append_new(rows, json_pack("{s:s, s:s, s:f, s:f, s:[f, f], s:I}", "mutant",
                                                   kind(t, i), "resident", kind(t, j), "exact",
                                                   exact, "simulated", sim, "ci95", lo, hi, "runs",
@@ -191,9 +238,10 @@ static int moran(const run_options *o, const ct_params *p, const ct_tournament_r
         json_decref(rows);
         return EXIT_RUNTIME;
     }
-    json_t *root = json_pack("{s:s, s:s, s:s, s:i, s:f, s:f, s:o}", "version", CT_VERSION,
-                             "scenario", p->name, "method", "moran", "population", N, "selection",
-                             o->selection, "neutral", 1.0 / N, "fixation", rows);
+    json_t *root =
+        json_pack("{s:s, s:s, s:s, s:i, s:f, s:s, s:f, s:o}", "version", CT_VERSION, "scenario",
+                  p->name, "method", "moran", "population", N, "selection", o->selection, "fitness",
+                  fitness, "neutral", 1.0 / N, "fixation", rows);
     return cli_write_json(o->out, "evolve.json", root) ? EXIT_RUNTIME : EXIT_OK;
 }
 

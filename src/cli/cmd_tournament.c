@@ -1,37 +1,57 @@
 /* cybertrust tournament: a round robin of strategies in a scenario's world and
- * regime (see tournament.c), ranked by mean payoff per round with 95%
- * confidence intervals, with the pairwise table, cooperation rates and the
- * exploitation each strategy suffered. */
+ * regime (see tournament.c), ranked by mean payoff per round against the other
+ * strategies (self-play left out unless --self-play) with 95% confidence
+ * intervals, with the pairwise table, cooperation rates and the exploitation
+ * each strategy suffered. Strategies are specifications with parameters; their
+ * labels may hold commas, so CSV fields are quoted where needed. */
 #include <jansson.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "cybertrust/error.h"
 
 static const char usage[] =
-    "usage: cybertrust tournament SCENARIO --strategies LIST [options]\n"
+    "usage: cybertrust tournament SCENARIO --strategies LIST [--self-play] [options]\n"
     "\n"
-    "Plays a round robin of the strategies in LIST (comma-separated kinds, or 'all'),\n"
-    "each with its default parameters, in the world and regime of SCENARIO: every\n"
-    "pair, self-play included, in both seats, over the replications with common\n"
-    "random numbers. Ranks the strategies by mean payoff per round (95% CI) and\n"
-    "prints the pairwise table. In matrix mode without noise this is the classic\n"
-    "iterated prisoner's dilemma round robin. With --out DIR, writes\n"
-    "tournament.csv, tournament_pairs.csv and tournament.json.\n";
+    "Plays a round robin of the strategies in LIST in the world and regime of\n"
+    "SCENARIO: every pair in both seats, over the replications with common random\n"
+    "numbers. LIST is 'all' (every kind with its defaults) or comma-separated\n"
+    "specifications, each a kind or kind(param=value, ...), e.g.\n"
+    "  --strategies \"tit_for_tat, opportunist(rate=0.1), bayesian(depth=0.5)\"\n"
+    "(depth, in [0, 1], is a parameter of every kind); the same one twice is an\n"
+    "error. Ranks the strategies by their mean payoff per round against the other\n"
+    "strategies (95% CI), self-play excluded as in Axelrod-Python, and prints the\n"
+    "pairwise table (self-play included). In matrix mode without noise this is the\n"
+    "classic iterated prisoner's dilemma round robin. With --out DIR, writes\n"
+    "tournament.csv, tournament_pairs.csv and tournament.json.\n"
+    "\n"
+    "  --strategies LIST  the strategies (required)\n"
+    "  --self-play        count each strategy's match against itself in its score\n";
 
 /* Runs the tournament of o->strategies; shared with evolve. 0 or an exit code. */
 int cli_run_tournament(const run_options *o, ct_params *p, ct_tournament_result *t)
 {
-    int kinds[CT_TOURNAMENT_MAX];
+    ct_strategy_params strategies[CT_TOURNAMENT_MAX];
     if (!o->strategies) {
         cli_error("--strategies LIST is required (see --help)");
         return EXIT_USAGE;
     }
-    int n = cli_parse_strategies(o->strategies, kinds, CT_TOURNAMENT_MAX);
+    int n = cli_parse_strategies(o->strategies, strategies, CT_TOURNAMENT_MAX);
     if (n < 0) return EXIT_USAGE;
+    /* the line-up is a usage error, found before the scenario is read; the
+     * replications and the seed come with the scenario */
+    ct_tournament_options opt = {
+        .self_play = o->self_play, .threads = o->threads, .replications = 1};
+    if (ct_tournament_check(strategies, n, &opt)) {
+        cli_error("--strategies: %s", ct_error_last());
+        return EXIT_USAGE;
+    }
     int rc = cli_load_scenarios(o, p);
     if (rc) return rc;
-    if (ct_tournament_run(p, kinds, n, p->replications, (uint64_t)p->seed, o->threads, t)) {
+    opt.replications = p->replications;
+    opt.seed = (uint64_t)p->seed;
+    if (ct_tournament_run(p, strategies, n, &opt, t)) {
         cli_error("%s", ct_error_last());
         return EXIT_RUNTIME;
     }
@@ -40,17 +60,34 @@ int cli_run_tournament(const run_options *o, ct_params *p, ct_tournament_result 
 
 static const char *name(const ct_tournament_result *t, int i)
 {
-    return ct_strategy_types[t->standing[i].kind].name;
+    return t->standing[i].label;
+}
+
+/* The width of the strategy column: the longest label, at least 24. */
+static int name_width(const ct_tournament_result *t)
+{
+    int w = 24;
+    for (int i = 0; i < t->n; i++)
+        if ((int)strlen(name(t, i)) > w) w = (int)strlen(name(t, i));
+    return w;
+}
+
+/* What the score is, in words, for the table and the JSON. */
+static const char *scored_against(const ct_tournament_result *t)
+{
+    return t->self_play ? "all strategies, self-play included"
+                        : "the other strategies, self-play excluded";
 }
 
 static void print_text(const ct_params *p, const ct_tournament_result *t)
 {
-    printf("Tournament in %s: %d strategies, every pair in both seats (self-play included),\n",
-           p->name, t->n);
+    int w = name_width(t);
+    printf("Tournament in %s: %d strategies, every pair in both seats;\n", p->name, t->n);
+    printf("scores: mean payoff per round against %s.\n", scored_against(t));
     printf("%ld replications of %ld rounds, seed %ld; payoffs per round, 95%% confidence "
            "intervals\n\n",
            p->replications, ct_params_max_rounds(p), p->seed);
-    printf("%-4s  %-24s  %-34s  %-11s  %s\n", "rank", "strategy", "mean payoff per round",
+    printf("%-4s  %-*s  %-34s  %-11s  %s\n", "rank", w, "strategy", "mean payoff per round",
            "cooperation", "exploitations suffered per match");
     for (int r = 0; r < t->n; r++) {
         int i = t->rank[r];
@@ -61,22 +98,38 @@ static void print_text(const ct_params *p, const ct_tournament_result *t)
                      s->score.ci_hi);
         else
             snprintf(ci, sizeof ci, "%.4f", s->score.mean);
-        printf("%-4d  %-24s  %-34s  %-11.3f  %.4g\n", r + 1, name(t, i), ci,
+        printf("%-4d  %-*s  %-34s  %-11.3f  %.4g\n", r + 1, w, name(t, i), ci,
                s->cooperation_rate.mean, s->exploitations_suffered.mean);
     }
     printf("\nMean payoff per round of the row strategy against the column strategy\n"
-           "(columns numbered by rank):\n%-28s",
-           "");
+           "(columns numbered by rank; the diagonal is self-play):\n%-*s",
+           w + 4, "");
     for (int j = 0; j < t->n; j++)
         printf(" %8d", j + 1);
     printf("\n");
     for (int a = 0; a < t->n; a++) {
         int i = t->rank[a];
-        printf("%2d  %-24s", a + 1, name(t, i));
+        printf("%2d  %-*s", a + 1, w, name(t, i));
         for (int b = 0; b < t->n; b++)
             printf(" %8.4f", t->match[i][t->rank[b]].payoff_per_round);
         printf("\n");
     }
+}
+
+/* A CSV field: as is, or in double quotes (doubling any inside) when it holds
+ * a comma, a quote or a line break, as RFC 4180 has it. */
+static void csv_text(FILE *fp, const char *text)
+{
+    if (!strpbrk(text, ",\"\n\r")) {
+        fputs(text, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"') fputc('"', fp);
+        fputc(*c, fp);
+    }
+    fputc('"', fp);
 }
 
 static json_t *summary(const ct_summary *s)
@@ -97,7 +150,9 @@ static int write_files(const run_options *o, const ct_params *p, const ct_tourna
                   "exploitations_suffered,n\n");
     for (int r = 0; r < t->n; r++) {
         const ct_standing *s = &t->standing[t->rank[r]];
-        fprintf(f.fp, "%d,%s,", r + 1, name(t, t->rank[r]));
+        fprintf(f.fp, "%d,", r + 1);
+        csv_text(f.fp, name(t, t->rank[r]));
+        fputc(',', f.fp);
         const double v[] = {s->score.mean,
                             s->score.sd,
                             s->score.ci_lo,
@@ -120,7 +175,10 @@ static int write_files(const run_options *o, const ct_params *p, const ct_tourna
     for (int i = 0; i < t->n; i++)
         for (int j = 0; j < t->n; j++) {
             const ct_match *m = &t->match[i][j];
-            fprintf(f.fp, "%s,%s,", name(t, i), name(t, j));
+            csv_text(f.fp, name(t, i));
+            fputc(',', f.fp);
+            csv_text(f.fp, name(t, j));
+            fputc(',', f.fp);
             const double v[] = {m->payoff_per_round, m->payoff_total, m->cooperation_rate,
                                 m->exploitations_suffered};
             for (int k = 0; k < 4; k++) {
@@ -147,11 +205,14 @@ static int write_files(const run_options *o, const ct_params *p, const ct_tourna
                                summary(&s->cooperation_rate), "exploitations_suffered",
                                summary(&s->exploitations_suffered)));
     }
-    json_t *root = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:o, s:o}", "version", CT_VERSION,
-                             "scenario", p->name, "file", o->scenario_path[0], "seed",
-                             (json_int_t)p->seed, "replications", (json_int_t)p->replications,
-                             "rounds", (json_int_t)ct_params_max_rounds(p), "command",
-                             o->command_line, "ranking", ranking, "pairs", pairs);
+    char score[128];
+    snprintf(score, sizeof score, "mean payoff per round against %s", scored_against(t));
+    json_t *root =
+        json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:b, s:s, s:o, s:o}", "version", CT_VERSION,
+                  "scenario", p->name, "file", o->scenario_path[0], "seed", (json_int_t)p->seed,
+                  "replications", (json_int_t)p->replications, "rounds",
+                  (json_int_t)ct_params_max_rounds(p), "command", o->command_line, "self_play",
+                  t->self_play, "scoring", score, "ranking", ranking, "pairs", pairs);
     return cli_write_json(o->out, "tournament.json", root) ? EXIT_RUNTIME : EXIT_OK;
 }
 

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "cybertrust/error.h"
+#include "cybertrust/evolution.h"
 #include "cybertrust/scenario.h"
 
 void cli_error(const char *fmt, ...)
@@ -136,41 +137,17 @@ static int parse_double(const char *opt, const char *text, double min, double ma
     return 0;
 }
 
-int cli_parse_strategies(const char *list, int *kinds, int max)
+int cli_parse_strategies(const char *list, ct_strategy_params *out, int max)
 {
-    int n = 0;
     if (strcmp(list, "all") == 0) {
+        int n = 0;
         for (int k = 0; k < ct_strategy_count && n < max; k++)
-            kinds[n++] = k;
+            ct_strategy_params_init(&out[n++], k);
         return n;
     }
-    char buf[2048];
-    snprintf(buf, sizeof buf, "%s", list);
-    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-        int k = ct_strategy_find(tok);
-        if (k < 0) {
-            const char *names[64];
-            for (int i = 0; i < ct_strategy_count; i++)
-                names[i] = ct_strategy_types[i].name;
-            const char *near = ct_scenario_nearest(tok, names, ct_strategy_count);
-            cli_error("--strategies: '%s' is not a strategy%s%s%s", tok,
-                      near ? "; did you mean " : " (see README.md)", near ? near : "",
-                      near ? "?" : "");
-            return -1;
-        }
-        for (int i = 0; i < n; i++)
-            if (kinds[i] == k) {
-                cli_error("--strategies: '%s' is listed twice", tok);
-                return -1;
-            }
-        if (n == max) {
-            cli_error("--strategies: at most %d strategies", max);
-            return -1;
-        }
-        kinds[n++] = k;
-    }
-    if (n == 0) cli_error("--strategies: no strategy given");
-    return n > 0 ? n : -1;
+    int n = ct_strategy_spec_list(list, out, max);
+    if (n < 0) cli_error("--strategies: %s", ct_error_last());
+    return n < 0 ? -1 : n;
 }
 
 /* "K/N" with 1 <= K <= N. */
@@ -214,6 +191,8 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
                                              {"start", required_argument, NULL, 'X'},
                                              {"selection", required_argument, NULL, 'W'},
                                              {"runs", required_argument, NULL, 'U'},
+                                             {"fitness", required_argument, NULL, 'F'},
+                                             {"self-play", no_argument, NULL, 'Y'},
                                              {"narrate", no_argument, NULL, 'A'},
                                              {"as", required_argument, NULL, 'I'},
                                              {NULL, 0, NULL, 0}};
@@ -221,7 +200,8 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
     o->shard_k = o->shard_n = 1;
     o->method = "replicator";
     o->time = 100.0;
-    o->selection = 1.0;
+    o->selection = 0.1;
+    o->fitness = CT_FITNESS_LINEAR;
     o->population = 100;
     o->runs = 10000;
     join_command_line(argc, argv, o->command_line, sizeof o->command_line);
@@ -280,13 +260,22 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
             if (!(extra & (CLI_TOURNAMENT_OPTIONS | CLI_EVOLVE_OPTIONS))) goto unknown;
             o->strategies = optarg;
             break;
+        case 'Y':
+            if (!(extra & CLI_TOURNAMENT_OPTIONS)) goto unknown;
+            o->self_play = 1;
+            break;
         case 'M':
         case 'T':
         case 'N':
         case 'X':
         case 'W':
         case 'U':
+        case 'F':
             if (!(extra & CLI_EVOLVE_OPTIONS)) goto unknown;
+            if (c == 'F' && (o->fitness = ct_evolution_fitness_parse(optarg)) < 0) {
+                cli_error("--fitness expects linear or exponential, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
             if (c == 'M' && strcmp(optarg, "replicator") != 0 && strcmp(optarg, "moran") != 0) {
                 cli_error("--method expects replicator or moran, got '%s'", optarg);
                 return EXIT_USAGE;

@@ -17,7 +17,23 @@
  *     tit for tat:         delta* = max((T-R)/(T-P), (T-R)/(R-S))
  *     generous TFT:        g*     = min(1 - (T-R)/(R-S), (R-P)/(T-P))
  *     trust threshold:     mu*    = (P-S) / ((R-T) + (P-S))
- * where the trust threshold makes mu R + (1-mu) S = mu T + (1-mu) P. */
+ * where the trust threshold makes mu R + (1-mu) S = mu T + (1-mu) P.
+ *
+ * The stage game (MODEL.md 7.1) values each action profile at the stocks it
+ * sustains when played for ever: for state i, with s_i its share in the profile
+ * (scope or 0) and X_j = 1 if the partner's posture exploits,
+ *     K*_i = (1 - c (1 - rho b)) / (1 - c (1 - rho)),  c = (1 - u s_i)(1 - recon X_j),
+ * so mutual defection sits at the map that reconnaissance alone keeps up (above b
+ * when recon > 0), not at the map that mutual sharing builds. Rejected: one
+ * exposure for every profile (mutual cooperation's K*, as the first revision
+ * did), which values defection with a map that defection itself erases; and
+ * folding in the expected burn of detected exploitations, which MODEL.md leaves
+ * out (shares and reconnaissance only): since burn only lowers the victim's
+ * stock, the values here overstate what a sustained exploitation is worth to
+ * the exploiter and costs the victim when detection and burn are high. The
+ * first-round game (every profile at b) is kept beside it to show how the map
+ * raises the temptation. Shaming and legitimacy count only under an agreement
+ * (ct_params_agreement), as in the engine. */
 #include "cybertrust/analysis.h"
 
 #include <gsl/gsl_errno.h>
@@ -184,60 +200,96 @@ int ct_analysis_equilibria(const ct_bimatrix *g, ct_equilibrium *out, int max, i
 static const char *const posture_names[] = {"cooperate", "defect", "share_exploit",
                                             "withhold_restrain"};
 
-double ct_analysis_sustained_exposure(const ct_params *p)
+static int shares(int posture)
 {
-    return ct_game_stock_fixed_point(p->scope, p->decay, p->dual_use);
+    return posture == CT_POSTURE_COOPERATE || posture == CT_POSTURE_SHARE_EXPLOIT;
 }
 
-/* Expected payoff of state i choosing posture `own` against `other`. */
-static double stage_payoff(const ct_params *p, int i, double k, int own, int other)
+static int exploits(int posture)
 {
-    int xi = own == CT_POSTURE_DEFECT || own == CT_POSTURE_SHARE_EXPLOIT;
-    int xj = other == CT_POSTURE_DEFECT || other == CT_POSTURE_SHARE_EXPLOIT;
+    return posture == CT_POSTURE_DEFECT || posture == CT_POSTURE_SHARE_EXPLOIT;
+}
+
+/* The depth a posture shares: scope, unless there is no agreement to share under. */
+static double share_of(const ct_params *p, int posture)
+{
+    return shares(posture) && ct_params_agreement(p) ? p->scope : 0.0;
+}
+
+void ct_analysis_profile_exposure(const ct_params *p, ct_stage_valuation at, int pa, int pb,
+                                  double k[CT_STATES])
+{
+    const int posture[CT_STATES] = {pa, pb};
+    for (int i = 0; i < CT_STATES; i++) {
+        if (at == CT_STAGE_FIRST_ROUND) {
+            k[i] = p->base_exposure;
+            continue;
+        }
+        double recon = exploits(posture[1 - i]) ? p->recon : 0.0;
+        k[i] = ct_game_stock_fixed_point(share_of(p, posture[i]), p->decay, p->dual_use,
+                                         p->base_exposure, recon);
+    }
+}
+
+double ct_analysis_sustained_exposure(const ct_params *p)
+{
+    double k[CT_STATES];
+    ct_analysis_profile_exposure(p, CT_STAGE_SUSTAINED, CT_POSTURE_COOPERATE, CT_POSTURE_COOPERATE,
+                                 k);
+    return k[0];
+}
+
+/* Expected payoff of state i playing posture `own` against `other`, with its
+ * own exposure k_own and the partner's k_other. */
+static double stage_payoff(const ct_params *p, int i, int own, int other, double k_own,
+                           double k_other)
+{
+    int xi = exploits(own), xj = exploits(other);
     if (p->mode == CT_MODE_MATRIX) return xi ? (xj ? p->P : p->T) : (xj ? p->S : p->R);
-    int si = own == CT_POSTURE_COOPERATE || own == CT_POSTURE_SHARE_EXPLOIT;
-    int sj = other == CT_POSTURE_COOPERATE || other == CT_POSTURE_SHARE_EXPLOIT;
     const ct_state_params *st = &p->state[i];
-    ct_payoff_input in = {p->threat,
-                          p->synergy,
-                          p->base_access,
-                          p->criticality,
-                          p->shame,
-                          st->value,
-                          st->defence_gain,
-                          st->exploit_gain,
-                          st->share_cost,
-                          st->pushback,
-                          st->legitimacy,
-                          si ? p->scope : 0,
-                          sj ? p->scope : 0,
-                          k,
-                          k,
-                          xi,
-                          xj,
-                          0,
-                          1};
+    int active = ct_params_agreement(p);
+    ct_payoff_input in = {.threat = p->threat,
+                          .synergy = p->synergy,
+                          .base_access = p->base_access,
+                          .criticality = p->criticality,
+                          .shame = p->shame,
+                          .value = st->value,
+                          .defence_gain = st->defence_gain,
+                          .exploit_gain = st->exploit_gain,
+                          .share_cost = st->share_cost,
+                          .pushback = st->pushback,
+                          .legitimacy = st->legitimacy,
+                          .own_share = share_of(p, own),
+                          .partner_share = share_of(p, other),
+                          .own_exposure = k_own,
+                          .partner_exposure = k_other,
+                          .own_exploit = xi,
+                          .partner_exploit = xj,
+                          .partner_alarm = 0,
+                          .active = active};
     ct_payoff pay;
     ct_game_payoff(&in, &pay);
     /* the partner raises an alarm about i's exploitation with probability p_d(s_i) */
     double alarm = ct_game_p_detect(p->detection, p->monitoring, in.own_share);
-    return pay.total - (xi ? p->shame * alarm : 0.0);
+    return pay.total - (xi && active ? p->shame * alarm : 0.0);
 }
 
-void ct_analysis_stage_game(const ct_params *p, double exposure, int full, ct_bimatrix *out)
+void ct_analysis_stage_game(const ct_params *p, ct_stage_valuation at, int full, ct_bimatrix *out)
 {
     memset(out, 0, sizeof *out);
     snprintf(out->name, sizeof out->name, "%s", p->name);
     snprintf(out->row_player, sizeof out->row_player, "%s", p->state[0].name);
     snprintf(out->col_player, sizeof out->col_player, "%s", p->state[1].name);
-    int n = full && p->mode == CT_MODE_CYBER && p->scope > 0 ? 4 : 2;
+    int n = full && p->mode == CT_MODE_CYBER && share_of(p, CT_POSTURE_COOPERATE) > 0 ? 4 : 2;
     out->rows = out->cols = n;
     for (int a = 0; a < n; a++) {
         snprintf(out->row_names[a], CT_GAME_NAME, "%s", posture_names[a]);
         snprintf(out->col_names[a], CT_GAME_NAME, "%s", posture_names[a]);
         for (int b = 0; b < n; b++) {
-            out->A[a][b] = stage_payoff(p, 0, exposure, a, b);
-            out->B[a][b] = stage_payoff(p, 1, exposure, b, a);
+            double k[CT_STATES];
+            ct_analysis_profile_exposure(p, at, a, b, k);
+            out->A[a][b] = stage_payoff(p, 0, a, b, k[0], k[1]);
+            out->B[a][b] = stage_payoff(p, 1, b, a, k[1], k[0]);
         }
     }
 }

@@ -9,16 +9,23 @@
  *
  * Moran process (birth-death, Nowak 2006): with m mutants of i among N, payoffs
  * pi_i(m) = (M_ii (m-1) + M_ij (N-m)) / (N-1), pi_j(m) = (M_ji m + M_jj (N-m-1)) /
- * (N-1), fitness f = exp(w pi) (positive for any payoff, so cyber-mode losses
- * need no shift). Only steps that change m matter for fixation, and one goes
- * up with probability f_i / (f_i + f_j), so the simulation walks that embedded
- * chain. Rejected: the linear fitness 1 - w + w pi (negative for large losses). */
+ * (N-1), fitness linear f = 1 - w + w pi by default (MODEL.md 7.2: the textbook
+ * form, in which w is the weight of the game against a common baseline and
+ * weak selection is w -> 0), or exponential f = exp(w pi). Linear fitness must be
+ * positive; a payoff that makes it <= 0 (cyber-mode losses under strong
+ * selection) is refused with a message rather than shifted or clipped, since
+ * either would change the process silently. Only the ratio f_j / f_i enters,
+ * computed as exp(w (pi_j - pi_i)) for the exponential form so that strong
+ * selection does not overflow (the products of ratios are summed in logs for
+ * the same reason). Only steps that change m matter for fixation,
+ * and one goes up with probability f_i / (f_i + f_j) = 1 / (1 + f_j / f_i), so
+ * the simulation walks that embedded chain, drawing from the counter-based
+ * generator (rng.h, domain CT_RNG_MORAN) rather than a generator per run. */
 #include "cybertrust/evolution.h"
 
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_odeiv2.h>
-#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,57 +156,115 @@ ct_rest_kind ct_evolution_classify(const double *M, int k, const double *x, doub
     return CT_REST_NEUTRAL;
 }
 
-/* Fitness of the mutant (i) and the resident (j) with m mutants among N. */
-static void fitness(const double *M, int k, int i, int j, int N, double w, int m, double *fi,
-                    double *fj)
+static const char *const fitness_names[] = {"linear", "exponential"};
+
+const char *ct_evolution_fitness_name(ct_fitness f)
 {
-    double pi = (M[i * k + i] * (m - 1) + M[i * k + j] * (N - m)) / (N - 1);
-    double pj = (M[j * k + i] * m + M[j * k + j] * (N - m - 1)) / (N - 1);
-    *fi = exp(w * pi);
-    *fj = exp(w * pj);
+    return fitness_names[f];
 }
 
-double ct_evolution_moran_exact(const double *M, int k, int i, int j, int N, double w)
+int ct_evolution_fitness_parse(const char *name)
 {
-    double sum = 1.0, prod = 1.0;
+    for (int f = 0; f < 2; f++)
+        if (strcmp(name, fitness_names[f]) == 0) return f;
+    return -1;
+}
+
+static int linear_fitness(double w, double pi, double *f)
+{
+    *f = 1.0 - w + w * pi;
+    if (*f > 0) return 0;
+    return ct_error_set(CT_EINVAL,
+                        "linear fitness 1 - w + w x payoff must be positive, but w = %g and "
+                        "payoff %g give %g; lower the selection strength or use exponential "
+                        "fitness",
+                        w, pi, *f);
+}
+
+static int check_moran(const ct_moran_options *o)
+{
+    if (o->population >= 2 && o->selection >= 0) return 0;
+    return ct_error_set(CT_EINVAL,
+                        "a Moran process needs a population of at least 2 and a selection "
+                        "strength >= 0, got %d and %g",
+                        o->population, o->selection);
+}
+
+/* log(f_j / f_i) with m mutants of i among N, for m = 1..N-1, into lr[m]. */
+static int log_ratios(const double *M, int k, int i, int j, const ct_moran_options *o, double *lr)
+{
+    int N = o->population;
+    double w = o->selection;
     for (int m = 1; m < N; m++) {
-        double fi, fj;
-        fitness(M, k, i, j, N, w, m, &fi, &fj);
-        prod *= fj / fi;
-        sum += prod;
+        double pi = (M[i * k + i] * (m - 1) + M[i * k + j] * (N - m)) / (N - 1);
+        double pj = (M[j * k + i] * m + M[j * k + j] * (N - m - 1)) / (N - 1);
+        if (o->fitness == CT_FITNESS_EXPONENTIAL) {
+            lr[m] = w * (pj - pi);
+        } else {
+            double fi, fj;
+            int rc = linear_fitness(w, pi, &fi);
+            if (!rc) rc = linear_fitness(w, pj, &fj);
+            if (rc) return rc;
+            lr[m] = log(fj) - log(fi);
+        }
     }
-    return 1.0 / sum;
+    return 0;
 }
 
-long ct_evolution_moran_simulate(const double *M, int k, int i, int j, int N, double w, long runs,
-                                 uint64_t seed, int threads)
+int ct_evolution_moran_exact(const double *M, int k, int i, int j, const ct_moran_options *o,
+                             double *rho)
 {
+    int rc = check_moran(o);
+    if (rc) return rc;
+    double *lr = malloc((size_t)o->population * sizeof *lr);
+    if (!lr) return ct_error_set(CT_ENOMEM, "out of memory for a population of %d", o->population);
+    rc = log_ratios(M, k, i, j, o, lr);
+    /* the products in logs: a huge one makes rho 0, a tiny one adds nothing */
+    double sum = 1.0, log_prod = 0.0;
+    for (int m = 1; !rc && m < o->population; m++) {
+        log_prod += lr[m];
+        sum += exp(log_prod);
+    }
+    free(lr);
+    if (!rc) *rho = 1.0 / sum;
+    return rc;
+}
+
+long ct_evolution_moran_simulate(const double *M, int k, int i, int j, const ct_moran_options *o,
+                                 long runs, uint64_t seed, int threads)
+{
+    int rc = check_moran(o);
+    if (rc) return rc;
     /* the chance that a step which changes m raises it, for m = 1..N-1 */
+    int N = o->population;
     double *p_up = malloc((size_t)N * sizeof *p_up);
     if (!p_up) return ct_error_set(CT_ENOMEM, "out of memory for a population of %d", N);
-    for (int m = 1; m < N; m++) {
-        double fi, fj;
-        fitness(M, k, i, j, N, w, m, &fi, &fj);
-        p_up[m] = fi / (fi + fj);
+    rc = log_ratios(M, k, i, j, o, p_up);
+    if (rc) {
+        free(p_up);
+        return rc;
     }
+    for (int m = 1; m < N; m++)
+        p_up[m] = 1.0 / (1.0 + exp(p_up[m]));
+    /* run r walks on the counter-based stream (seed; point = the pair, replication
+     * = r), four steps per block, so no run depends on another or on threads */
+    ct_rng_key key = ct_rng_key_of(seed);
+    uint32_t stream = ct_rng_stream(CT_RNG_MORAN, "");
+    uint64_t pair = (uint64_t)(i * k + j);
     long fixed = 0;
-    int failed = 0;
-#pragma omp parallel num_threads(threads > 0 ? threads : 1) reduction(+ : fixed, failed)
-    {
-        gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-        failed += r == NULL;
-#pragma omp for schedule(static)
-        for (long run = 0; run < runs; run++) {
-            if (!r) continue;
-            gsl_rng_set(r, ct_rng_derive(seed, (uint64_t)(i * k + j), (uint64_t)run));
-            int m = 1;
-            while (m > 0 && m < N)
-                m += gsl_rng_uniform(r) < p_up[m] ? 1 : -1;
-            fixed += m == N;
+#pragma omp parallel for num_threads(threads > 0 ? threads : 1) reduction(+ : fixed) \
+    schedule(static)
+    for (long run = 0; run < runs; run++) {
+        double u[CT_RNG_LANES];
+        uint64_t step = 0;
+        int m = 1;
+        while (m > 0 && m < N) {
+            if (step % CT_RNG_LANES == 0)
+                ct_rng_block(key, pair, (uint64_t)run, step / CT_RNG_LANES, stream, u);
+            m += u[step++ % CT_RNG_LANES] < p_up[m] ? 1 : -1;
         }
-        if (r) gsl_rng_free(r);
+        fixed += m == N;
     }
     free(p_up);
-    if (failed) return ct_error_set(CT_ENOMEM, "out of memory for a random number generator");
     return fixed;
 }

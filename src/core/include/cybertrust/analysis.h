@@ -42,15 +42,35 @@ enum {
     CT_POSTURE_WITHHOLD_RESTRAIN, /* withhold, restrain */
 };
 
-/* The stage game of scenario `p` with both states' exposure at `exposure`:
- * expected round payoffs (MODEL.md 2.5, shaming weighted by the chance of an
- * alarm, no rogues or noise) of state a (rows) and state b (columns). With
- * `full`, the four postures; otherwise cooperate and defect. In matrix mode,
- * or when scope is 0 (sharing is moot), the game is the 2x2 one either way. */
-void ct_analysis_stage_game(const ct_params *p, double exposure, int full, ct_bimatrix *out);
+/* How the stage game values the exposures K_a, K_b of an action profile. */
+typedef enum {
+    /* each profile at the stocks it sustains when played for ever (MODEL.md 7.1):
+     * each state's K* of 2.3 with its own share in the profile and, where the
+     * partner exploits, reconnaissance at rate recon */
+    CT_STAGE_SUSTAINED,
+    /* every profile at K(1) = base_exposure: the game of the first round */
+    CT_STAGE_FIRST_ROUND,
+} ct_stage_valuation;
 
-/* The exposure that sustained mutual cooperation settles to, K*. */
+/* The exposures (K_a, K_b) into k at which the stage game of `p` values the
+ * profile where state a plays posture `pa` and state b posture `pb`. With
+ * CT_STAGE_SUSTAINED, state i's share is scope if its posture shares (0 under
+ * no agreement), and the reconnaissance rate is recon if the partner's posture
+ * exploits (a pure profile: the exploitation rate is 1), else 0. */
+void ct_analysis_profile_exposure(const ct_params *p, ct_stage_valuation at, int pa, int pb,
+                                  double k[CT_STATES]);
+
+/* The stock K* that sustained mutual cooperation settles to (both states share
+ * scope, nobody exploits): the same for both states. */
 double ct_analysis_sustained_exposure(const ct_params *p);
+
+/* The stage game of scenario `p`: expected round payoffs (MODEL.md 2.5,
+ * shaming weighted by the chance of an alarm, no rogues or noise) of state a
+ * (rows) and state b (columns), each profile at the exposures `at` gives it
+ * (ct_analysis_profile_exposure). With `full`, the four postures; otherwise
+ * cooperate and defect. In matrix mode, or when scope is 0 (sharing is moot),
+ * the game is the 2x2 one either way. */
+void ct_analysis_stage_game(const ct_params *p, ct_stage_valuation at, int full, ct_bimatrix *out);
 
 /* Critical values of the repeated game for one player with stage payoffs
  * T, R, P, S and alarm probabilities p (the partner restrained) and q (it

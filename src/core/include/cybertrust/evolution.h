@@ -33,16 +33,38 @@ typedef enum {
  * *lead receives the largest real part found. */
 ct_rest_kind ct_evolution_classify(const double *M, int k, const double *x, double *lead);
 
-/* Fixation probability of one mutant i in a resident population of j in the
- * birth-death Moran process of size N, fitness exp(w * payoff) with payoffs
- * against the others of the population (no self-interaction):
- *     rho = 1 / (1 + sum_{m=1}^{N-1} prod_{l=1}^{m} f_j(l) / f_i(l)). */
-double ct_evolution_moran_exact(const double *M, int k, int i, int j, int N, double w);
+/* How payoff becomes fitness in the Moran process (MODEL.md 7.2). */
+typedef enum {
+    CT_FITNESS_LINEAR,      /* f = 1 - w + w payoff (Nowak 2006), the default; must be > 0 */
+    CT_FITNESS_EXPONENTIAL, /* f = exp(w payoff), positive for any payoff */
+} ct_fitness;
 
-/* The same by simulation: `runs` runs of the process from one mutant, each
- * seeded from (seed, pair = i*k+j, run); returns the number that fixed, or a
- * negative code. Results do not depend on `threads`. */
-long ct_evolution_moran_simulate(const double *M, int k, int i, int j, int N, double w, long runs,
-                                 uint64_t seed, int threads);
+/* "linear" or "exponential" for a ct_fitness, and back (-1 for an unknown name). */
+const char *ct_evolution_fitness_name(ct_fitness f);
+int ct_evolution_fitness_parse(const char *name);
+
+/* A birth-death Moran process over a payoff matrix. */
+typedef struct {
+    int population;     /* N, >= 2 */
+    double selection;   /* w, the intensity of selection, >= 0 (0: neutral drift) */
+    ct_fitness fitness; /* default (0) linear */
+} ct_moran_options;
+
+/* Fixation probability *rho of one mutant i in a resident population of j in
+ * the birth-death Moran process `o` over the k x k payoff matrix M (row-major),
+ * with payoffs against the others of the population (no self-interaction):
+ *     rho = 1 / (1 + sum_{m=1}^{N-1} prod_{l=1}^{m} f_j(l) / f_i(l)).
+ * Returns 0, or CT_EINVAL with a message when linear fitness is not positive
+ * (1 - w + w payoff <= 0) for a payoff that occurs in the process. */
+int ct_evolution_moran_exact(const double *M, int k, int i, int j, const ct_moran_options *o,
+                             double *rho);
+
+/* The same by simulation: `runs` runs of the process from one mutant, run r
+ * drawing the uniforms of (seed; point = i*k+j, replication = r) in the stream
+ * of CT_RNG_MORAN (rng.h); returns the number that fixed, or a
+ * negative code with a message (CT_EINVAL as above, CT_ENOMEM). Results do not
+ * depend on `threads`. */
+long ct_evolution_moran_simulate(const double *M, int k, int i, int j, const ct_moran_options *o,
+                                 long runs, uint64_t seed, int threads);
 
 #endif

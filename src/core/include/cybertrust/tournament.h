@@ -7,7 +7,17 @@
 #include "cybertrust/params.h"
 #include "cybertrust/stats.h"
 
-#define CT_TOURNAMENT_MAX 32 /* strategies in one tournament */
+#define CT_TOURNAMENT_MAX 32    /* strategies in one tournament */
+#define CT_TOURNAMENT_LABEL 160 /* a strategy's label, "kind(p=v, ...)", with its NUL */
+
+/* How a tournament is played and scored. */
+typedef struct {
+    long replications; /* >= 1 */
+    uint64_t seed;     /* the seed of every match: common random numbers across pairs */
+    int threads;       /* OpenMP threads, 0 = the default; results do not depend on it */
+    int self_play;     /* 1: a strategy's score includes its match against itself (MODEL.md
+                          7.2 leaves it out by default, as Axelrod-Python does) */
+} ct_tournament_options;
 
 /* What a strategy did against one opponent, averaged over both seats (state a
  * and state b) and over the replications. */
@@ -19,27 +29,37 @@ typedef struct {
 } ct_match;
 
 typedef struct {
-    int kind;                    /* strategy kind */
-    ct_summary score;            /* mean payoff per round over all opponents, per replication */
-    ct_summary cooperation_rate; /* over all its matches */
-    ct_summary exploitations_suffered;
+    ct_strategy_params strategy;     /* the kind and its parameters */
+    char label[CT_TOURNAMENT_LABEL]; /* its specification, ct_strategy_spec_format */
+    ct_summary score; /* mean payoff per round over its scored opponents, per replication */
+    ct_summary cooperation_rate;       /* over the same matches */
+    ct_summary exploitations_suffered; /* per match, over the same matches */
 } ct_standing;
 
 typedef struct {
     int n;
-    ct_standing standing[CT_TOURNAMENT_MAX];              /* in the order of `kinds` */
-    ct_match match[CT_TOURNAMENT_MAX][CT_TOURNAMENT_MAX]; /* [strategy][opponent] */
+    int self_play; /* the scores include self-play (the option it was played with) */
+    ct_standing standing[CT_TOURNAMENT_MAX];              /* in the order given */
+    ct_match match[CT_TOURNAMENT_MAX][CT_TOURNAMENT_MAX]; /* [strategy][opponent], self-play too */
     int rank[CT_TOURNAMENT_MAX];                          /* standings by score, best first */
 } ct_tournament_result;
 
-/* Plays every ordered pair of the `n` strategy kinds (each with its default
- * parameters; self-play included) in the world and regime of `p`: strategy i in
- * state a's seat against j in state b's, `replications` times each, every pair
- * with the same seeds (common random numbers, seeded from (seed, 0, rep)). A
- * strategy's score in a replication is its payoff per round averaged over its
- * opponents, each opponent's two seats weighing half. Results do not depend on
- * `threads`. Returns 0, or a negative code with a message. */
-int ct_tournament_run(const ct_params *p, const int *kinds, int n, long replications, uint64_t seed,
-                      int threads, ct_tournament_result *out);
+/* Checks a tournament before it is played: 1 to CT_TOURNAMENT_MAX strategies
+ * (at least 2 without self-play, so that each has an opponent), no
+ * specification twice, at least one replication. Returns 0, or CT_EINVAL with
+ * a message. */
+int ct_tournament_check(const ct_strategy_params *strategies, int n,
+                        const ct_tournament_options *opt);
+
+/* Plays every ordered pair of the `n` strategies (self-play always played, so
+ * that `match` is the whole payoff matrix) in the world and regime of `p`:
+ * strategy i in state a's seat against j in state b's, opt->replications times
+ * each, every pair with the same seeds (common random numbers). A strategy's
+ * score in a replication is its payoff per round averaged over its opponents,
+ * each opponent's two seats weighing half: the n - 1 others, or all n with
+ * opt->self_play. Results do not depend on opt->threads. Returns 0, or a
+ * negative code with a message (ct_tournament_check's, or out of memory). */
+int ct_tournament_run(const ct_params *p, const ct_strategy_params *strategies, int n,
+                      const ct_tournament_options *opt, ct_tournament_result *out);
 
 #endif
