@@ -88,8 +88,8 @@ static void test_cli_invalid_scenario_writes_nothing(void **state)
 {
     (void)state;
     char args[1024];
-    snprintf(args, sizeof args, "run " SCEN "classic_ipd.cfg --set regime.scope=1.5 --out %s/bad",
-             scratch);
+    snprintf(args, sizeof args,
+             "run " SCEN "us_china_hotline_2015.cfg --set regime.scope=1.5 --out %s/bad", scratch);
     assert_int_equal(cybertrust(args), 3);
     assert_string_equal(err_text, "cybertrust: --set: regime.scope must be in [0, 1], got 1.5\n");
     assert_false(exists("bad"));
@@ -416,6 +416,21 @@ static void test_cli_analyze(void **state)
     assert_close(json_real_value(json_object_get(json_object_get(j, "thresholds"), "grim")), 0.5,
                  1e-15);
     json_decref(j);
+    /* each profile at its own stocks: mutual defection keeps only what recon maps */
+    assert_int_equal(cybertrust("analyze " SCEN "no_agreement.cfg"), 0);
+    assert_non_null(strstr(out_text, "valued at the exposures it sustains when played for ever"));
+    assert_non_null(strstr(out_text, "Exposures each profile is valued at"));
+    assert_int_equal(cybertrust("analyze " SCEN "no_agreement.cfg --set world.recon=0.05 "
+                                "--set world.decay=0.1 --set world.base_exposure=0.1 --json"),
+                     0);
+    j = parse_stdout();
+    json_t *k = json_object_get(json_object_get(j, "exposure"), "profiles");
+    /* K* = (1 - c (1 - rho b)) / (1 - c (1 - rho)), c = 0.95: 0.0595 / 0.145 */
+    assert_close(json_real_value(json_array_get(json_array_get(json_object_get(k, "A"), 1), 1)),
+                 0.0595 / 0.145, 1e-12);
+    assert_close(json_real_value(json_array_get(json_array_get(json_object_get(k, "A"), 0), 0)),
+                 0.1, 1e-12);
+    json_decref(j);
     assert_int_equal(cybertrust("analyze " SCEN "us_russia_joint_unit_2017.cfg"), 0);
     assert_non_null(strstr(out_text, "Nash equilibria of the four-posture game"));
     assert_non_null(strstr(out_text, "How deep sharing makes betrayal more tempting"));
@@ -433,23 +448,63 @@ static void test_cli_tournament(void **state)
              scratch);
     assert_int_equal(cybertrust(args), 0);
     assert_non_null(strstr(out_text, "1     tit_for_tat"));
+    assert_non_null(strstr(out_text, "against the other strategies, self-play excluded"));
     snprintf(path, sizeof path, "%s/tour/tournament.json", scratch);
     json_error_t e;
     json_t *j = json_load_file(path, 0, &e);
     assert_non_null(j);
+    assert_true(json_is_false(json_object_get(j, "self_play")));
     json_t *first = json_array_get(json_object_get(j, "ranking"), 0);
     assert_string_equal(json_string_value(json_object_get(first, "strategy")), "tit_for_tat");
-    assert_close(json_real_value(json_object_get(json_object_get(first, "score"), "mean")) * 1600,
-                 4197, 1e-9);
+    /* against the 7 others: 4197 less its 600 against itself */
+    assert_close(json_real_value(json_object_get(json_object_get(first, "score"), "mean")) * 1400,
+                 3597, 1e-9);
     assert_int_equal(json_array_size(json_object_get(j, "pairs")), 64);
     json_decref(j);
     assert_true(exists("tour/tournament.csv"));
     assert_true(exists("tour/tournament_pairs.csv"));
+    /* --self-play: every strategy's score over all 8 */
+    snprintf(args, sizeof args,
+             "tournament " SCEN "classic_ipd.cfg --strategies " EIGHT
+             " --reps 1 --self-play --out %s/tour",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_non_null(strstr(out_text, "against all strategies, self-play included"));
+    j = json_load_file(path, 0, &e);
+    assert_non_null(j);
+    assert_true(json_is_true(json_object_get(j, "self_play")));
+    first = json_array_get(json_object_get(j, "ranking"), 0);
+    assert_close(json_real_value(json_object_get(json_object_get(first, "score"), "mean")) * 1600,
+                 4197, 1e-9);
+    json_decref(j);
+    /* specifications with parameters; labels with commas are quoted in CSV */
+    snprintf(args, sizeof args,
+             "tournament " SCEN "classic_ipd.cfg --strategies 'tit_for_tat, opportunist(rate=0), "
+             "bayesian(exit_below=0.3, depth=0.5)' --reps 1 --out %s/spec",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_non_null(strstr(out_text, "opportunist(rate=0)"));
+    snprintf(path, sizeof path, "%s/spec/tournament.csv", scratch);
+    slurp(path, out_text, sizeof out_text);
+    assert_non_null(strstr(out_text, ",\"bayesian(exit_below=0.3, depth=0.5)\","));
     assert_int_equal(cybertrust("tournament " SCEN "classic_ipd.cfg --strategies tit_for_tatt"), 2);
-    assert_string_equal(
-        err_text,
-        "cybertrust: --strategies: 'tit_for_tatt' is not a strategy; did you mean tit_for_tat?\n");
+    assert_string_equal(err_text, "cybertrust: --strategies: strategy \"tit_for_tatt\": "
+                                  "tit_for_tatt is not a known strategy; did you mean "
+                                  "tit_for_tat?\n");
+    assert_int_equal(cybertrust("tournament " SCEN
+                                "classic_ipd.cfg --strategies 'defector, tit_for_tat(depth=1)'"),
+                     0);
+    assert_int_equal(cybertrust("tournament " SCEN "classic_ipd.cfg --strategies "
+                                "'tit_for_tat, defector, tit_for_tat(depth=1)'"),
+                     2);
+    assert_string_equal(err_text,
+                        "cybertrust: --strategies: the strategy tit_for_tat is listed twice\n");
+    assert_int_equal(cybertrust("tournament " SCEN "classic_ipd.cfg --strategies grudger"), 2);
+    assert_int_equal(
+        cybertrust("tournament " SCEN "classic_ipd.cfg --strategies grudger --self-play --reps 1"),
+        0);
     assert_int_equal(cybertrust("tournament " SCEN "classic_ipd.cfg"), 2);
+    assert_int_equal(cybertrust("run " SCEN "classic_ipd.cfg --self-play"), 2);
 }
 
 static void test_cli_evolve(void **state)
@@ -479,6 +534,28 @@ static void test_cli_evolve(void **state)
              scratch);
     assert_int_equal(cybertrust(args), 0);
     assert_true(exists("moran/moran.csv"));
+    snprintf(path, sizeof path, "%s/moran/evolve.json", scratch);
+    j = json_load_file(path, 0, &e);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "fitness")), "linear");
+    assert_close(json_real_value(json_object_get(j, "selection")), 0.1, 0);
+    json_decref(j);
+    assert_non_null(strstr(out_text, "linear fitness 1 - w + w x payoff per round, w = 0.1"));
+    assert_int_equal(cybertrust("evolve " SCEN "classic_ipd.cfg --strategies tit_for_tat,defector "
+                                "--reps 1 --method moran --population 10 --runs 10 "
+                                "--fitness exponential --selection 2"),
+                     0);
+    assert_non_null(strstr(out_text, "exponential fitness exp(w x payoff per round), w = 2"));
+    /* linear fitness that is not positive: cooperator's payoff 0 against defector at w = 1 */
+    assert_int_equal(cybertrust("evolve " SCEN "classic_ipd.cfg --strategies cooperator,defector "
+                                "--reps 1 --method moran --population 10 --runs 10 --selection 1"),
+                     2);
+    assert_non_null(strstr(err_text, "linear fitness 1 - w + w x payoff must be positive"));
+    assert_int_equal(cybertrust("evolve " SCEN "classic_ipd.cfg --strategies tit_for_tat,defector "
+                                "--fitness logistic"),
+                     2);
+    assert_string_equal(err_text,
+                        "cybertrust: --fitness expects linear or exponential, got 'logistic'\n");
     assert_int_equal(
         cybertrust("evolve " SCEN "classic_ipd.cfg --strategies tit_for_tat --method bogus"), 2);
     assert_int_equal(cybertrust("evolve " SCEN
@@ -580,6 +657,224 @@ static void test_cli_full_disk(void **state)
     assert_int_equal(count_files("full"), 0); /* nothing that looks complete, no leftovers */
 }
 
+/* ---- equilibrium: the meta-game ------------------------------------------------- */
+
+#define MG CT_SOURCE_DIR "/tests/fixtures/metagame/"
+
+static void test_cli_equilibrium_golden(void **state)
+{
+    (void)state;
+    /* snowdrift: two pure equilibria and the mixed one at 1/3, which the
+     * replicator reaches from the symmetric uniform mix (a saddle) */
+    expect_golden("equilibrium " MG "snowdrift.cfg --bootstrap 50", NULL, MG "snowdrift.txt");
+}
+
+/* The JSON and the tidy CSV of one run agree with each other and with the game. */
+static void test_cli_equilibrium_files_round_trip(void **state)
+{
+    (void)state;
+    char args[1024], path[512];
+    snprintf(args, sizeof args, "equilibrium " MG "snowdrift.cfg --quiet --out %s/eq", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_string_equal(out_text, "");
+    snprintf(path, sizeof path, "%s/eq/equilibrium.json", scratch);
+    json_error_t e;
+    json_t *j = json_load_file(path, 0, &e);
+    assert_non_null(j);
+    json_t *scen = json_array_get(json_object_get(j, "scenarios"), 0);
+    json_t *eqs = json_object_get(scen, "equilibria");
+    assert_int_equal(json_array_size(eqs), 3);
+    assert_int_equal(json_integer_value(json_object_get(scen, "selected")), 3);
+    json_t *mixed = json_array_get(eqs, 2);
+    json_t *a = json_array_get(json_object_get(mixed, "states"), 0);
+    assert_close(json_real_value(json_array_get(json_object_get(a, "mix"), 0)), 1.0 / 3, 1e-12);
+    assert_close(json_real_value(json_object_get(
+                     json_object_get(json_object_get(a, "metrics"), "payoff_total"), "mean")),
+                 100.0 / 3, 1e-9);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(scen, "replicator"), "rest")),
+        "unstable: a small push leads away from it");
+    /* every payoff_total row of the CSV is the JSON's matrix entry */
+    static char text[1 << 20];
+    snprintf(path, sizeof path, "%s/eq/metagame.csv", scratch);
+    slurp(path, text, sizeof text);
+    assert_true(strncmp(text, "# cybertrust ", 13) == 0);
+    assert_non_null(strstr(text, "\n# seed: 5\n"));
+    assert_non_null(strstr(
+        text, "\nscenario,row,col,strategy_a,strategy_b,state,metric,mean,sd,ci_low,ci_high,n\n"));
+    int rows = 0, checked = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (line[0] == '#' || strncmp(line, "snowdrift,", 10) != 0) continue;
+        rows++;
+        int r, c;
+        char strat_a[64], strat_b[64], id[16], metric[64];
+        double mean;
+        if (sscanf(line, "snowdrift,%d,%d,%63[^,],%63[^,],%15[^,],%63[^,],%lf", &r, &c, strat_a,
+                   strat_b, id, metric, &mean) != 7 ||
+            strcmp(metric, "payoff_total") != 0)
+            continue;
+        json_t *m =
+            json_object_get(json_object_get(scen, "payoff_total"), id[0] == 'a' ? "a" : "b");
+        assert_close(
+            mean, json_real_value(json_array_get(json_array_get(m, (size_t)r - 1), (size_t)c - 1)),
+            1e-12);
+        checked++;
+    }
+    assert_int_equal(rows, 4 * 43); /* 4 cells x (2 states x 20 metrics + 3 run metrics) */
+    assert_int_equal(checked, 8);
+    json_decref(j);
+    /* specifications with commas are quoted */
+    snprintf(args, sizeof args,
+             "equilibrium " MG "one_state.cfg --strategies 'ru=bayesian(exit_below=0.3, "
+             "depth=0.5)' --reps 3 --rounds 5 --bootstrap 0 --quiet --out %s/eq2",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    snprintf(path, sizeof path, "%s/eq2/metagame.csv", scratch);
+    slurp(path, text, sizeof text);
+    assert_non_null(strstr(text, "\none_state,1,1,tit_for_tat,\"bayesian(exit_below=0.3, "
+                                 "depth=0.5)\",us,payoff_total,"));
+}
+
+/* Two regimes: differences at every pair of equilibria; other ids are matched by position. */
+static void test_cli_equilibrium_regimes(void **state)
+{
+    (void)state;
+    char args[1024], path[512];
+    snprintf(args, sizeof args,
+             "equilibrium " MG "prisoners_dilemma.cfg " MG "snowdrift.cfg --out %s/reg", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_non_null(strstr(out_text, "[2] snowdrift has other state ids than [1] "
+                                     "prisoners_dilemma: a is compared with a by id; c is "
+                                     "compared with b by position"));
+    assert_non_null(strstr(out_text, "[2] snowdrift at equilibrium 3 minus [1] prisoners_dilemma "
+                                     "at equilibrium 1 (the selected ones)"));
+    snprintf(path, sizeof path, "%s/reg/equilibrium.json", scratch);
+    json_error_t e;
+    json_t *j = json_load_file(path, 0, &e);
+    assert_non_null(j);
+    json_t *diffs = json_object_get(j, "differences");
+    assert_int_equal(json_array_size(diffs), 3);
+    json_t *sel = json_array_get(diffs, 2);
+    assert_true(json_is_true(json_object_get(sel, "selected")));
+    assert_string_equal(json_string_value(json_object_get(sel, "matched_by")), "position");
+    json_t *b = json_array_get(json_object_get(sel, "states"), 1);
+    assert_string_equal(json_string_value(json_object_get(b, "id")), "c");
+    assert_string_equal(json_string_value(json_object_get(b, "minus_id")), "b");
+    /* the mixed equilibrium's 20 x 5/3 minus mutual defection's 20 x 1 */
+    json_t *pt = json_object_get(json_object_get(b, "metrics"), "payoff_total");
+    assert_close(json_real_value(json_object_get(pt, "mean")), 40.0 / 3, 1e-9);
+    assert_int_equal(json_integer_value(json_object_get(pt, "n")), 10);
+    json_decref(j);
+}
+
+static void test_cli_equilibrium_identical_for_any_thread_count(void **state)
+{
+    (void)state;
+    char args[1024], pa[512], pb[512];
+    for (int t = 1; t <= 2; t++) {
+        snprintf(args, sizeof args,
+                 "equilibrium " SCEN "us_china_hotline_2015.cfg --strategies 'us=tit_for_tat, "
+                 "bayesian(exit_below=0.3, depth=0.5), gradual' --strategies "
+                 "'cn=opportunist(rate=0.1), defector' --reps 150 --rounds 30 --bootstrap 40 "
+                 "--threads %d --quiet --out %s/mt%d",
+                 t, scratch, t);
+        assert_int_equal(cybertrust(args), 0);
+    }
+    static char a[1 << 20], b[1 << 20];
+    snprintf(pa, sizeof pa, "%s/mt1/metagame.csv", scratch);
+    snprintf(pb, sizeof pb, "%s/mt2/metagame.csv", scratch);
+    strip_comments(pa, a, sizeof a);
+    strip_comments(pb, b, sizeof b);
+    assert_true(strlen(a) > 1000);
+    assert_string_equal(a, b);
+    snprintf(pa, sizeof pa, "%s/mt1/equilibrium.json", scratch);
+    snprintf(pb, sizeof pb, "%s/mt2/equilibrium.json", scratch);
+    json_error_t e;
+    json_t *ja = json_load_file(pa, 0, &e), *jb = json_load_file(pb, 0, &e);
+    assert_non_null(ja);
+    json_object_del(ja, "command"), json_object_del(jb, "command");
+    assert_true(json_equal(ja, jb));
+    json_decref(ja), json_decref(jb);
+}
+
+/* Bad input: a message, the documented exit code, and nothing written. */
+static void test_cli_equilibrium_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *args;
+        int code;
+        const char *message;
+    } cases[] = {
+        {"one_state.cfg", 2,
+         "no strategy set for state ru (ru): give --strategies ru=LIST or a metagame block in "
+         "the scenario"},
+        {"one_state.cfg --strategies xx=defector", 2,
+         "--strategies xx=defector: no scenario has a state with the id \"xx\" (the states are "
+         "us and ru)"},
+        {"one_state.cfg --strategies ru", 2,
+         "--strategies expects ID=LIST, e.g. us=\"tit_for_tat, defector\", got 'ru'"},
+        {"one_state.cfg --strategies ru=defecter", 2,
+         "--strategies ru=defecter: strategy \"defecter\": defecter is not a known strategy; "
+         "did you mean defector?"},
+        {"one_state.cfg --strategies 'ru=opportunist(rat=0.1)'", 2,
+         "--strategies ru=opportunist(rat=0.1): strategy \"opportunist(rat=0.1)\": rat is not a "
+         "parameter of opportunist; did you mean rate?"},
+        {"one_state.cfg --strategies 'ru=opportunist(rate=1.5)'", 2,
+         "--strategies ru=opportunist(rate=1.5): strategy \"opportunist(rate=1.5)\": rate must be "
+         "in [0, 1] for opportunist, got 1.5"},
+        {"one_state.cfg --strategies 'ru=defector,,cooperator'", 2,
+         "--strategies ru=defector,,cooperator: strategy list \"defector,,cooperator\": an empty "
+         "item"},
+        {"one_state.cfg --strategies ru=defector,defector", 2,
+         "--strategies ru=defector,defector: defector is listed twice"},
+        {"one_state.cfg --strategies ru=defector --strategies ru=cooperator", 2,
+         "--strategies ru=cooperator: the set of this state is already given by --strategies "
+         "ru=defector"},
+        {"one_state.cfg --strategies ru=defector --bootstrap 10001", 2,
+         "--bootstrap expects a whole number in [0, 10000], got '10001'"},
+        {"one_state.cfg --strategies ru=defector --max-support 0", 2,
+         "--max-support expects a whole number in [1, 64], got '0'"},
+        {"one_state.cfg --strategies ru=defector --tolerance -1", 2,
+         "--tolerance expects a number >= 0, got '-1'"},
+        {"one_state.cfg --strategies ru=defector --narrate", 2,
+         "unknown option '--narrate' (see --help)"},
+        {"bad_state.cfg", 3,
+         "bad_state.cfg:8: metagame.cn: the scenario has no state with the id \"cn\" (its states "
+         "are us and ru)"},
+        {"bad_empty.cfg", 3, "bad_empty.cfg:7: metagame.us: an empty strategy set"},
+        {"bad_twice.cfg", 3, "bad_twice.cfg:7: metagame.us[1]: opportunist is listed twice"},
+        {"prisoners_dilemma.cfg --set states.b.trust=2", 3,
+         "--set: states.b.trust must be in [0, 1], got 2"},
+    };
+    char args[2048];
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        snprintf(args, sizeof args, "equilibrium " MG "%s --out %s/bad_eq", cases[c].args, scratch);
+        assert_int_equal(cybertrust(args), cases[c].code);
+        const char *tail = strstr(err_text, cases[c].message);
+        if (!tail) fprintf(stderr, "got: %s", err_text);
+        assert_non_null(tail);
+        assert_string_equal(tail + strlen(cases[c].message), "\n");
+        assert_false(exists("bad_eq"));
+    }
+    /* a game beyond the limit: 65 strategies */
+    char list[1024] = "ru=";
+    for (int i = 0; i < 65; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%srandom(p=%g)", i ? "," : "",
+                 i / 100.0);
+    snprintf(args, sizeof args, "equilibrium " MG "one_state.cfg --strategies '%s'", list);
+    assert_int_equal(cybertrust(args), 2);
+    assert_non_null(strstr(err_text, "more than 64 strategies"));
+    /* sets that differ between the regimes compared */
+    snprintf(args, sizeof args, "equilibrium " MG "prisoners_dilemma.cfg " MG "one_state.cfg");
+    assert_int_equal(cybertrust(args), 3);
+    assert_non_null(strstr(err_text, "give state us different strategy sets: regimes are "
+                                     "compared with equal sets (give --strategies us=LIST)"));
+    assert_int_equal(cybertrust("equilibrium --help"), 0);
+    assert_non_null(strstr(out_text, "usage: cybertrust equilibrium SCENARIO..."));
+    assert_non_null(strstr(out_text, "--strategies ID=LIST"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -599,6 +894,11 @@ int main(void)
         cmocka_unit_test(test_cli_play_golden),
         cmocka_unit_test(test_cli_signals_stop_cleanly),
         cmocka_unit_test(test_cli_full_disk),
+        cmocka_unit_test(test_cli_equilibrium_golden),
+        cmocka_unit_test(test_cli_equilibrium_files_round_trip),
+        cmocka_unit_test(test_cli_equilibrium_regimes),
+        cmocka_unit_test(test_cli_equilibrium_identical_for_any_thread_count),
+        cmocka_unit_test(test_cli_equilibrium_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

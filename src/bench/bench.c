@@ -8,7 +8,6 @@
  *     cybertrust-bench [SECONDS]     (default 1 second per measurement)
  */
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_rng.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 
 #include "cybertrust/batch.h"
 #include "cybertrust/error.h"
+#include "cybertrust/metagame.h"
 #include "cybertrust/rng.h"
 #include "cybertrust/scenario.h"
 #include "cybertrust/sim.h"
@@ -68,25 +68,25 @@ static double engine_rate(const ct_params *p, int threads, double seconds)
     return (double)reps * (double)p->rounds / (now() - start);
 }
 
-/* The floor: the same generators, seeded the same way, drawing the same numbers
- * (one per replication for its horizon, eight per round), and nothing else. */
+/* The floor: the same generator drawing the same blocks (two per round, one
+ * per state), and nothing else. */
 static double rng_rate(const ct_params *p, int threads, double seconds)
 {
     long chunk = 2000, reps = 0;
     double start = now(), sink = 0;
+    ct_rng_key key = ct_rng_key_of((uint64_t)p->seed);
+    uint32_t stream[CT_STATES];
+    for (int i = 0; i < CT_STATES; i++)
+        stream[i] = ct_rng_stream(CT_RNG_ENGINE, p->state[i].id);
     do {
-#pragma omp parallel num_threads(threads) reduction(+ : sink)
-        {
-            gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-#pragma omp for schedule(static)
-            for (long rep = reps; rep < reps + chunk; rep++) {
-                gsl_rng_set(r, ct_rng_derive((uint64_t)p->seed, 0, (uint64_t)rep));
-                sink += gsl_rng_uniform_pos(r);
-                for (long t = 0; t < p->rounds; t++)
-                    for (int k = 0; k < 8; k++)
-                        sink += gsl_rng_uniform(r);
-            }
-            gsl_rng_free(r);
+#pragma omp parallel for num_threads(threads) reduction(+ : sink) schedule(static)
+        for (long rep = reps; rep < reps + chunk; rep++) {
+            double u[CT_RNG_LANES];
+            for (long t = 1; t <= p->rounds; t++)
+                for (int i = 0; i < CT_STATES; i++) {
+                    ct_rng_block(key, 0, (uint64_t)rep, (uint64_t)t, stream[i], u);
+                    sink += u[0] + u[1] + u[2] + u[3];
+                }
         }
         reps += chunk;
     } while (now() - start < seconds);
@@ -151,6 +151,31 @@ static double sweep_rate(int threads)
     return failed ? 0.0 : (double)points / (now() - start);
 }
 
+/* Seconds for a 10 x 10 meta-game of the joint unit at 1,000 replications of
+ * 100 rounds, as 'cybertrust equilibrium' runs it: the cells, equilibria,
+ * 200 bootstrap resamples, replicator selection and the equilibria's metrics. */
+static double metagame_time(int threads)
+{
+    static const char list[] = "cooperator, defector, tit_for_tat, grudger, generous_tit_for_tat, "
+                               "win_stay_lose_shift, gradual, bayesian, fox, opportunist";
+    const char *rounds[] = {"simulation.rounds=100"};
+    ct_params p;
+    ct_metagame_sets sets;
+    ct_metagame_options opt;
+    if (load("us_russia_joint_unit_2017.cfg", &p, rounds, 1)) return -1.0;
+    for (int s = 0; s < CT_STATES; s++)
+        sets.n[s] = ct_strategy_spec_list(list, sets.set[s], CT_METAGAME_MAX);
+    ct_metagame_options_init(&opt);
+    opt.replications = 1000;
+    opt.seed = (uint64_t)p.seed;
+    opt.threads = threads;
+    double start = now();
+    ct_metagame *g = ct_metagame_alloc(&p, 1, &sets, &opt);
+    int rc = g ? ct_metagame_run(g) : -1;
+    ct_metagame_free(g);
+    return rc ? -1.0 : now() - start;
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
@@ -179,5 +204,8 @@ int main(int argc, char **argv)
     printf("sweep (trust_vs_dual_use, 11 x 11 points of 200 replications): %.1f points/s on "
            "1 thread, %.1f on 2\n",
            sweep_rate(1), sweep_rate(2));
+    printf("meta-game (joint unit, 10 x 10 strategies, 1,000 replications x 100 rounds): "
+           "%.2f s on 1 thread, %.2f s on 2\n",
+           metagame_time(1), metagame_time(2));
     return 0;
 }

@@ -38,6 +38,8 @@ typedef struct {
     const char *method, *start;
     double time, selection;
     long population, runs;
+    int self_play;  /* tournament: the scores include self-play */
+    int fitness;    /* evolve: ct_fitness of the Moran process (default linear) */
     int narrate;    /* run: tell one replication instead */
     const char *as; /* play: the id of the student's state */
 } run_options;
@@ -51,9 +53,10 @@ enum {
     CLI_PLAY_OPTIONS = 16, /* --as */
 };
 
-/* "all" or a comma-separated list of strategy kinds into kinds (at most max).
+/* "all" (every kind with its defaults) or a comma-separated list of strategy
+ * specifications, "kind" or "kind(param=value, ...)", into out (at most max).
  * Returns how many, or -1 (message printed). */
-int cli_parse_strategies(const char *list, int *kinds, int max);
+int cli_parse_strategies(const char *list, ct_strategy_params *out, int max);
 
 /* Parses argv into `o`, with `min_scen` to `max_scen` scenario arguments.
  * Returns -1 when the caller should exit 0 (after --help), an exit code on
@@ -192,6 +195,7 @@ int cmd_tournament(int argc, char **argv);
  * tournament and evolve). 0 or an exit code (message printed). */
 int cli_run_tournament(const run_options *o, ct_params *p, ct_tournament_result *t);
 int cmd_evolve(int argc, char **argv);
+int cmd_equilibrium(int argc, char **argv);
 int cmd_play(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 

@@ -21,6 +21,7 @@ static const command commands[] = {
     {"analyze", cmd_analyze, "stage game, Nash equilibria and critical discount factors"},
     {"tournament", cmd_tournament, "round robin of strategies, ranked with confidence intervals"},
     {"evolve", cmd_evolve, "replicator dynamics and Moran process over a tournament"},
+    {"equilibrium", cmd_equilibrium, "the meta-game: Nash equilibria of strategy choice"},
     {"play", cmd_play, "take a state's seat and play the game round by round"},
     {"plot", cmd_plot, "render the plots that fit an output folder (gnuplot)"},
 };
@@ -31,7 +32,7 @@ static void usage(FILE *fp)
                 "Simulates cyber-defence cooperation between two states as a repeated game:\n"
                 "sharing defends and exposes at once.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(fp, "  %-11s %s\n", commands[i].name, commands[i].summary);
     fprintf(fp, "\n'cybertrust COMMAND --help' describes a command.\n"
                 "exit codes: 0 success, 1 runtime failure, 2 usage error, 3 invalid scenario\n");
 }

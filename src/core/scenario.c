@@ -375,6 +375,9 @@ static int check_sweep(const loader *ld, const config_setting_t *group, ct_sweep
     return 0;
 }
 
+static int check_metagame(const loader *ld, const config_setting_t *group, const ct_params *p,
+                          ct_metagame_sets *out);
+
 static int read_root(loader *ld, const config_setting_t *root, const char *regime_dir)
 {
     const char *names[MAX_NAMES];
@@ -382,6 +385,8 @@ static int read_root(loader *ld, const config_setting_t *root, const char *regim
     for (int i = 0; i < n; i++)
         names[i] = ct_params_sections[i];
     names[n++] = "sweep"; /* its dimensions are read by ct_scenario_load_sweep */
+    /* its strategy sets are read by ct_scenario_load_metagame */
+    names[n++] = "metagame";
     int have_states = 0;
     for (int i = 0; i < config_setting_length(root); i++) {
         const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
@@ -396,6 +401,8 @@ static int read_root(loader *ld, const config_setting_t *root, const char *regim
         int rc;
         if (strcmp(name, "sweep") == 0) {
             rc = check_sweep(ld, s, NULL);
+        } else if (strcmp(name, "metagame") == 0) {
+            rc = check_metagame(ld, s, NULL, NULL);
         } else if (strcmp(name, "states") == 0) {
             have_states = 1;
             rc = read_states(ld, s);
@@ -614,6 +621,83 @@ int ct_scenario_load_sweep(const char *path, ct_sweep *sweep)
     loader ld = {path, NULL, 0, 0};
     const config_setting_t *s = rc ? NULL : config_lookup(&cfg, "sweep");
     if (s) rc = check_sweep(&ld, s, sweep);
+    config_destroy(&cfg);
+    return rc;
+}
+
+/* ---- meta-games ----------------------------------------------------------- */
+
+/* One state's strategy set, metagame.ID = [ "SPEC", ... ], into set (*n of them). */
+static int read_metagame_set(const loader *ld, const config_setting_t *s, const char *id,
+                             ct_strategy_params *set, int *n)
+{
+    if (!config_setting_is_array(s) && !config_setting_is_list(s))
+        return fail_at(ld, s,
+                       "metagame.%s must be a list of strategy specifications "
+                       "[ \"kind(param=value, ...)\", ... ], got a %s",
+                       id, type_name(config_setting_type(s)));
+    int len = config_setting_length(s);
+    if (len == 0) return fail_at(ld, s, "metagame.%s: an empty strategy set", id);
+    if (len > CT_METAGAME_MAX)
+        return fail_at(ld, s, "metagame.%s: at most %d strategies, got %d", id, CT_METAGAME_MAX,
+                       len);
+    for (int j = 0; j < len; j++) {
+        const config_setting_t *v = config_setting_get_elem(s, (unsigned)j);
+        if (config_setting_type(v) != CONFIG_TYPE_STRING)
+            return fail_at(ld, s,
+                           "metagame.%s[%d] must be a strategy specification in quotes, "
+                           "got a %s",
+                           id, j, type_name(config_setting_type(v)));
+        if (ct_strategy_spec_parse(config_setting_get_string(v), &set[j]) ||
+            ct_metagame_check_set(set, j + 1)) {
+            char msg[768];
+            snprintf(msg, sizeof msg, "%s", ct_error_last());
+            return fail_at(ld, s, "metagame.%s[%d]: %s", id, j, msg);
+        }
+    }
+    *n = len;
+    return 0;
+}
+
+/* Checks a metagame block; with `p`, also that it names states of p, and fills
+ * `out` by p's positions. */
+static int check_metagame(const loader *ld, const config_setting_t *group, const ct_params *p,
+                          ct_metagame_sets *out)
+{
+    if (!config_setting_is_group(group))
+        return fail_at(ld, group, "metagame must be a group { ID = [ \"SPEC\", ... ]; ... }");
+    for (int i = 0; i < config_setting_length(group); i++) {
+        const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+        const char *id = config_setting_name(s);
+        int state = p ? ct_params_state_index(p, id) : 0;
+        if (state < 0)
+            return fail_at(ld, s,
+                           "metagame.%s: the scenario has no state with the id \"%s\" "
+                           "(its states are %s and %s)",
+                           id, id, p->state[0].id, p->state[1].id);
+        ct_strategy_params set[CT_METAGAME_MAX];
+        int n = 0, rc = read_metagame_set(ld, s, id, set, &n);
+        if (rc) return rc;
+        if (!out) continue;
+        out->n[state] = n;
+        memcpy(out->set[state], set, (size_t)n * sizeof *set);
+    }
+    return 0;
+}
+
+int ct_scenario_load_metagame(const char *path, const ct_params *p, ct_metagame_sets *out)
+{
+    config_t cfg;
+    config_init(&cfg);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    config_set_include_dir(&cfg, slash ? (*slash = '\0', dir) : ".");
+    memset(out, 0, sizeof *out);
+    int rc = read_file(&cfg, path);
+    loader ld = {.file = path};
+    const config_setting_t *s = rc ? NULL : config_lookup(&cfg, "metagame");
+    if (s) rc = check_metagame(&ld, s, p, out);
     config_destroy(&cfg);
     return rc;
 }

@@ -3,6 +3,7 @@
 #define CYBERTRUST_SCENARIO_H
 
 #include "cybertrust/analysis.h"
+#include "cybertrust/metagame.h"
 #include "cybertrust/params.h"
 #include "cybertrust/sweep.h"
 
@@ -25,6 +26,17 @@ int ct_scenario_load(const char *path, const ct_scenario_options *opt, ct_params
  * (nothing if it has none), so that a published sweep is one file. Returns 0,
  * or CT_EIO / CT_ECONFIG with a message naming the file and line. */
 int ct_scenario_load_sweep(const char *path, ct_sweep *s);
+
+/* Reads the file's meta-game block, the strategy set of each state by id,
+ *     metagame = { us = [ "tit_for_tat", "bayesian(exit_below=0.3, depth=0.5)" ];
+ *                  ru = [ "opportunist(rate=0.1)", "defector" ]; };
+ * into `out` by the positions of the states of `p` (the scenario ct_scenario_load
+ * read from the file); out->n[s] is 0 for a state the block leaves out, and
+ * both are 0 without a block. Returns 0, or CT_EIO / CT_ECONFIG with file:line
+ * and the setting: a state id the scenario lacks, a set that is not a list of
+ * strings, empty or longer than CT_METAGAME_MAX, a bad specification, or a
+ * strategy listed twice. */
+int ct_scenario_load_metagame(const char *path, const ct_params *p, ct_metagame_sets *out);
 
 /* Reads a two-player game from a small libconfig file:
  *     game = { name = "..."; row_player = "..."; col_player = "...";
