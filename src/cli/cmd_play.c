@@ -103,8 +103,9 @@ typedef struct {
 static void reveal(const ct_params *p, int seat, const alarms *a, long rounds)
 {
     const char *other = p->state[1 - seat].name;
+    char spec[160];
     printf("\nThe partner's strategy: %s played %s.\n", other,
-           ct_strategy_types[p->state[1 - seat].strategy.kind].name);
+           ct_strategy_spec_format(&p->state[1 - seat].strategy, spec, sizeof spec));
     printf("Your alarms: %ld real", a->real);
     for (long i = 0; i < a->real && i < 64; i++)
         printf("%s%ld", i ? ", " : " (rounds ", a->list_real[i]);

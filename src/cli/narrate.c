@@ -110,12 +110,13 @@ static void debrief(const ct_params *p, const ct_metrics *m, const alarm_log *lo
     for (int i = 0; i < CT_STATES; i++) {
         const double *s = m->state[i];
         const char *me = p->state[i].name, *other = p->state[1 - i].name;
+        char spec[160];
         printf("  %s (%s): payoff %+.3f; net security %.3f, of which third parties %.3f and "
                "%s's %g intrusion%s %.3f.\n",
-               me, ct_strategy_types[p->state[i].strategy.kind].name, s[CT_M_PAYOFF_PER_ROUND],
-               s[CT_M_NET_SECURITY], 0.0 - s[CT_M_THIRD_PARTY_LOSS], other,
-               s[CT_M_EXPLOITATIONS_SUFFERED], s[CT_M_EXPLOITATIONS_SUFFERED] == 1 ? "" : "s",
-               0.0 - s[CT_M_EXPLOITATION_LOSS]);
+               me, ct_strategy_spec_format(&p->state[i].strategy, spec, sizeof spec),
+               s[CT_M_PAYOFF_PER_ROUND], s[CT_M_NET_SECURITY], 0.0 - s[CT_M_THIRD_PARTY_LOSS],
+               other, s[CT_M_EXPLOITATIONS_SUFFERED],
+               s[CT_M_EXPLOITATIONS_SUFFERED] == 1 ? "" : "s", 0.0 - s[CT_M_EXPLOITATION_LOSS]);
     }
     printf("\nWhy, in the model's terms:\n");
     for (int i = 0; i < CT_STATES; i++) {
@@ -143,6 +144,7 @@ static void debrief(const ct_params *p, const ct_metrics *m, const alarm_log *lo
 
 int cli_narrate(const ct_params *p)
 {
+    char spec[CT_STATES][160];
     ct_sim *sim = ct_sim_alloc(p);
     if (!sim) {
         cli_error("out of memory");
@@ -150,10 +152,11 @@ int cli_narrate(const ct_params *p)
     }
     ct_sim_reset(sim, (uint64_t)p->seed, 0, 0);
     printf("%s: one replication (seed %ld), told round by round.\n", p->name, p->seed);
-    printf("%s plays %s; %s plays %s. Regime: %s (scope %g, dual use %g, clarity %g).\n\n",
-           p->state[0].name, ct_strategy_types[p->state[0].strategy.kind].name, p->state[1].name,
-           ct_strategy_types[p->state[1].strategy.kind].name, p->regime_template, p->scope,
-           p->dual_use, p->clarity);
+    printf(
+        "%s plays %s; %s plays %s. Regime: %s (scope %g, dual use %g, clarity %g).\n\n",
+        p->state[0].name, ct_strategy_spec_format(&p->state[0].strategy, spec[0], sizeof spec[0]),
+        p->state[1].name, ct_strategy_spec_format(&p->state[1].strategy, spec[1], sizeof spec[1]),
+        p->regime_template, p->scope, p->dual_use, p->clarity);
     alarm_log log[CT_STATES];
     memset(log, 0, sizeof log);
     while (ct_sim_step(sim))

@@ -99,8 +99,10 @@ void report_run_text(FILE *fp, const run_options *o, const ct_params *p, const c
         fprintf(fp, "  %-34s", buf);
     }
     fprintf(fp, "\n%-24s", "strategy");
-    for (int s = 0; s < CT_STATES; s++)
-        fprintf(fp, "  %-34s", ct_strategy_types[p->state[s].strategy.kind].name);
+    for (int s = 0; s < CT_STATES; s++) {
+        char spec[160];
+        fprintf(fp, "  %-34s", ct_strategy_spec_format(&p->state[s].strategy, spec, sizeof spec));
+    }
     fputc('\n', fp);
     for (int i = 0; i < NROWS; i++) {
         if (!row_shown(p, 1, table_rows[i])) continue;
@@ -245,10 +247,12 @@ static json_t *states_json(const ct_params *p, const ct_batch *b, int scen)
             ct_batch_state_summary(b, scen, s, (ct_metric)m, &sm);
             json_object_set_new(metrics, ct_metric_names[m], summary_json(&sm));
         }
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o}", "id", p->state[s].id, "name",
-                                             p->state[s].name, "strategy",
-                                             ct_strategy_types[p->state[s].strategy.kind].name,
-                                             "metrics", metrics));
+        char spec[160];
+        json_array_append_new(
+            arr,
+            json_pack("{s:s, s:s, s:s, s:o}", "id", p->state[s].id, "name", p->state[s].name,
+                      "strategy", ct_strategy_spec_format(&p->state[s].strategy, spec, sizeof spec),
+                      "metrics", metrics));
     }
     return arr;
 }
