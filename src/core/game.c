@@ -51,7 +51,12 @@ double ct_game_stock_fixed_point(double share, double decay, double dual_use, do
 
 double ct_game_access(double k, double base_access, double criticality)
 {
-    double deep = criticality == 1.0 ? k : pow(k, criticality);
+    double deep = k;
+    if (criticality == floor(criticality)) /* whole exponents (the usual 2) by multiplication */
+        for (int i = 1; i < (int)criticality; i++)
+            deep *= k;
+    else
+        deep = pow(k, criticality);
     return base_access + (1.0 - base_access) * deep;
 }
 
@@ -81,7 +86,8 @@ double ct_game_trust_update(double mu, int alarm, double a_r, double a_h)
 
 void ct_game_payoff(const ct_payoff_input *in, ct_payoff *out)
 {
-    double h = fmin(1.0, in->partner_share * (1.0 + in->synergy * in->own_share));
+    double h = in->partner_share * (1.0 + in->synergy * in->own_share);
+    if (h > 1.0) h = 1.0;
     out->third_party_loss = in->threat * in->value * (1.0 - in->defence_gain * h);
     out->exploitation_loss =
         in->partner_exploit

@@ -92,6 +92,7 @@ struct ct_sim {
     uint64_t point, rep;
     uint32_t stream[CT_STATES]; /* each state's stream, from its id */
     int uses_u[CT_STATES];      /* its strategy draws a number of its own */
+    int draws[CT_STATES];       /* it needs its block of numbers this round */
     long t, horizon;
     int active;
     double weight, weight_sum; /* discount^(t-1) of the next round, and the sum so far */
@@ -168,6 +169,28 @@ static long draw_horizon(const ct_params *p, double u)
     return 1 + (long)extra;
 }
 
+/* Whether an alarm can go either way this round: detection or a false alarm
+ * strictly between 0 and 1 (p_d rises with the partner's share, so any
+ * monitoring under an agreement makes it uncertain). */
+static int alarm_uncertain(const ct_params *p, int active)
+{
+    double eps = ct_game_p_false(p->misperception, active ? p->clarity : 0.0);
+    int detect_certain =
+        p->detection >= 1.0 || (p->detection <= 0.0 && !(active && p->monitoring > 0));
+    return !detect_certain || (eps > 0.0 && eps < 1.0);
+}
+
+/* Which states need their block of random numbers while the agreement is (or
+ * is not) in force: a lane is drawn only where its outcome is uncertain. */
+static void refresh_draws(ct_sim *sim)
+{
+    const ct_params *p = &sim->p;
+    int alarms = alarm_uncertain(p, sim->active);
+    for (int i = 0; i < CT_STATES; i++)
+        sim->draws[i] =
+            sim->uses_u[i] || p->execution_noise > 0.0 || p->state[i].rogue > 0.0 || alarms;
+}
+
 void ct_sim_reset(ct_sim *sim, uint64_t seed, uint64_t point, uint64_t rep)
 {
     const ct_params *p = &sim->p;
@@ -177,6 +200,7 @@ void ct_sim_reset(ct_sim *sim, uint64_t seed, uint64_t point, uint64_t rep)
     sim->horizon = p->continuation >= 1.0 ? p->rounds : draw_horizon(p, horizon_draw(sim));
     sim->t = 0;
     sim->active = sim->agreement;
+    refresh_draws(sim);
     sim->weight = 1.0;
     sim->weight_sum = 0.0;
     sim->collapse_round = NAN;
@@ -189,17 +213,6 @@ void ct_sim_reset(ct_sim *sim, uint64_t seed, uint64_t point, uint64_t rep)
         sim->a[i].trust = p->state[i].trust;
         sim->a[i].first_exploited = NAN;
     }
-}
-
-/* Whether an alarm can go either way this round: detection or a false alarm
- * strictly between 0 and 1 (p_d rises with the partner's share, so any
- * monitoring under an agreement makes it uncertain). */
-static int alarm_uncertain(const ct_params *p, int active)
-{
-    double eps = ct_game_p_false(p->misperception, active ? p->clarity : 0.0);
-    int detect_certain =
-        p->detection >= 1.0 || (p->detection <= 0.0 && !(active && p->monitoring > 0));
-    return !detect_certain || (eps > 0.0 && eps < 1.0);
 }
 
 static double matrix_payoff(const ct_params *p, int own, int partner)
@@ -217,9 +230,7 @@ int ct_sim_step(ct_sim *sim)
      * outcome is uncertain */
     double u[CT_STATES][CT_RNG_LANES];
     for (int i = 0; i < CT_STATES; i++) {
-        int need = sim->uses_u[i] || p->execution_noise > 0.0 || p->state[i].rogue > 0.0 ||
-                   alarm_uncertain(p, sim->active);
-        if (need)
+        if (sim->draws[i])
             ct_rng_block(sim->key, sim->point, sim->rep, (uint64_t)t, sim->stream[i], u[i]);
         else /* every outcome is certain: any value gives it */
             u[i][0] = u[i][1] = u[i][2] = u[i][3] = 0.5;
@@ -343,6 +354,7 @@ int ct_sim_step(ct_sim *sim)
     /* 7. withdrawal, effective next round */
     if (sim->active && (r->state[0].withdrew || r->state[1].withdrew)) {
         sim->active = 0;
+        refresh_draws(sim);
         sim->collapse_round = (double)t;
     }
     return 1;
