@@ -875,6 +875,232 @@ static void test_cli_equilibrium_errors(void **state)
     assert_non_null(strstr(out_text, "--strategies ID=LIST"));
 }
 
+/* Robustness over strategy pairs, hand-checked: snowdrift (3, 1, 5, 0) minus
+ * the prisoner's dilemma (3, 0, 5, 1), 20 rounds without noise. The first
+ * state's payoff_total differs only where the stage payoff does: by 20 (S) when
+ * it cooperates against a defector, by -20 (P) when both defect. */
+static void test_cli_equilibrium_cell_differences(void **state)
+{
+    (void)state;
+    char args[1024], path[512];
+    snprintf(args, sizeof args,
+             "equilibrium " MG "prisoners_dilemma.cfg " MG "snowdrift.cfg --out %s/cells", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_non_null(strstr(out_text, "the paired difference in Row's payoff total; a's strategies "
+                                     "in rows,\nb's in columns"));
+    assert_non_null(strstr(out_text, "[2] snowdrift minus [1] prisoners_dilemma\n"
+                                     "                       1         2\n"
+                                     "   1 cooperator        0       +20*\n"
+                                     "   2 defector          0       -20*\n"
+                                     "positive in 1 of 4 cells, negative in 1, not significant "
+                                     "in 2\n"));
+    assert_non_null(strstr(err_text, "cell_differences.csv"));
+    static char text[1 << 20];
+    snprintf(path, sizeof path, "%s/cells/cell_differences.csv", scratch);
+    slurp(path, text, sizeof text);
+    assert_non_null(strstr(text, "\nscenario,minus,row,col,strategy_a,strategy_b,state,"
+                                 "minus_state,metric,mean,sd,ci_low,ci_high,n\n"));
+    assert_non_null(strstr(text, "\nsnowdrift,prisoners_dilemma,1,2,cooperator,defector,a,a,"
+                                 "payoff_total,20,0,20,20,10\n"));
+    assert_non_null(strstr(text, "\nsnowdrift,prisoners_dilemma,2,1,defector,cooperator,c,b,"
+                                 "payoff_total,20,0,20,20,10\n"));
+    assert_non_null(strstr(text, "\nsnowdrift,prisoners_dilemma,2,2,defector,defector,,,"
+                                 "collapsed,0,0,0,0,10\n"));
+    int rows = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+        rows += strncmp(line, "snowdrift,", 10) == 0;
+    assert_int_equal(rows, 4 * (2 * 9 + 1)); /* cells x (states x metrics + collapsed) */
+    snprintf(path, sizeof path, "%s/cells/equilibrium.json", scratch);
+    json_error_t e;
+    json_t *j = json_load_file(path, 0, &e);
+    assert_non_null(j);
+    json_t *cd = json_array_get(json_object_get(j, "cell_differences"), 0);
+    assert_string_equal(json_string_value(json_object_get(cd, "minus")), "prisoners_dilemma");
+    json_t *b = json_array_get(json_object_get(cd, "states"), 1);
+    assert_string_equal(json_string_value(json_object_get(b, "id")), "c");
+    json_t *mean =
+        json_object_get(json_object_get(json_object_get(b, "metrics"), "payoff_total"), "mean");
+    const double want[2][2] = {{0, 0}, {20, -20}}; /* the second state: S and P */
+    for (int r = 0; r < 2; r++)
+        for (int c = 0; c < 2; c++)
+            assert_close(
+                json_real_value(json_array_get(json_array_get(mean, (size_t)r), (size_t)c)),
+                want[r][c], 0);
+    json_decref(j);
+    /* the second state's table: its strategies in rows */
+    snprintf(args, sizeof args,
+             "equilibrium " MG "prisoners_dilemma.cfg " MG "snowdrift.cfg --state c --metric "
+             "payoff_per_round");
+    assert_int_equal(cybertrust(args), 0);
+    assert_non_null(strstr(out_text, "Column's payoff per round; b's strategies in rows"));
+    assert_non_null(strstr(out_text, "   1 cooperator        0        +1*\n"
+                                     "   2 defector          0        -1*\n"));
+}
+
+#define VARY "equilibrium " MG "vary_pd.cfg " MG "vary_harmony.cfg "
+
+/* Where the answer flips, in closed form: mutual cooperation in the harmony
+ * game (20 R) minus mutual defection in the prisoner's dilemma (20 P = 20)
+ * changes sign at R = 1; the grid 0, 0.75, ..., 3 brackets it in [0.75, 1.5]
+ * and 8 bisections narrow that to [0.75 + 0.75 x 85/256, 0.75 + 0.75 x 86/256]
+ * (binary fractions, exact). */
+static void test_cli_equilibrium_vary_crossing(void **state)
+{
+    (void)state;
+    char args[1024], path[512];
+    snprintf(args, sizeof args, VARY "--vary payoffs.R=0:3 --out %s/vary", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_non_null(strstr(out_text, "payoffs.R  [1] selected         [2] selected             "
+                                     "[2] - [1]\n"
+                                     "        0  defector / defector  cooperator / cooperator  "
+                                     "-20 [-20, -20] *\n"));
+    assert_non_null(strstr(out_text, "1. [2] - [1] changes sign between payoffs.R = 0.75 and 1.5; "
+                                     "after 8 bisection steps the bracket is [0.999, 1.002]:\n"));
+    assert_non_null(strstr(out_text, "the same equilibria are selected at both ends"));
+    assert_non_null(strstr(out_text, "\nvary_harmony minus vary_pd in Row's payoff total changes "
+                                     "sign between payoffs.R = 0.999 and 1.002.\n"));
+    static char text[1 << 16];
+    snprintf(path, sizeof path, "%s/vary/vary.csv", scratch);
+    slurp(path, text, sizeof text);
+    assert_non_null(strstr(text, "\n# vary: payoffs.R=0:3 (the metric of state a)\nkind,value,"
+                                 "scenario,equilibrium,state,metric,mean,sd,ci_low,ci_high,n\n"
+                                 "grid,0,vary_pd,defector / defector,a,payoff_total,20,0,20,20,"
+                                 "10\n"));
+    double lo = -1, hi = 10;
+    int rows = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        double v, d;
+        if (line[0] == '#' || strncmp(line, "kind,", 5) == 0) continue;
+        rows++;
+        if (sscanf(line, "%*[a-z],%lf,vary_harmony - vary_pd,,a,payoff_total,%lf", &v, &d) != 2)
+            continue;
+        assert_close(d, 20 * v - 20, 1e-12); /* every value run, in closed form */
+        if (d < 0 && v > lo) lo = v;
+        if (d > 0 && v < hi) hi = v;
+    }
+    assert_int_equal(rows, (5 + 8) * 3); /* values x (two scenarios and their difference) */
+    assert_close(lo, 0.75 + 0.75 * 85 / 256, 0);
+    assert_close(hi, 0.75 + 0.75 * 86 / 256, 0);
+    assert_true(lo < 1 && 1 < hi);
+}
+
+/* A flip where the selected equilibrium changes: in the stag hunt the
+ * replicator selects mutual defection (10) below R = 2.5 and mutual
+ * cooperation (20 R) above; the harmony game stays above the baseline. */
+static void test_cli_equilibrium_vary_jump(void **state)
+{
+    (void)state;
+    assert_int_equal(cybertrust(VARY MG "vary_stag.cfg --vary payoffs.R=2.1:3:4 --quiet"), 0);
+    assert_string_equal(out_text, "");
+    assert_int_equal(cybertrust(VARY MG "vary_stag.cfg --vary payoffs.R=2.1:3:4"), 0);
+    const char *at = strstr(out_text, "1. [3] - [1] changes sign between payoffs.R = 2.4 and 2.7; "
+                                      "after 8 bisection steps the bracket is [");
+    assert_non_null(at);
+    double lo, hi;
+    assert_int_equal(sscanf(strstr(at, "the bracket is [") + 16, "%lf, %lf]", &lo, &hi), 2);
+    assert_true(lo < 2.5 && 2.5 < hi && hi - lo < 0.3 / 128);
+    assert_non_null(strstr(at, "[1] defector / defector, [3] defector / defector\n"));
+    assert_non_null(strstr(at, "[1] defector / defector, [3] cooperator / cooperator\n"));
+    assert_non_null(strstr(at, "the selected equilibrium changes inside the bracket: the "
+                               "difference jumps there"));
+    assert_non_null(strstr(out_text, "vary_harmony minus vary_pd in Row's payoff total is "
+                                     "positive at every value from payoffs.R = 2.1 to 3.\n"));
+    assert_non_null(strstr(out_text, "vary_stag minus vary_pd in Row's payoff total changes sign "
+                                     "between payoffs.R = "));
+}
+
+static void test_cli_equilibrium_vary_identical_for_any_thread_count(void **state)
+{
+    (void)state;
+    char args[1024], pa[512], pb[512];
+    static char a[1 << 16], b[1 << 16], text[2][1 << 16];
+    for (int t = 1; t <= 2; t++) {
+        snprintf(args, sizeof args,
+                 VARY "--vary payoffs.R=0:3:3 --set world.execution_noise=0.1 --reps 150 "
+                      "--threads %d --out %s/vt%d",
+                 2 * t - 1, scratch, t);
+        assert_int_equal(cybertrust(args), 0);
+        snprintf(text[t - 1], sizeof text[0], "%s", out_text);
+    }
+    assert_non_null(strstr(text[0], "bisection steps"));
+    assert_string_equal(text[0], text[1]);
+    snprintf(pa, sizeof pa, "%s/vt1/vary.csv", scratch);
+    snprintf(pb, sizeof pb, "%s/vt2/vary.csv", scratch);
+    strip_comments(pa, a, sizeof a);
+    strip_comments(pb, b, sizeof b);
+    assert_true(strlen(a) > 1000);
+    assert_string_equal(a, b);
+}
+
+/* Bad --vary, --metric and --state: a message, exit 2, nothing written. */
+static void test_cli_equilibrium_vary_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *args, *message;
+    } cases[] = {
+        {VARY "--vary payoffs.Q=0:1", "--vary payoffs.Q=0:1: at payoffs.Q = 0: unknown setting "
+                                      "payoffs.Q; did you mean R?"},
+        {VARY "--vary payoffs.R=low:1", "--vary payoffs.R=low:1: expected PATH=LO:HI[:N] with "
+                                        "numbers LO < HI and a whole N, e.g. "
+                                        "states.ru.legitimacy=0:0.3:7"},
+        {VARY "--vary payoffs.R", "--vary expects PATH=LO:HI[:N], e.g. "
+                                  "states.ru.legitimacy=0:0.3:7, got 'payoffs.R'"},
+        {VARY "--vary payoffs.R=1:1", "--vary payoffs.R=1:1: LO must be below HI, got 1 and 1"},
+        {VARY "--vary payoffs.R=0:1:1",
+         "--vary payoffs.R=0:1:1: N must be a whole number from 2 to 101, got 1"},
+        {VARY "--vary payoffs.R=0:1:102",
+         "--vary payoffs.R=0:1:102: N must be a whole number from 2 to 101, got 102"},
+        {VARY "--vary world.detection=0:2",
+         "--vary world.detection=0:2: at world.detection = 2: world.detection must be in [0, 1], "
+         "got 2"},
+        {VARY "--vary states.a.name=0:1", "--vary states.a.name=0:1: states.a.name is not a number "
+                                          "setting"},
+        {VARY "--vary states.a.strategy.rate=0:1",
+         "--vary states.a.strategy.rate=0:1: the meta-game gives each state its strategies from "
+         "the sets, so a scenario's strategy settings change nothing"},
+        {VARY "--vary simulation.rounds=10:20:4",
+         "--vary simulation.rounds=10:20:4: simulation.rounds is a whole number, so LO, HI and the "
+         "step (HI - LO) / (N - 1) must be whole"},
+        {VARY "--vary regime.shame=0:1",
+         "--vary regime.shame=0:1: at regime.shame = 0: regime.shame cannot be set: the regime is "
+         "\"none\", no agreement at all; name a template (hotline, joint_unit, alliance) to set "
+         "its "
+         "values"},
+        {VARY "--vary payoffs.R=0:1 --set payoffs.R=2",
+         "--vary payoffs.R=0:1: payoffs.R is also set (by --set, --reps, --seed or --rounds: "
+         "payoffs.R=2)"},
+        {VARY "--vary payoffs.R=0:1 --bootstrap 10",
+         "--vary reports no bootstrap robustness: leave out --bootstrap (or give 0)"},
+        {VARY "--vary payoffs.R=0:1 --vary payoffs.T=0:1", "--vary is given twice"},
+        {"equilibrium " MG "vary_pd.cfg --vary payoffs.R=0:1",
+         "--vary compares scenarios: give two or more (the first is the baseline)"},
+        {"equilibrium " MG "vary_pd.cfg " MG "snowdrift.cfg --vary states.b.legitimacy=0:1",
+         "snowdrift.cfg has no state with the id \"b\" (its states are a and c); the setting must "
+         "exist in every scenario"},
+        {VARY "--vary payoffs.R=0:1 --metric security",
+         "--metric security: unknown metric; expected one of payoff_total, payoff_per_round, "
+         "net_security, exploitation_loss, exploitation_gain, exploitations_suffered, "
+         "exposure_final, share_mean, trust_final, collapsed"},
+        {VARY "--vary payoffs.R=0:1 --state zz",
+         "--state zz: no scenario has a state with the id \"zz\" (the states are a and b)"},
+    };
+    char args[2048];
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        snprintf(args, sizeof args, "%s --out %s/bad_vary", cases[c].args, scratch);
+        assert_int_equal(cybertrust(args), 2);
+        const char *tail = strstr(err_text, cases[c].message);
+        if (!tail) fprintf(stderr, "got: %s", err_text);
+        assert_non_null(tail);
+        assert_string_equal(tail + strlen(cases[c].message), "\n");
+        assert_string_equal(out_text, "");
+        assert_false(exists("bad_vary"));
+    }
+    assert_int_equal(cybertrust("equilibrium --help"), 0);
+    assert_non_null(strstr(out_text, "--vary PATH=LO:HI[:N]"));
+    assert_non_null(strstr(out_text, "--metric NAME"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -899,6 +1125,11 @@ int main(void)
         cmocka_unit_test(test_cli_equilibrium_regimes),
         cmocka_unit_test(test_cli_equilibrium_identical_for_any_thread_count),
         cmocka_unit_test(test_cli_equilibrium_errors),
+        cmocka_unit_test(test_cli_equilibrium_cell_differences),
+        cmocka_unit_test(test_cli_equilibrium_vary_crossing),
+        cmocka_unit_test(test_cli_equilibrium_vary_jump),
+        cmocka_unit_test(test_cli_equilibrium_vary_identical_for_any_thread_count),
+        cmocka_unit_test(test_cli_equilibrium_vary_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,8 +1,9 @@
 /* The meta-game: known equilibria of matrix games (the prisoner's dilemma,
  * snowdrift), the enumeration against ct_analysis_equilibria, what replicator
  * dynamics select, bootstrap robustness, paired regime differences, common
- * random numbers across batches, thread independence, errors, and the
- * scenario file's metagame block. */
+ * random numbers across batches, thread independence, the paired
+ * differences of every cell between scenarios, errors, and the scenario
+ * file's metagame block. */
 #include "assert_close.h"
 
 #include <stdio.h>
@@ -406,6 +407,135 @@ static void test_metagame_bootstrap_robustness(void **state)
     ct_metagame_free(g);
 }
 
+/* ---- robustness over strategy pairs -------------------------------------------- */
+
+/* Hand-checked: matrix payoffs without noise give every replication the same
+ * payoff_total, 20 x the stage payoff. Scenario 2 raises R by 1, scenario 3
+ * raises T by 2: only the cells that use R (resp. T) move, by exactly 20 x 1
+ * (resp. 20 x 2), with no spread. */
+static void test_metagame_cell_differences_known(void **state)
+{
+    (void)state;
+    ct_params p[3] = {matrix_game(3, 0, 5, 1), matrix_game(4, 0, 5, 1), matrix_game(3, 0, 7, 1)};
+    ct_metagame_sets sets = both("cooperator, defector");
+    ct_metagame_options opt = options(7, 0, 2);
+    ct_metagame *g = ct_metagame_alloc(p, 3, &sets, &opt);
+    assert_non_null(g);
+    assert_int_equal(ct_metagame_estimate(g), 0);
+    /* expected[scenario - 1][i][k][role]: payoff_total differences */
+    const double expected[2][2][2][CT_STATES] = {
+        {{{ROUNDS, ROUNDS}, {0, 0}}, {{0, 0}, {0, 0}}},
+        {{{0, 0}, {0, 2.0 * ROUNDS}}, {{2.0 * ROUNDS, 0}, {0, 0}}},
+    };
+    for (int k = 1; k < 3; k++)
+        for (int i = 0; i < 2; i++)
+            for (int c = 0; c < 2; c++)
+                for (int r = 0; r < CT_STATES; r++) {
+                    ct_summary d;
+                    assert_int_equal(ct_metagame_cell_diff(g, k, i, c, r, 0, &d), 0);
+                    assert_int_equal(d.n, 7);
+                    assert_close(d.mean, expected[k - 1][i][c][r], 0);
+                    assert_close(d.sd, 0, 0);
+                    assert_close(d.ci_lo, d.mean, 0);
+                    assert_close(d.ci_hi, d.mean, 0);
+                    assert_int_equal(ct_metagame_cell_diff(g, k, i, c, r, 2, &d), 0);
+                    assert_close(d.mean, 0, 0); /* net_security is 0 in matrix mode */
+                }
+    ct_summary d;
+    assert_int_equal(ct_metagame_cell_diff(g, 0, 0, 0, 0, 0, &d), CT_EINVAL);
+    assert_int_equal(ct_metagame_cell_diff(g, 3, 0, 0, 0, 0, &d), CT_EINVAL);
+    assert_int_equal(ct_metagame_cell_diff(g, 1, 2, 0, 0, 0, &d), CT_EINVAL);
+    assert_int_equal(ct_metagame_cell_diff(g, 1, 0, 0, 2, 0, &d), CT_EINVAL);
+    assert_int_equal(ct_metagame_cell_diff(g, 1, 0, 0, 0, CT_METAGAME_METRICS + 1, &d), CT_EINVAL);
+    assert_int_equal(ct_metagame_cell_diff(g, 1, 0, 0, 0, CT_METAGAME_METRICS, &d), 0);
+    assert_close(d.mean, 0, 0); /* collapsed: no agreement to collapse */
+    ct_metagame_free(g);
+}
+
+/* A setting that provably changes nothing for some cells: shame is paid only
+ * by a state that actually exploits. Without rogues or noise, the cell in which
+ * both cooperate never sees an exploitation, so every metric's difference is
+ * exactly 0 in every replication; where the first state defects it pays shame
+ * on the alarms (fewer payoffs), but its net security is untouched. */
+static void test_metagame_cell_differences_exactly_zero(void **state)
+{
+    (void)state;
+    ct_params p[2];
+    ct_params_init(&p[0]);
+    p[0].rounds = 25;
+    snprintf(p[0].regime_template, CT_ID_MAX, "hotline");
+    p[0].scope = 0.5, p[0].dual_use = 0.3, p[0].shame = 0.0;
+    p[0].execution_noise = 0.0, p[0].state[0].rogue = p[0].state[1].rogue = 0.0;
+    p[1] = p[0];
+    p[1].shame = 2.0;
+    ct_metagame_sets sets = both("cooperator, defector");
+    ct_metagame_options opt = options(60, 0, 2);
+    ct_metagame *g = ct_metagame_alloc(p, 2, &sets, &opt);
+    assert_non_null(g);
+    assert_int_equal(ct_metagame_estimate(g), 0);
+    for (int j = 0; j <= CT_METAGAME_METRICS; j++)
+        for (int r = 0; r < CT_STATES; r++) {
+            ct_summary d;
+            assert_int_equal(ct_metagame_cell_diff(g, 1, 0, 0, r, j, &d), 0);
+            assert_int_equal(d.n, 60);
+            assert_close(d.mean, 0, 0);
+            assert_close(d.sd, 0, 0);
+        }
+    ct_summary d, a, b;
+    assert_int_equal(ct_metagame_cell_diff(g, 1, 1, 0, 0, 0, &d), 0); /* payoff_total */
+    assert_true(d.ci_hi < 0);
+    ct_metagame_cell_summary(g, 1, 1, 0, 0, CT_M_PAYOFF_TOTAL, &b);
+    ct_metagame_cell_summary(g, 0, 1, 0, 0, CT_M_PAYOFF_TOTAL, &a);
+    assert_close(d.mean, b.mean - a.mean, 1e-9);
+    assert_int_equal(ct_metagame_cell_diff(g, 1, 1, 0, 0, 2, &d), 0); /* net_security */
+    assert_close(d.mean, 0, 0);
+    assert_close(d.sd, 0, 0);
+    ct_metagame_free(g);
+}
+
+/* The streamed differences against the difference of the cells' means (a
+ * naive reference), in a game of two scenarios large enough to need several
+ * batches, and identical for any number of threads. */
+static void test_metagame_cell_differences_across_batches(void **state)
+{
+    (void)state;
+    ct_params p[2] = {noisy(), noisy()};
+    p[0].rounds = p[1].rounds = 3;
+    p[1].shame = 0.7;
+    p[1].state[0].pushback = 0.2;
+    ct_metagame_sets sets;
+    memset(&sets, 0, sizeof sets);
+    char list[2048] = "", item[64];
+    for (int i = 1; i <= 17; i++) {
+        snprintf(item, sizeof item, "%sopportunist(rate=%g)", i > 1 ? ", " : "", i / 18.0);
+        strcat(list, item);
+    }
+    set_of(&sets, 0, list);
+    set_of(&sets, 1, list);
+    assert_true(2 * sets.n[0] * sets.n[1] > CT_METAGAME_BATCH_CELLS);
+    ct_summary *first = malloc(17 * 17 * sizeof *first);
+    for (int threads = 1; threads <= 3; threads += 2) {
+        ct_metagame_options opt = options(30, 0, threads);
+        ct_metagame *g = ct_metagame_alloc(p, 2, &sets, &opt);
+        assert_int_equal(ct_metagame_estimate(g), 0);
+        for (int i = 0; i < 17; i++)
+            for (int k = 0; k < 17; k++) {
+                ct_summary d, a, b;
+                assert_int_equal(ct_metagame_cell_diff(g, 1, i, k, 0, 0, &d), 0);
+                ct_metagame_cell_summary(g, 1, i, k, 0, CT_M_PAYOFF_TOTAL, &b);
+                ct_metagame_cell_summary(g, 0, i, k, 0, CT_M_PAYOFF_TOTAL, &a);
+                assert_int_equal(d.n, 30);
+                assert_close(d.mean, b.mean - a.mean, 1e-9);
+                if (threads == 1)
+                    first[i * 17 + k] = d;
+                else
+                    assert_memory_equal(&first[i * 17 + k], &d, sizeof d);
+            }
+        ct_metagame_free(g);
+    }
+    free(first);
+}
+
 static void test_metagame_errors(void **state)
 {
     (void)state;
@@ -506,6 +636,9 @@ int main(void)
         cmocka_unit_test(test_metagame_threads_do_not_matter),
         cmocka_unit_test(test_metagame_cells_share_random_numbers_across_batches),
         cmocka_unit_test(test_metagame_bootstrap_robustness),
+        cmocka_unit_test(test_metagame_cell_differences_known),
+        cmocka_unit_test(test_metagame_cell_differences_exactly_zero),
+        cmocka_unit_test(test_metagame_cell_differences_across_batches),
         cmocka_unit_test(test_metagame_errors),
         cmocka_unit_test(test_metagame_scenario_block),
         cmocka_unit_test(test_metagame_scenario_block_errors),

@@ -8,6 +8,9 @@
  * a role different sets are an error: regimes are compared with the sets held
  * equal. Every input is checked before anything runs or is written. The
  * library computes every figure; this file only parses, prints and writes.
+ * The robustness over strategy pairs (each cell's difference between
+ * scenarios) is presented by equilibrium_cells.c; --vary, the comparison along
+ * one setting and the values where it flips, runs in equilibrium_vary.c.
  *
  * Rejected: --strategies-a/--strategies-b (a and b are not what users call
  * their states, and a scenario's ids are), a second spelling --strategies-ID
@@ -22,12 +25,14 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "equilibrium.h"
 #include "cybertrust/error.h"
 #include "cybertrust/metagame.h"
 #include "cybertrust/scenario.h"
 
 static const char usage[] =
     "usage: cybertrust equilibrium SCENARIO... [--strategies ID=LIST]... [options]\n"
+    "       cybertrust equilibrium SCENARIO... --vary PATH=LO:HI[:N] [options]\n"
     "\n"
     "The meta-game: which strategies would the states choose? For each SCENARIO, the\n"
     "bimatrix game whose cell (i, k) holds each state's mean payoff_total when the\n"
@@ -39,8 +44,10 @@ static const char usage[] =
     "two-population replicator dynamics reach from the uniform mix (selected).\n"
     "With two or more scenarios (regimes, with equal strategy sets), the paired\n"
     "differences of each state's metrics, each scenario minus the first, at the\n"
-    "selected equilibria and at every pair of equilibria. States are matched by\n"
-    "id, and where the ids differ by position (the second with the second).\n"
+    "selected equilibria and at every pair of equilibria, and the robustness over\n"
+    "strategy pairs: the paired difference in every cell, whatever the states\n"
+    "would choose, as a table of the --metric of the --state. States are matched\n"
+    "by id, and where the ids differ by position (the second with the second).\n"
     "\n"
     "  --strategies ID=LIST  the strategy set of the state with id ID: strategy\n"
     "                        specifications separated by commas, e.g.\n"
@@ -51,18 +58,39 @@ static const char usage[] =
     "  --tolerance EPS       payoff_total by which a resampled equilibrium may miss\n"
     "                        and still count as holding (default 0)\n"
     "  --max-support K       enumerate supports of at most K strategies\n"
+    "  --metric NAME         the metric comparisons are summed up in (the cell\n"
+    "                        table, --vary): payoff_total, payoff_per_round,\n"
+    "                        net_security (the default; payoff_total when every\n"
+    "                        scenario is in matrix mode), exploitation_loss,\n"
+    "                        exploitation_gain, exploitations_suffered,\n"
+    "                        exposure_final, share_mean, trust_final or collapsed\n"
+    "  --state ID            whose metric (default the first scenario's first state)\n"
+    "  --vary PATH=LO:HI[:N] where the answer flips: the whole comparison at N\n"
+    "                        evenly spaced values of the number setting PATH (as in\n"
+    "                        --set, applied to every scenario; N from 2 to 101,\n"
+    "                        default 5): each scenario's selected equilibrium and\n"
+    "                        the difference in the metric, each scenario minus the\n"
+    "                        first, at the selected equilibria; where its sign\n"
+    "                        changes between neighbouring values, 8 bisection steps\n"
+    "                        (each a full meta-game) narrow the bracket. A flip can\n"
+    "                        be a jump where the selected equilibrium changes. No\n"
+    "                        bootstrap (it reports no robustness)\n"
     "\n"
     "At most 64 strategies per state. Support enumeration examines at most\n"
     "5,000,000 pairs of supports (every size up to 12 x 12, sizes up to 2 at\n"
     "64 x 64); the output says when it is partial. With --out DIR, writes\n"
-    "DIR/equilibrium.json and DIR/metagame.csv (each cell's metrics). Errors in\n"
-    "the command line exit 2, errors in a scenario file or its metagame block 3.\n";
+    "DIR/equilibrium.json, DIR/metagame.csv (each cell's metrics) and, with two or\n"
+    "more scenarios, DIR/cell_differences.csv (each cell's paired differences);\n"
+    "with --vary, DIR/vary.csv only. Errors in the command line exit 2, errors in\n"
+    "a scenario file or its metagame block 3.\n";
 
 typedef struct {
     const char *strategies[CT_STATES * CT_METAGAME_SCENARIOS];
     int nstrategies;
     long bootstrap, max_support;
+    int bootstrap_given;
     double tolerance;
+    const char *vary, *metric, *state; /* --vary PATH=LO:HI[:N], --metric NAME, --state ID */
 } own_options;
 
 /* ---- arguments ------------------------------------------------------------- */
@@ -93,6 +121,17 @@ static int own_option(own_options *own, const char *name, const char *value)
     } else if (strcmp(name, "--bootstrap") == 0) {
         if (parse_number(name, value, 0, CT_METAGAME_BOOTSTRAP_MAX, 1, &v)) return EXIT_USAGE;
         own->bootstrap = (long)v;
+        own->bootstrap_given = 1;
+    } else if (strcmp(name, "--vary") == 0 || strcmp(name, "--metric") == 0 ||
+               strcmp(name, "--state") == 0) {
+        const char **slot = strcmp(name, "--vary") == 0     ? &own->vary
+                            : strcmp(name, "--metric") == 0 ? &own->metric
+                                                            : &own->state;
+        if (*slot) {
+            cli_error("%s is given twice", name);
+            return EXIT_USAGE;
+        }
+        *slot = value;
     } else if (strcmp(name, "--tolerance") == 0) {
         char *end = NULL;
         own->tolerance = strtod(value, &end);
@@ -111,8 +150,9 @@ static int own_option(own_options *own, const char *name, const char *value)
  * parser, into rest (*nrest of them, rest[0] the command's name). */
 static int take_own_options(int argc, char **argv, own_options *own, char **rest, int *nrest)
 {
-    static const char *const mine[] = {"--strategies", "--bootstrap", "--tolerance",
-                                       "--max-support"};
+    static const char *const mine[] = {"--strategies",  "--bootstrap", "--tolerance",
+                                       "--max-support", "--vary",      "--metric",
+                                       "--state"};
     static const char *const valued[] = {"--reps",    "--seed", "--rounds",
                                          "--threads", "--set",  "--out"};
     *nrest = 0;
@@ -332,7 +372,7 @@ static int metric_shown(const ct_params *p, int n, int j)
     return cyber || m < CT_M_NET_SECURITY || m > CT_M_LEGITIMACY;
 }
 
-static const char *fmt_ci(const ct_summary *s, int percent, int star, char *buf, size_t n)
+const char *eq_fmt_ci(const ct_summary *s, int percent, int star, char *buf, size_t n)
 {
     double f = percent ? 100.0 : 1.0;
     const char *pc = percent ? "%" : "";
@@ -392,13 +432,6 @@ static void print_matrix(const ct_metagame *g, const ct_params *p, int scen)
     printf("\n");
 }
 
-static void pretty(ct_metric m, char *buf, size_t n)
-{
-    snprintf(buf, n, "%s", ct_metric_names[m]);
-    for (char *c = buf; *c; c++)
-        if (*c == '_') *c = ' ';
-}
-
 /* The table of each role's metrics at an equilibrium, or of a difference. */
 static void print_metrics(const ct_params *p, int n, const char *const *heads, const ct_summary *a,
                           const ct_summary *b, const ct_summary *collapsed, int star)
@@ -407,13 +440,13 @@ static void print_metrics(const ct_params *p, int n, const char *const *heads, c
     printf("    %-22s  %-36s  %s\n", "", heads[0], heads[1]);
     for (int j = 0; j < CT_METAGAME_METRICS; j++) {
         if (!metric_shown(p, n, j)) continue;
-        pretty(ct_metagame_metrics[j], name, sizeof name);
-        printf("    %-22s  %-36s", name, fmt_ci(&a[j], 0, star, buf, sizeof buf));
-        printf("  %s\n", fmt_ci(&b[j], 0, star, buf, sizeof buf));
+        eq_pretty(ct_metagame_metrics[j], name, sizeof name);
+        printf("    %-22s  %-36s", name, eq_fmt_ci(&a[j], 0, star, buf, sizeof buf));
+        printf("  %s\n", eq_fmt_ci(&b[j], 0, star, buf, sizeof buf));
     }
     if (collapsed) /* NULL without an agreement: nothing can collapse */
         printf("    %-22s  %s\n", "agreement collapsed",
-               fmt_ci(collapsed, !star, star, buf, sizeof buf));
+               eq_fmt_ci(collapsed, !star, star, buf, sizeof buf));
 }
 
 static const char *rest_name(ct_rest_kind k)
@@ -752,16 +785,16 @@ static int write_json(const ct_metagame *g, const run_options *o, const ct_param
     for (int k = 0; k < n; k++)
         json_array_append_new(scens, scenario_json(g, o, p, k));
     json_t *root = json_pack(
-        "{s:s, s:I, s:I, s:I, s:i, s:f, s:s, s:o, s:o, s:o}", "version", CT_VERSION, "seed",
+        "{s:s, s:I, s:I, s:I, s:i, s:f, s:s, s:o, s:o, s:o, s:o}", "version", CT_VERSION, "seed",
         (json_int_t)p[0].seed, "replications", (json_int_t)p[0].replications, "rounds",
         (json_int_t)ct_params_max_rounds(&p[0]), "bootstrap", mo->bootstrap, "tolerance",
         mo->tolerance, "command", o->command_line, "strategies", strategies_json(g), "scenarios",
-        scens, "differences", differences_json(g, o, p, n));
+        scens, "differences", differences_json(g, o, p, n), "cell_differences",
+        eq_cell_differences_json(g, o, p, n));
     return cli_write_json(o->out, "equilibrium.json", root);
 }
 
-/* A CSV field: quoted when it holds a comma or a quote (strategy specifications do). */
-static void csv_text(FILE *fp, const char *s)
+void eq_csv_text(FILE *fp, const char *s)
 {
     if (!strpbrk(s, ",\"\n")) {
         fputs(s, fp);
@@ -775,8 +808,8 @@ static void csv_text(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
-static void csv_row(FILE *fp, const char *prefix, const char *state, const char *metric,
-                    const ct_summary *s)
+void eq_csv_row(FILE *fp, const char *prefix, const char *state, const char *metric,
+                const ct_summary *s)
 {
     fprintf(fp, "%s,%s,%s", prefix, state, metric);
     const double v[] = {s->mean, s->sd, s->ci_lo, s->ci_hi};
@@ -802,21 +835,21 @@ static int write_csv(const ct_metagame *g, const run_options *o, const ct_params
                 if (!mem) break;
                 fprintf(mem, "%s,%d,%d,", cli_label(o->scenario_path[k], lab, sizeof lab), i + 1,
                         c + 1);
-                csv_text(mem, label(g, 0, i, a, sizeof a));
+                eq_csv_text(mem, label(g, 0, i, a, sizeof a));
                 fputc(',', mem);
-                csv_text(mem, label(g, 1, c, b, sizeof b));
+                eq_csv_text(mem, label(g, 1, c, b, sizeof b));
                 fclose(mem);
                 for (int r = 0; r < CT_STATES; r++)
                     for (int m = 0; m < CT_METRIC_COUNT; m++) {
                         ct_summary s;
                         ct_metagame_cell_summary(g, k, i, c, r, (ct_metric)m, &s);
-                        csv_row(f.fp, prefix, p[k].state[ct_metagame_state(g, k, r)].id,
-                                ct_metric_names[m], &s);
+                        eq_csv_row(f.fp, prefix, p[k].state[ct_metagame_state(g, k, r)].id,
+                                   ct_metric_names[m], &s);
                     }
                 for (int m = 0; m < CT_RUN_METRIC_COUNT; m++) {
                     ct_summary s;
                     ct_metagame_cell_run_summary(g, k, i, c, (ct_run_metric)m, &s);
-                    csv_row(f.fp, prefix, "", ct_run_metric_names[m], &s);
+                    eq_csv_row(f.fp, prefix, "", ct_run_metric_names[m], &s);
                 }
             }
     return cli_file_commit(&f);
@@ -851,8 +884,48 @@ static int prepare(int argc, char **argv, run_options *o, own_options *own, ct_p
     return resolve_sets(own, o, p, match, sets);
 }
 
+/* --metric and --state: what the cell tables and --vary sum a comparison up
+ * in. By default the first state's net security, or its payoff_total when
+ * every scenario is in matrix mode (where net security is 0). */
+static int resolve_focus(const own_options *own, const run_options *o, const ct_params *p,
+                         int match[][CT_STATES], eq_focus *f)
+{
+    char ids[512], names[512];
+    int cyber = 0;
+    for (int k = 0; k < o->nscenarios; k++)
+        cyber |= p[k].mode == CT_MODE_CYBER;
+    *f = (eq_focus){.role = 0, .metric = 0};
+    for (int j = 0; cyber && j < CT_METAGAME_METRICS; j++)
+        if (ct_metagame_metrics[j] == CT_M_NET_SECURITY) f->metric = j;
+    if (own->metric) {
+        f->metric = -1;
+        size_t used = 0;
+        for (int j = 0; j <= CT_METAGAME_METRICS; j++) {
+            if (strcmp(own->metric, eq_metric_name(j)) == 0) f->metric = j;
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", j ? ", " : "",
+                                     eq_metric_name(j));
+        }
+        if (f->metric < 0) {
+            cli_error("--metric %s: unknown metric; expected one of %s", own->metric, names);
+            return EXIT_USAGE;
+        }
+    }
+    if (own->state) {
+        int r = role_of(own->state, p, o->nscenarios, match);
+        if (r == -1)
+            cli_error("--state %s: no scenario has a state with the id \"%s\" (the states are %s)",
+                      own->state, own->state, all_ids(p, o->nscenarios, ids, sizeof ids));
+        else if (r == -2)
+            cli_error("--state %s: the state is first in one scenario and second in another",
+                      own->state);
+        if (r < 0) return EXIT_USAGE;
+        f->role = r;
+    }
+    return 0;
+}
+
 static int run(const run_options *o, const ct_params *p, const ct_metagame_sets *sets,
-               const ct_metagame_options *mo)
+               const ct_metagame_options *mo, eq_focus focus)
 {
     ct_metagame *g = ct_metagame_alloc(p, o->nscenarios, sets, mo);
     int rc = g ? ct_metagame_run(g) : CT_ENOMEM;
@@ -870,13 +943,16 @@ static int run(const run_options *o, const ct_params *p, const ct_metagame_sets 
         for (int k = 0; k < o->nscenarios; k++)
             print_scenario(g, o, p, o->nscenarios, k);
         if (o->nscenarios > 1) print_differences(g, o, p, o->nscenarios);
+        if (o->nscenarios > 1) eq_print_cell_differences(g, o, p, o->nscenarios, focus);
     }
     rc = EXIT_OK;
     if (o->out) {
-        if (write_json(g, o, p, o->nscenarios, mo) || write_csv(g, o, p, o->nscenarios))
+        if (write_json(g, o, p, o->nscenarios, mo) || write_csv(g, o, p, o->nscenarios) ||
+            (o->nscenarios > 1 && eq_write_cell_csv(g, o, p, o->nscenarios)))
             rc = EXIT_RUNTIME;
         else if (!o->quiet)
-            fprintf(stderr, "wrote %s/equilibrium.json, metagame.csv\n", o->out);
+            fprintf(stderr, "wrote %s/equilibrium.json, metagame.csv%s\n", o->out,
+                    o->nscenarios > 1 ? ", cell_differences.csv" : "");
     }
     ct_metagame_free(g);
     return rc;
@@ -889,7 +965,9 @@ int cmd_equilibrium(int argc, char **argv)
     static ct_metagame_sets sets;
     own_options own;
     int match[CT_METAGAME_SCENARIOS][CT_STATES];
+    eq_focus focus;
     int rc = prepare(argc, argv, &o, &own, p, &sets, match);
+    if (!rc) rc = resolve_focus(&own, &o, p, match, &focus);
     if (rc) return rc < 0 ? EXIT_OK : rc;
     progress_line line = {0};
     ct_metagame_options mo = {.replications = p[0].replications,
@@ -901,10 +979,20 @@ int cmd_equilibrium(int argc, char **argv)
                               .cancel = cli_interrupted(),
                               .progress = !o.quiet && isatty(STDERR_FILENO) ? show_progress : NULL,
                               .progress_ctx = &line};
+    if (own.vary && o.nscenarios < 2) {
+        cli_error("--vary compares scenarios: give two or more (the first is the baseline)");
+        return EXIT_USAGE;
+    }
+    if (own.vary && own.bootstrap > 0 && own.bootstrap_given) {
+        cli_error("--vary reports no bootstrap robustness: leave out --bootstrap (or give 0)");
+        return EXIT_USAGE;
+    }
+    if (own.vary) mo.bootstrap = 0;
     if (ct_metagame_check(p, o.nscenarios, &sets, &mo)) {
         cli_error("%s", ct_error_last());
         return EXIT_USAGE;
     }
+    if (own.vary) return eq_vary(&o, p, &sets, &mo, own.vary, focus);
     if (o.out && cli_make_dir(o.out)) return EXIT_RUNTIME;
-    return run(&o, p, &sets, &mo);
+    return run(&o, p, &sets, &mo, focus);
 }

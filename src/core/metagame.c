@@ -11,7 +11,12 @@
  * are paired. Cells run in batches of at most CT_METAGAME_BATCH_CELLS: nothing
  * depends on the batch a cell runs in, so splitting a large game keeps the
  * pairing while bounding memory (a batch's statistics and per-thread
- * simulations grow with its cells).
+ * simulations grow with its cells). A batch holds whole strategy pairs, every
+ * scenario's version of the pair side by side, so that the batch's sink sees
+ * them in the same replication and streams each cell's paired difference,
+ * scenario k minus the first, d_ik(r) = m^k_ik(r) - m^0_ik(r) (Welford: memory
+ * cells x roles x metrics): the robustness of a regime comparison over
+ * strategy pairs, whatever the states would choose.
  *
  * Equilibria. Support enumeration over pairs of equal-size supports (I, J):
  *     sum_k A[i][k] y_k = v (i in I),  sum_i x_i B[i][k] = u (k in J),  sum x = sum y = 1,
@@ -54,7 +59,11 @@
  * bootstrap (needs that store); a covariance model of the cells for mixed
  * intervals (cells^2 accumulators); Lemke-Howson (one equilibrium, not all);
  * ct_analysis_equilibria itself (stage games are at most 8 x 8 and held in
- * fixed arrays, a meta-game goes to 64 x 64). */
+ * fixed arrays, a meta-game goes to 64 x 64); cell differences from a second
+ * pass, as the equilibria's (the estimate pass already has both scenarios'
+ * replications in hand); ct_stat for them (three heap-allocated P-squared
+ * quantile estimators per accumulator, many times Welford's 24 bytes, for
+ * quantiles of differences that nothing reports). */
 #include "cybertrust/metagame.h"
 
 #include <gsl/gsl_eigen.h>
@@ -630,7 +639,8 @@ struct ct_metagame {
     double *boot;           /* [cell][role][bootstrap]: sums of w_rb payoff_total */
     double *boot_w;         /* [bootstrap]: sums of w_rb */
     ct_metagame_solution *sol;
-    ct_summary *diff; /* [scenario][e][e0][SLOTS] */
+    ct_summary *diff;      /* [scenario][e][e0][SLOTS] */
+    ct_welford *cell_diff; /* [scenario - 1][cell of the scenario][SLOTS]: scenario k minus 0 */
 };
 
 static long cell_of(const ct_metagame *g, int scen, int i, int k)
@@ -688,6 +698,7 @@ void ct_metagame_free(ct_metagame *g)
     free(g->boot_w);
     free(g->sol);
     free(g->diff);
+    free(g->cell_diff);
     free(g);
 }
 
@@ -710,7 +721,11 @@ ct_metagame *ct_metagame_alloc(const ct_params *scenarios, int n, const ct_metag
     g->boot = calloc(cells * CT_STATES * boot + 1, sizeof *g->boot);
     g->boot_w = calloc(boot + 1, sizeof *g->boot_w);
     g->sol = calloc((size_t)n, sizeof *g->sol);
-    if (!g->scen || !g->cell_state || !g->cell_run || !g->boot || !g->boot_w || !g->sol) goto nomem;
+    g->cell_diff = calloc((size_t)(n - 1) * (size_t)g->rows * (size_t)g->cols * SLOTS + 1,
+                          sizeof *g->cell_diff);
+    if (!g->scen || !g->cell_state || !g->cell_run || !g->boot || !g->boot_w || !g->sol ||
+        !g->cell_diff)
+        goto nomem;
     memcpy(g->scen, scenarios, (size_t)n * sizeof *g->scen);
     for (int k = 0; k < n; k++)
         g->by_id[k] = ct_metagame_match_states(&scenarios[0], &scenarios[k], g->match[k]);
@@ -792,6 +807,38 @@ int ct_metagame_diff(const ct_metagame *g, int scen, int e, int e0, int role, in
     return 0;
 }
 
+/* The accumulators of cell (i, k)'s differences, scenario scen (>= 1) minus scenario 0. */
+static ct_welford *cell_diff_slot(const ct_metagame *g, int scen, long pair)
+{
+    size_t per = (size_t)g->rows * (size_t)g->cols;
+    return &g->cell_diff[((size_t)(scen - 1) * per + (size_t)pair) * SLOTS];
+}
+
+static void summarise(const ct_welford *w, int proportion, ct_summary *out)
+{
+    *out = (ct_summary){.n = (size_t)w->n,
+                        .mean = w->n > 0 ? w->mean : NAN,
+                        .sd = ct_welford_sd(w),
+                        .median = NAN,
+                        .p05 = NAN,
+                        .p95 = NAN};
+    if (proportion)
+        ct_stats_wilson(w->mean * w->n, out->n, &out->ci_lo, &out->ci_hi);
+    else
+        ct_stats_t_interval(out->mean, out->sd, out->n, &out->ci_lo, &out->ci_hi);
+}
+
+int ct_metagame_cell_diff(const ct_metagame *g, int scen, int i, int k, int role, int metric,
+                          ct_summary *out)
+{
+    if (scen < 1 || scen >= g->nscen || i < 0 || i >= g->rows || k < 0 || k >= g->cols ||
+        role < 0 || role >= CT_STATES || metric < 0 || metric > NM)
+        return ct_error_set(CT_EINVAL, "no such difference between cells");
+    const ct_welford *w = cell_diff_slot(g, scen, (long)i * g->cols + k);
+    summarise(&w[metric == NM ? CT_STATES * NM : role * NM + metric], 0, out);
+    return 0;
+}
+
 /* ---- step 1: estimate -------------------------------------------------------- */
 
 /* The parameters of a cell: its scenario with role a's and role b's strategies. */
@@ -804,10 +851,18 @@ static void cell_params(const ct_metagame *g, long cell, ct_params *out)
     out->state[g->match[scen][1]].strategy = g->sets.set[1][k];
 }
 
+/* Step 1 runs the cells strategy pair by strategy pair: position p is pair
+ * p / nscen of scenario p % nscen, so the scenarios' versions of a pair sit side
+ * by side in one batch and the sink sees their replications together. */
+static long cell_at(const ct_metagame *g, long position)
+{
+    return (position % g->nscen) * ((long)g->rows * g->cols) + position / g->nscen;
+}
+
 typedef struct {
     ct_metagame *g;
-    long first; /* the batch's first cell */
-    int count;
+    long first; /* the batch's first position (a multiple of nscen) */
+    int count;  /* its cells, whole pairs */
     ct_rng_key key;
     uint32_t stream;
     double *w;          /* this replication's bootstrap weights */
@@ -826,33 +881,63 @@ static double poisson1(double u)
     return k;
 }
 
+/* This replication's bootstrap weights, and their products with the cells' payoffs. */
+static void add_bootstrap(estimate_sink *es, long rep, const ct_metrics *m)
+{
+    ct_metagame *g = es->g;
+    int nb = g->opt.bootstrap;
+    double u[CT_RNG_LANES];
+    for (int b = 0; b < nb; b++) {
+        if (b % CT_RNG_LANES == 0)
+            ct_rng_block(es->key, 0, (uint64_t)rep, (uint64_t)(b / CT_RNG_LANES), es->stream, u);
+        es->w[b] = poisson1(u[b % CT_RNG_LANES]);
+    }
+    for (int b = 0; es->first == 0 && b < nb; b++)
+        g->boot_w[b] += es->w[b];
+    long per = (long)g->rows * g->cols;
+    for (int c = 0; c < es->count; c++) {
+        long cell = cell_at(g, es->first + c);
+        int scen = (int)(cell / per);
+        for (int role = 0; role < CT_STATES; role++) {
+            double v = m[c].state[g->match[scen][role]][CT_M_PAYOFF_TOTAL];
+            double *sum = g->boot + ((size_t)cell * CT_STATES + (size_t)role) * (size_t)nb;
+            for (int b = 0; b < nb; b++)
+                sum[b] += es->w[b] * v;
+        }
+    }
+}
+
+/* This replication's paired differences between each scenario's version of a
+ * cell and the first scenario's. */
+static void add_cell_differences(estimate_sink *es, const ct_metrics *m)
+{
+    ct_metagame *g = es->g;
+    int n = g->nscen;
+    for (int q = 0; q < es->count / n; q++) {
+        const ct_metrics *base = &m[q * n];
+        long pair = es->first / n + q;
+        for (int k = 1; k < n; k++) {
+            const ct_metrics *other = &m[q * n + k];
+            ct_welford *w = cell_diff_slot(g, k, pair);
+            for (int role = 0; role < CT_STATES; role++) {
+                const double *x = other->state[g->match[k][role]],
+                             *x0 = base->state[g->match[0][role]];
+                for (int j = 0; j < NM; j++)
+                    ct_welford_add(&w[role * NM + j],
+                                   x[ct_metagame_metrics[j]] - x0[ct_metagame_metrics[j]]);
+            }
+            ct_welford_add(&w[CT_STATES * NM],
+                           other->run[CT_R_COLLAPSED] - base->run[CT_R_COLLAPSED]);
+        }
+    }
+}
+
 static void estimate_replication(void *ctx, long rep, const ct_metrics *m)
 {
     estimate_sink *es = ctx;
     ct_metagame *g = es->g;
-    int nb = g->opt.bootstrap;
-    if (nb > 0) {
-        double u[CT_RNG_LANES];
-        for (int b = 0; b < nb; b++) {
-            if (b % CT_RNG_LANES == 0)
-                ct_rng_block(es->key, 0, (uint64_t)rep, (uint64_t)(b / CT_RNG_LANES), es->stream,
-                             u);
-            es->w[b] = poisson1(u[b % CT_RNG_LANES]);
-        }
-        for (int b = 0; es->first == 0 && b < nb; b++)
-            g->boot_w[b] += es->w[b];
-        long per = (long)g->rows * g->cols;
-        for (int c = 0; c < es->count; c++) {
-            long cell = es->first + c;
-            int scen = (int)(cell / per);
-            for (int role = 0; role < CT_STATES; role++) {
-                double v = m[c].state[g->match[scen][role]][CT_M_PAYOFF_TOTAL];
-                double *sum = g->boot + ((size_t)cell * CT_STATES + (size_t)role) * (size_t)nb;
-                for (int b = 0; b < nb; b++)
-                    sum[b] += es->w[b] * v;
-            }
-        }
-    }
+    if (g->opt.bootstrap > 0) add_bootstrap(es, rep, m);
+    if (g->nscen > 1) add_cell_differences(es, m);
     es->done += 1.0;
     if (g->opt.progress) g->opt.progress(g->opt.progress_ctx, "estimating", es->done / es->total);
 }
@@ -862,7 +947,7 @@ static void keep_cells(ct_metagame *g, const ct_batch *b, long first, int count)
 {
     long per = (long)g->rows * g->cols;
     for (int c = 0; c < count; c++) {
-        long cell = first + c;
+        long cell = cell_at(g, first + c);
         int scen = (int)(cell / per);
         for (int role = 0; role < CT_STATES; role++)
             for (int m = 0; m < CT_METRIC_COUNT; m++)
@@ -877,22 +962,26 @@ static void keep_cells(ct_metagame *g, const ct_batch *b, long first, int count)
 int ct_metagame_estimate(ct_metagame *g)
 {
     int nb = g->opt.bootstrap, rc = 0;
-    ct_params *cells = malloc(CT_METAGAME_BATCH_CELLS * sizeof *cells);
+    /* whole pairs per batch: at most CT_METAGAME_BATCH_CELLS / nscen of them */
+    long size = CT_METAGAME_BATCH_CELLS / g->nscen * g->nscen;
+    ct_params *cells = malloc((size_t)size * sizeof *cells);
     estimate_sink es = {.g = g,
                         .key = ct_rng_key_of(g->opt.seed),
                         .stream = ct_rng_stream(CT_RNG_BOOTSTRAP, "metagame")};
     es.w = malloc(((size_t)nb + 1) * sizeof *es.w);
-    long nbatches = (g->ncells + CT_METAGAME_BATCH_CELLS - 1) / CT_METAGAME_BATCH_CELLS;
+    long nbatches = (g->ncells + size - 1) / size;
     es.total = (double)nbatches * (double)g->opt.replications;
     if (!cells || !es.w) rc = ct_error_set(CT_ENOMEM, "out of memory for the meta-game's cells");
     memset(g->boot, 0, (size_t)g->ncells * CT_STATES * (size_t)nb * sizeof *g->boot);
     memset(g->boot_w, 0, (size_t)nb * sizeof *g->boot_w);
-    for (long first = 0; !rc && first < g->ncells; first += CT_METAGAME_BATCH_CELLS) {
+    memset(g->cell_diff, 0,
+           (size_t)(g->nscen - 1) * (size_t)g->rows * (size_t)g->cols * SLOTS *
+               sizeof *g->cell_diff);
+    for (long first = 0; !rc && first < g->ncells; first += size) {
         es.first = first;
-        es.count = (int)(g->ncells - first < CT_METAGAME_BATCH_CELLS ? g->ncells - first
-                                                                     : CT_METAGAME_BATCH_CELLS);
+        es.count = (int)(g->ncells - first < size ? g->ncells - first : size);
         for (int c = 0; c < es.count; c++)
-            cell_params(g, first + c, &cells[c]);
+            cell_params(g, cell_at(g, first + c), &cells[c]);
         ct_batch_options bo = {.replications = g->opt.replications,
                                .seed = g->opt.seed,
                                .point = 0,
@@ -1162,20 +1251,6 @@ static int evaluate_group(ct_metagame *g, evaluation *ev, int nev, int *slot, lo
     ct_batch_free(b);
     free(params);
     return rc;
-}
-
-static void summarise(const ct_welford *w, int proportion, ct_summary *out)
-{
-    *out = (ct_summary){.n = (size_t)w->n,
-                        .mean = w->n > 0 ? w->mean : NAN,
-                        .sd = ct_welford_sd(w),
-                        .median = NAN,
-                        .p05 = NAN,
-                        .p95 = NAN};
-    if (proportion)
-        ct_stats_wilson(w->mean * w->n, out->n, &out->ci_lo, &out->ci_hi);
-    else
-        ct_stats_t_interval(out->mean, out->sd, out->n, &out->ci_lo, &out->ci_hi);
 }
 
 static void keep_evaluation(ct_metagame *g, const evaluation *ev)

@@ -195,7 +195,9 @@ void ct_metagame_free(ct_metagame *g);
 
 /* Step 1: simulates every cell of every scenario (batches of at most
  * CT_METAGAME_BATCH_CELLS cells, all seeded alike, so cells and scenarios share
- * random numbers) and the bootstrap's sums. 0, CT_ECANCELED, or a negative code. */
+ * random numbers), the bootstrap's sums and, with two or more scenarios, each
+ * cell's paired differences between scenarios (ct_metagame_cell_diff).
+ * 0, CT_ECANCELED, or a negative code. */
 int ct_metagame_estimate(ct_metagame *g);
 
 /* Step 2: equilibria of each scenario's mean matrix, their regret, bootstrap
@@ -236,5 +238,16 @@ const ct_metagame_solution *ct_metagame_solution_of(const ct_metagame *g, int sc
  * role ignored) after step 3. Returns CT_EINVAL for indices out of range. */
 int ct_metagame_diff(const ct_metagame *g, int scen, int e, int e0, int role, int metric,
                      ct_summary *out);
+
+/* Robustness over strategy pairs: the paired difference, scenario `scen` (>= 1)
+ * minus the first scenario, in cell (i, k) (role a plays its strategy i, role b
+ * its strategy k, in both scenarios) of role `role`'s metric `metric` (an index
+ * into ct_metagame_metrics, or CT_METAGAME_METRICS for collapsed, role
+ * ignored), after step 1: the mean, sd and Student t interval of the
+ * per-replication differences (median and percentiles NaN). Streamed during
+ * step 1, so memory is cells x roles x metrics whatever the replications.
+ * Returns CT_EINVAL for indices out of range. */
+int ct_metagame_cell_diff(const ct_metagame *g, int scen, int i, int k, int role, int metric,
+                          ct_summary *out);
 
 #endif
