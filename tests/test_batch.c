@@ -19,7 +19,12 @@ static void load(const char *rel, ct_params *p)
 
 static ct_batch *run(const ct_params *p, int n, long reps, uint64_t seed, int threads)
 {
-    ct_batch_options opt = {reps, seed, 0, threads, 1, NULL, NULL, NULL};
+    ct_batch_options opt = {.replications = reps,
+                            .seed = seed,
+                            .threads = threads,
+                            .series = 1,
+                            .quantiles = 1,
+                            .diffs = 1};
     ct_batch *b = ct_batch_alloc(p, n, &opt);
     assert_non_null(b);
     assert_int_equal(ct_batch_run(b), 0);
@@ -105,7 +110,8 @@ static void test_batch_sink_sees_every_replication_in_order(void **state)
     ct_params p;
     load("five_eyes_alliance.cfg", &p);
     counter c = {0, 0};
-    ct_batch_options opt = {200, 3, 0, 2, 0, count, &c, NULL};
+    ct_batch_options opt = {
+        .replications = 200, .seed = 3, .threads = 2, .sink = count, .sink_ctx = &c};
     ct_batch *b = ct_batch_alloc(&p, 1, &opt);
     assert_int_equal(ct_batch_run(b), 0);
     assert_int_equal(c.next, 200);
@@ -164,7 +170,8 @@ static void test_batch_cancel_stops_cleanly(void **state)
     ct_params p;
     load("classic_ipd.cfg", &p);
     volatile sig_atomic_t stop = 1;
-    ct_batch_options opt = {1000, 1, 0, 2, 1, NULL, NULL, &stop};
+    ct_batch_options opt = {
+        .replications = 1000, .seed = 1, .threads = 2, .series = 1, .cancel = &stop};
     ct_batch *b = ct_batch_alloc(&p, 1, &opt);
     assert_int_equal(ct_batch_run(b), CT_ECANCELED);
     ct_summary s;

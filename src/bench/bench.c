@@ -97,7 +97,8 @@ static double rng_rate(const ct_params *p, int threads, double seconds)
 /* Replication-rounds per second of a whole batch (engine and streaming statistics). */
 static double batch_rate(const ct_params *p, int threads, long reps)
 {
-    ct_batch_options opt = {reps, (uint64_t)p->seed, 0, threads, 0, NULL, NULL, NULL};
+    ct_batch_options opt = {
+        .replications = reps, .seed = (uint64_t)p->seed, .threads = threads, .quantiles = 1};
     ct_batch *b = ct_batch_alloc(p, 1, &opt);
     double start = now();
     ct_batch_run(b);
@@ -111,7 +112,8 @@ static long peak_memory(const ct_params *p, long reps)
 {
     pid_t pid = fork();
     if (pid == 0) {
-        ct_batch_options opt = {reps, (uint64_t)p->seed, 0, 1, 1, NULL, NULL, NULL};
+        ct_batch_options opt = {
+            .replications = reps, .seed = (uint64_t)p->seed, .threads = 1, .series = 1};
         ct_batch *b = ct_batch_alloc(p, 1, &opt);
         int rc = b ? ct_batch_run(b) : 1;
         ct_batch_free(b);

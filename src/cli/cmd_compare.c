@@ -32,8 +32,12 @@ int cmd_compare(int argc, char **argv)
                     o.scenario_path[k], p[0].seed, p[0].replications);
 
     if (o.out && cli_make_dir(o.out)) return EXIT_RUNTIME;
-    ct_batch_options bo = {
-        p[0].replications, (uint64_t)p[0].seed, 0, o.threads, 0, NULL, NULL, NULL};
+    ct_batch_options bo = {.replications = p[0].replications,
+                           .seed = (uint64_t)p[0].seed,
+                           .threads = o.threads,
+                           .quantiles = 1,
+                           .diffs = 1,
+                           .cancel = cli_interrupted()};
     ct_batch *b = ct_batch_alloc(p, o.nscenarios, &bo);
     if (!b || (rc = ct_batch_run(b))) {
         if (rc == CT_ECANCELED)

@@ -65,14 +65,14 @@ int cmd_run(int argc, char **argv)
 
     replication_sink rs = {{0}, NULL};
     if (o.out && (cli_make_dir(o.out) || open_replications(&rs, &o, &p))) return EXIT_RUNTIME;
-    ct_batch_options bo = {p.replications,
-                           (uint64_t)p.seed,
-                           0,
-                           o.threads,
-                           o.out != NULL,
-                           o.out ? write_replication : NULL,
-                           &rs,
-                           cli_interrupted()};
+    ct_batch_options bo = {.replications = p.replications,
+                           .seed = (uint64_t)p.seed,
+                           .threads = o.threads,
+                           .series = o.out != NULL,
+                           .quantiles = 1, /* medians and percentiles are printed and written */
+                           .sink = o.out ? write_replication : NULL,
+                           .sink_ctx = &rs,
+                           .cancel = cli_interrupted()};
     ct_batch *b = ct_batch_alloc(&p, 1, &bo);
     if (!b || (rc = ct_batch_run(b))) {
         if (rc == CT_ECANCELED)

@@ -1,53 +1,77 @@
 /* Monte Carlo batches with results that do not depend on the thread count.
  *
- * Replications are cut into blocks of CT_BATCH_BLOCK. A thread runs a whole
- * block: every scenario of the batch for each replication, all seeded from
- * (seed, point, rep), so scenarios share random numbers (paired comparisons).
- * Each block's metrics and per-round series are kept in the thread's workspace;
- * an OpenMP `ordered` section then folds blocks into the totals in block order:
- * replication metrics one by one into streaming accumulators (GSL's rstat:
- * mean, variance, P-squared quantiles, none of which can be merged out of
- * order), and the block's per-round Welford accumulators by Chan's merge.
- * Memory is O(threads x block x scenarios + rounds), never O(replications).
+ * Replications are cut into blocks of CT_BATCH_BLOCK. A thread takes the next
+ * block (an atomic counter), runs every scenario of the batch for each of its
+ * replications (every number a function of (seed, point, rep, ...), so the
+ * scenarios share random numbers: paired comparisons), and sums the block into
+ * a slot of a ring: Welford accumulators of every metric (and of the paired
+ * differences and per-round series, when asked for), which merge exactly by
+ * Chan's formula. Slots are folded into the totals strictly in block order by
+ * whichever thread holds the fold lock, while the others go on simulating; only
+ * what must see each replication in order (P-squared quantiles, which cannot
+ * be merged, and the caller's sink) is fed there, replication by replication.
+ * Statistics are kept only where they are read: quantiles when asked for
+ * (`run`, `compare`), paired differences when asked for (`compare`).
+ * Memory is O(ring x block x scenarios + rounds), never O(replications).
  *
- * Rejected: per-thread accumulators merged at the end (the merge order, hence
- * the last bits of every figure, would depend on how blocks fell to threads),
- * and storing all replications (memory grows without bound). */
+ * Rejected: an OpenMP `ordered` loop (the first version: waiting threads spin,
+ * and on a busy machine two threads ran slower than one), per-thread totals
+ * merged at the end (the merge order, hence the last bits of every figure,
+ * would depend on how blocks fell to threads), and storing all replications. */
 #include "cybertrust/batch.h"
 
 #include <math.h>
 #include <omp.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cybertrust/error.h"
 
 #define SERIES_MAX_ROUNDS 1000000L /* above this, per-round series are refused */
+#define SLOT_BYTES (16L << 20)     /* a ring slot's per-replication store beyond which */
+                                   /* the ring holds one slot per thread, plus one */
+#define SLOT (CT_STATES * CT_SERIES_COUNT)
+
+/* Welford sums of one block (a slot) or of every block so far (the totals). */
+typedef struct {
+    ct_welford *state;    /* [n][CT_STATES][CT_METRIC_COUNT] */
+    ct_welford *run;      /* [n][CT_RUN_METRIC_COUNT] */
+    ct_welford *diff;     /* as state; scenario 0's unused; NULL without differences */
+    ct_welford *run_diff; /* as run */
+    ct_welford *series;   /* [series_len]; NULL without series */
+} sums;
 
 typedef struct {
-    ct_sim **sim;      /* one per scenario */
-    ct_metrics *block; /* [CT_BATCH_BLOCK][n] */
-    ct_welford *series;
-} worker;
+    atomic_long block; /* the block it holds, or -1 when free */
+    atomic_int ready;  /* its replications are summed */
+    long count;        /* replications in it (0 once cancelled) */
+    sums part;
+    ct_metrics *reps; /* [CT_BATCH_BLOCK][n] when quantiles or a sink need each one */
+} slot;
 
 struct ct_batch {
     int n;
     ct_params *scen;
     ct_batch_options opt;
     int (*match)[CT_STATES];
-    ct_stat **state_stat; /* [n][CT_STATES][CT_METRIC_COUNT] */
-    ct_stat **run_stat;   /* [n][CT_RUN_METRIC_COUNT] */
-    ct_stat **diff_stat;  /* as state_stat; scenario 0's slots unused */
-    ct_stat **run_diff;   /* as run_stat */
-    long *series_rounds;  /* [n] */
-    size_t *series_off;   /* [n] */
+    size_t nstate, nrun; /* accumulators per sums */
+    long *series_rounds; /* [n] */
+    size_t *series_off;  /* [n] */
     size_t series_len;
-    ct_welford *series;
-    worker *workers;
+    sums total;
+    ct_quantiles **q_state, **q_run, **q_diff, **q_run_diff; /* NULL without quantiles */
     int nworkers;
+    ct_sim **sim;        /* [nworkers][n] */
+    ct_metrics *scratch; /* [nworkers][n]: a replication's metrics, when slots keep none */
+    int nslots;
+    slot *ring;
+    atomic_long next;   /* the next block to simulate */
+    atomic_long folded; /* blocks folded into the totals */
+    int stopped;        /* a cancelled block was folded: the totals are a prefix */
+    omp_lock_t lock;    /* held by the thread that folds */
 };
-
-#define SLOT (CT_STATES * CT_SERIES_COUNT)
 
 static size_t state_idx(int scen, int state, int m)
 {
@@ -59,51 +83,83 @@ static size_t run_idx(int scen, int m)
     return (size_t)scen * CT_RUN_METRIC_COUNT + (size_t)m;
 }
 
-static ct_stat **alloc_stats(size_t count)
+/* ---- allocation ------------------------------------------------------------ */
+
+static int alloc_sums(const ct_batch *b, sums *s)
 {
-    ct_stat **s = calloc(count, sizeof *s);
-    if (!s) return NULL;
-    for (size_t i = 0; i < count; i++) {
-        s[i] = ct_stat_alloc();
-        if (!s[i]) {
-            for (size_t j = 0; j < i; j++)
-                ct_stat_free(s[j]);
-            free(s);
-            return NULL;
-        }
+    s->state = calloc(b->nstate, sizeof *s->state);
+    s->run = calloc(b->nrun, sizeof *s->run);
+    if (b->opt.diffs) {
+        s->diff = calloc(b->nstate, sizeof *s->diff);
+        s->run_diff = calloc(b->nrun, sizeof *s->run_diff);
     }
-    return s;
+    if (b->series_len) s->series = calloc(b->series_len, sizeof *s->series);
+    return s->state && s->run && (!b->opt.diffs || (s->diff && s->run_diff)) &&
+                   (!b->series_len || s->series)
+               ? 0
+               : CT_ENOMEM;
 }
 
-static void free_stats(ct_stat **s, size_t count)
+static void clear_sums(const ct_batch *b, sums *s)
 {
-    if (!s) return;
+    memset(s->state, 0, b->nstate * sizeof *s->state);
+    memset(s->run, 0, b->nrun * sizeof *s->run);
+    if (s->diff) memset(s->diff, 0, b->nstate * sizeof *s->diff);
+    if (s->run_diff) memset(s->run_diff, 0, b->nrun * sizeof *s->run_diff);
+    if (s->series) memset(s->series, 0, b->series_len * sizeof *s->series);
+}
+
+static void free_sums(sums *s)
+{
+    free(s->state);
+    free(s->run);
+    free(s->diff);
+    free(s->run_diff);
+    free(s->series);
+}
+
+static ct_quantiles **alloc_quantiles(size_t count)
+{
+    ct_quantiles **q = calloc(count, sizeof *q);
+    for (size_t i = 0; q && i < count; i++)
+        if (!(q[i] = ct_quantiles_alloc())) {
+            for (size_t j = 0; j < i; j++)
+                ct_quantiles_free(q[j]);
+            free(q);
+            return NULL;
+        }
+    return q;
+}
+
+static void free_quantiles(ct_quantiles **q, size_t count)
+{
+    if (!q) return;
     for (size_t i = 0; i < count; i++)
-        ct_stat_free(s[i]);
-    free(s);
+        ct_quantiles_free(q[i]);
+    free(q);
 }
 
 void ct_batch_free(ct_batch *b)
 {
     if (!b) return;
-    size_t ns = (size_t)b->n * CT_STATES * CT_METRIC_COUNT, nr = (size_t)b->n * CT_RUN_METRIC_COUNT;
-    free_stats(b->state_stat, ns);
-    free_stats(b->diff_stat, ns);
-    free_stats(b->run_stat, nr);
-    free_stats(b->run_diff, nr);
-    if (b->workers) {
-        for (int t = 0; t < b->nworkers; t++) {
-            worker *w = &b->workers[t];
-            if (w->sim)
-                for (int k = 0; k < b->n; k++)
-                    ct_sim_free(w->sim[k]);
-            free(w->sim);
-            free(w->block);
-            free(w->series);
+    free_sums(&b->total);
+    free_quantiles(b->q_state, b->nstate);
+    free_quantiles(b->q_run, b->nrun);
+    free_quantiles(b->q_diff, b->nstate);
+    free_quantiles(b->q_run_diff, b->nrun);
+    if (b->sim)
+        for (size_t i = 0; i < (size_t)b->nworkers * (size_t)b->n; i++)
+            ct_sim_free(b->sim[i]);
+    free(b->sim);
+    free(b->scratch);
+    if (b->ring) {
+        for (int k = 0; k < b->nslots; k++) {
+            free_sums(&b->ring[k].part);
+            free(b->ring[k].reps);
         }
-        free(b->workers);
+        omp_destroy_lock(&b->lock);
     }
-    free(b->series);
+    free(b->ring);
     free(b->series_rounds);
     free(b->series_off);
     free(b->match);
@@ -123,16 +179,53 @@ static int alloc_series(ct_batch *b)
                                 "per-round series over %ld rounds would need %.1f GiB; "
                                 "at most %ld rounds are kept",
                                 rounds,
-                                (double)rounds * SLOT * sizeof(ct_welford) * (b->nworkers + 1) /
+                                (double)rounds * SLOT * sizeof(ct_welford) * (b->nworkers + 2) /
                                     (1024.0 * 1024 * 1024),
                                 SERIES_MAX_ROUNDS);
         b->series_rounds[k] = rounds;
         b->series_off[k] = b->series_len;
         b->series_len += (size_t)rounds * SLOT;
     }
-    if (b->series_len == 0) return 0;
-    b->series = calloc(b->series_len, sizeof *b->series);
-    return b->series ? 0 : CT_ENOMEM;
+    return 0;
+}
+
+/* Whether the fold must see each replication (not only the block's sums). */
+static int per_replication(const ct_batch *b)
+{
+    return b->opt.quantiles || b->opt.sink;
+}
+
+static int alloc_ring(ct_batch *b)
+{
+    size_t rep_bytes =
+        per_replication(b) ? (size_t)CT_BATCH_BLOCK * (size_t)b->n * sizeof(ct_metrics) : 0;
+    size_t series_bytes = b->series_len * sizeof(ct_welford);
+    /* enough slots for a thread to run ahead of a slow one, unless slots are big */
+    b->nslots = rep_bytes + series_bytes > SLOT_BYTES ? b->nworkers + 1 : 4 * b->nworkers;
+    b->ring = calloc((size_t)b->nslots, sizeof *b->ring);
+    if (!b->ring) return CT_ENOMEM;
+    omp_init_lock(&b->lock);
+    for (int k = 0; k < b->nslots; k++) {
+        slot *s = &b->ring[k];
+        atomic_init(&s->block, -1);
+        atomic_init(&s->ready, 0);
+        if (alloc_sums(b, &s->part)) return CT_ENOMEM;
+        if (rep_bytes && !(s->reps = malloc(rep_bytes))) return CT_ENOMEM;
+    }
+    return 0;
+}
+
+static int alloc_statistics(ct_batch *b)
+{
+    if (alloc_sums(b, &b->total)) return CT_ENOMEM;
+    if (!b->opt.quantiles) return 0;
+    b->q_state = alloc_quantiles(b->nstate);
+    b->q_run = alloc_quantiles(b->nrun);
+    if (!b->q_state || !b->q_run) return CT_ENOMEM;
+    if (!b->opt.diffs) return 0;
+    b->q_diff = alloc_quantiles(b->nstate);
+    b->q_run_diff = alloc_quantiles(b->nrun);
+    return b->q_diff && b->q_run_diff ? 0 : CT_ENOMEM;
 }
 
 ct_batch *ct_batch_alloc(const ct_params *scenarios, int n, const ct_batch_options *opt)
@@ -142,6 +235,8 @@ ct_batch *ct_batch_alloc(const ct_params *scenarios, int n, const ct_batch_optio
     b->n = n;
     b->opt = *opt;
     b->nworkers = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    b->nstate = (size_t)n * CT_STATES * CT_METRIC_COUNT;
+    b->nrun = (size_t)n * CT_RUN_METRIC_COUNT;
     b->scen = malloc((size_t)n * sizeof *b->scen);
     b->match = malloc((size_t)n * sizeof *b->match);
     if (!b->scen || !b->match) goto nomem;
@@ -149,31 +244,17 @@ ct_batch *ct_batch_alloc(const ct_params *scenarios, int n, const ct_batch_optio
     for (int k = 0; k < n; k++)
         for (int s = 0; s < CT_STATES; s++)
             b->match[k][s] = ct_params_state_index(&b->scen[k], b->scen[0].state[s].id);
-
-    size_t ns = (size_t)n * CT_STATES * CT_METRIC_COUNT, nr = (size_t)n * CT_RUN_METRIC_COUNT;
-    b->state_stat = alloc_stats(ns);
-    b->diff_stat = alloc_stats(ns);
-    b->run_stat = alloc_stats(nr);
-    b->run_diff = alloc_stats(nr);
-    if (!b->state_stat || !b->diff_stat || !b->run_stat || !b->run_diff) goto nomem;
     int rc = alloc_series(b);
     if (rc == CT_EINVAL) {
         ct_batch_free(b);
         return NULL;
     }
-    if (rc) goto nomem;
-
-    b->workers = calloc((size_t)b->nworkers, sizeof *b->workers);
-    if (!b->workers) goto nomem;
-    for (int t = 0; t < b->nworkers; t++) {
-        worker *w = &b->workers[t];
-        w->sim = calloc((size_t)n, sizeof *w->sim);
-        w->block = malloc((size_t)CT_BATCH_BLOCK * (size_t)n * sizeof *w->block);
-        if (b->series_len) w->series = malloc(b->series_len * sizeof *w->series);
-        if (!w->sim || !w->block || (b->series_len && !w->series)) goto nomem;
-        for (int k = 0; k < n; k++)
-            if (!(w->sim[k] = ct_sim_alloc(&b->scen[k]))) goto nomem;
-    }
+    if (rc || alloc_statistics(b) || alloc_ring(b)) goto nomem;
+    b->sim = calloc((size_t)b->nworkers * (size_t)n, sizeof *b->sim);
+    b->scratch = malloc((size_t)b->nworkers * (size_t)n * sizeof *b->scratch);
+    if (!b->sim || !b->scratch) goto nomem;
+    for (size_t i = 0; i < (size_t)b->nworkers * (size_t)n; i++)
+        if (!(b->sim[i] = ct_sim_alloc(&b->scen[i % (size_t)n]))) goto nomem;
     return b;
 nomem:
     ct_batch_free(b);
@@ -181,101 +262,198 @@ nomem:
     return NULL;
 }
 
-/* Runs replication `rep` of every scenario into `out`, and adds its rounds to `series`. */
-static void simulate(const ct_batch *b, worker *w, long rep, ct_metrics *out)
+/* ---- one block --------------------------------------------------------------- */
+
+static void add_series(const ct_round *r, ct_welford *row)
 {
-    for (int k = 0; k < b->n; k++) {
-        ct_sim *sim = w->sim[k];
-        ct_sim_reset(sim, b->opt.seed, b->opt.point, (uint64_t)rep);
-        ct_welford *series = w->series ? w->series + b->series_off[k] : NULL;
-        while (ct_sim_step(sim)) {
-            if (!series) continue;
-            const ct_round *r = ct_sim_last(sim);
-            ct_welford *row = series + (size_t)(r->round - 1) * SLOT;
-            for (int i = 0; i < CT_STATES; i++) {
-                const ct_round_state *rs = &r->state[i];
-                ct_welford *q = row + i * CT_SERIES_COUNT;
-                ct_welford_add(&q[CT_SERIES_TRUST], rs->trust_before);
-                ct_welford_add(&q[CT_SERIES_SHARE], rs->share);
-                ct_welford_add(&q[CT_SERIES_EXPOSURE], rs->exposure_before);
-                ct_welford_add(&q[CT_SERIES_EXPLOIT], rs->exploited);
-                ct_welford_add(&q[CT_SERIES_PAYOFF], rs->payoff.total);
-            }
-        }
-        ct_sim_metrics(sim, &out[k]);
+    for (int i = 0; i < CT_STATES; i++) {
+        const ct_round_state *rs = &r->state[i];
+        ct_welford *q = row + i * CT_SERIES_COUNT;
+        ct_welford_add(&q[CT_SERIES_TRUST], rs->trust_before);
+        ct_welford_add(&q[CT_SERIES_SHARE], rs->share);
+        ct_welford_add(&q[CT_SERIES_EXPOSURE], rs->exposure_before);
+        ct_welford_add(&q[CT_SERIES_EXPLOIT], rs->exploited);
+        ct_welford_add(&q[CT_SERIES_PAYOFF], rs->payoff.total);
     }
 }
 
-/* Folds one replication's metrics (one per scenario) into the totals. */
-static void absorb(ct_batch *b, long rep, const ct_metrics *m)
+static void add(ct_welford *w, double x)
+{
+    if (!isnan(x)) ct_welford_add(w, x); /* an event that did not happen: no observation */
+}
+
+/* Adds one replication's metrics (one per scenario) to a block's sums. */
+static void sum_replication(const ct_batch *b, const ct_metrics *m, sums *s)
 {
     for (int k = 0; k < b->n; k++) {
-        for (int s = 0; s < CT_STATES; s++)
+        for (int st = 0; st < CT_STATES; st++)
             for (int j = 0; j < CT_METRIC_COUNT; j++)
-                ct_stat_add(b->state_stat[state_idx(k, s, j)], m[k].state[s][j]);
+                add(&s->state[state_idx(k, st, j)], m[k].state[st][j]);
         for (int j = 0; j < CT_RUN_METRIC_COUNT; j++)
-            ct_stat_add(b->run_stat[run_idx(k, j)], m[k].run[j]);
-        if (k == 0) continue;
-        for (int s = 0; s < CT_STATES; s++) {
-            int t = b->match[k][s];
-            if (t < 0) continue;
-            for (int j = 0; j < CT_METRIC_COUNT; j++)
-                ct_stat_add(b->diff_stat[state_idx(k, s, j)], m[k].state[t][j] - m[0].state[s][j]);
+            add(&s->run[run_idx(k, j)], m[k].run[j]);
+        if (k == 0 || !s->diff) continue;
+        for (int st = 0; st < CT_STATES; st++) {
+            int t = b->match[k][st];
+            for (int j = 0; t >= 0 && j < CT_METRIC_COUNT; j++)
+                add(&s->diff[state_idx(k, st, j)], m[k].state[t][j] - m[0].state[st][j]);
         }
         for (int j = 0; j < CT_RUN_METRIC_COUNT; j++)
-            ct_stat_add(b->run_diff[run_idx(k, j)], m[k].run[j] - m[0].run[j]);
+            add(&s->run_diff[run_idx(k, j)], m[k].run[j] - m[0].run[j]);
     }
-    if (b->opt.sink) b->opt.sink(b->opt.sink_ctx, rep, m);
+}
+
+/* Runs the replications of block `blk` into slot `s`, with the thread's engines
+ * `sim` and, when the slot keeps no replications, its `scratch` (n metrics). */
+static void simulate_block(const ct_batch *b, ct_sim **sim, ct_metrics *scratch, long blk, slot *s)
+{
+    long first = blk * CT_BATCH_BLOCK, reps = b->opt.replications;
+    s->count = reps - first < CT_BATCH_BLOCK ? reps - first : CT_BATCH_BLOCK;
+    if (b->opt.cancel && *b->opt.cancel) s->count = 0;
+    clear_sums(b, &s->part);
+    for (long r = 0; r < s->count; r++) {
+        ct_metrics *m = s->reps ? &s->reps[r * b->n] : scratch;
+        for (int k = 0; k < b->n; k++) {
+            ct_sim_reset(sim[k], b->opt.seed, b->opt.point, (uint64_t)(first + r));
+            ct_welford *series = s->part.series ? s->part.series + b->series_off[k] : NULL;
+            while (ct_sim_step(sim[k]))
+                if (series)
+                    add_series(ct_sim_last(sim[k]), series + (ct_sim_round(sim[k]) - 1) * SLOT);
+            ct_sim_metrics(sim[k], &m[k]);
+        }
+        sum_replication(b, m, &s->part);
+    }
+}
+
+/* ---- folding, in block order ---------------------------------------------------- */
+
+static void merge(ct_welford *into, const ct_welford *from, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        ct_welford_merge(&into[i], &from[i]);
+}
+
+static void feed_quantiles(ct_batch *b, const ct_metrics *m)
+{
+    for (int k = 0; k < b->n; k++) {
+        for (int st = 0; st < CT_STATES; st++)
+            for (int j = 0; j < CT_METRIC_COUNT; j++)
+                ct_quantiles_add(b->q_state[state_idx(k, st, j)], m[k].state[st][j]);
+        for (int j = 0; j < CT_RUN_METRIC_COUNT; j++)
+            ct_quantiles_add(b->q_run[run_idx(k, j)], m[k].run[j]);
+        if (k == 0 || !b->q_diff) continue;
+        for (int st = 0; st < CT_STATES; st++) {
+            int t = b->match[k][st];
+            for (int j = 0; t >= 0 && j < CT_METRIC_COUNT; j++)
+                ct_quantiles_add(b->q_diff[state_idx(k, st, j)],
+                                 m[k].state[t][j] - m[0].state[st][j]);
+        }
+        for (int j = 0; j < CT_RUN_METRIC_COUNT; j++)
+            ct_quantiles_add(b->q_run_diff[run_idx(k, j)], m[k].run[j] - m[0].run[j]);
+    }
+}
+
+static void fold_slot(ct_batch *b, slot *s, long blk)
+{
+    if (s->count == 0 && blk * CT_BATCH_BLOCK < b->opt.replications) b->stopped = 1;
+    if (b->stopped) return; /* after a cancelled block the totals stay a prefix */
+    merge(b->total.state, s->part.state, b->nstate);
+    merge(b->total.run, s->part.run, b->nrun);
+    if (b->total.diff) {
+        merge(b->total.diff, s->part.diff, b->nstate);
+        merge(b->total.run_diff, s->part.run_diff, b->nrun);
+    }
+    if (b->total.series) merge(b->total.series, s->part.series, b->series_len);
+    for (long r = 0; s->reps && r < s->count; r++) {
+        const ct_metrics *m = &s->reps[r * b->n];
+        if (b->opt.quantiles) feed_quantiles(b, m);
+        if (b->opt.sink) b->opt.sink(b->opt.sink_ctx, blk * CT_BATCH_BLOCK + r, m);
+    }
+}
+
+/* Folds every ready block that is next in order. Call with the lock held. */
+static void fold_ready(ct_batch *b, long nblocks)
+{
+    for (long blk = atomic_load(&b->folded); blk < nblocks; blk++) {
+        slot *s = &b->ring[blk % b->nslots];
+        if (atomic_load(&s->block) != blk || !atomic_load(&s->ready)) break;
+        fold_slot(b, s, blk);
+        atomic_store(&s->ready, 0);
+        atomic_store(&s->block, -1);
+        atomic_store(&b->folded, blk + 1);
+    }
+}
+
+static void work(ct_batch *b, int thread, long nblocks)
+{
+    long blk;
+    while ((blk = atomic_fetch_add(&b->next, 1)) < nblocks) {
+        slot *s = &b->ring[blk % b->nslots];
+        /* the slot is free once the block a ring ago is folded; fold it if we can */
+        while (atomic_load(&b->folded) + b->nslots <= blk) {
+            if (omp_test_lock(&b->lock)) {
+                fold_ready(b, nblocks);
+                omp_unset_lock(&b->lock);
+            }
+            if (atomic_load(&b->folded) + b->nslots <= blk) sched_yield();
+        }
+        atomic_store(&s->block, blk);
+        size_t at = (size_t)thread * (size_t)b->n;
+        simulate_block(b, b->sim + at, b->scratch + at, blk, s);
+        atomic_store(&s->ready, 1);
+        if (omp_test_lock(&b->lock)) {
+            fold_ready(b, nblocks);
+            omp_unset_lock(&b->lock);
+        }
+    }
+}
+
+static void reset_totals(ct_batch *b)
+{
+    clear_sums(b, &b->total);
+    for (size_t i = 0; b->q_state && i < b->nstate; i++)
+        ct_quantiles_reset(b->q_state[i]);
+    for (size_t i = 0; b->q_run && i < b->nrun; i++)
+        ct_quantiles_reset(b->q_run[i]);
+    for (size_t i = 0; b->q_diff && i < b->nstate; i++)
+        ct_quantiles_reset(b->q_diff[i]);
+    for (size_t i = 0; b->q_run_diff && i < b->nrun; i++)
+        ct_quantiles_reset(b->q_run_diff[i]);
+    atomic_store(&b->next, 0);
+    atomic_store(&b->folded, 0);
+    b->stopped = 0;
 }
 
 int ct_batch_run(ct_batch *b)
 {
     long reps = b->opt.replications;
     long nblocks = (reps + CT_BATCH_BLOCK - 1) / CT_BATCH_BLOCK;
-    size_t nstat = (size_t)b->n * CT_STATES * CT_METRIC_COUNT;
-    for (size_t i = 0; i < nstat; i++) {
-        ct_stat_reset(b->state_stat[i]);
-        ct_stat_reset(b->diff_stat[i]);
-    }
-    for (size_t i = 0; i < (size_t)b->n * CT_RUN_METRIC_COUNT; i++) {
-        ct_stat_reset(b->run_stat[i]);
-        ct_stat_reset(b->run_diff[i]);
-    }
-    if (b->series_len) memset(b->series, 0, b->series_len * sizeof *b->series);
-
+    reset_totals(b);
 #pragma omp parallel num_threads(b->nworkers)
-    {
-        worker *w = &b->workers[omp_get_thread_num()];
-#pragma omp for schedule(dynamic, 1) ordered
-        for (long blk = 0; blk < nblocks; blk++) {
-            long first = blk * CT_BATCH_BLOCK;
-            long count = reps - first < CT_BATCH_BLOCK ? reps - first : CT_BATCH_BLOCK;
-            if (b->opt.cancel && *b->opt.cancel) count = 0; /* blocks still pass in order */
-            if (w->series) memset(w->series, 0, b->series_len * sizeof *w->series);
-            for (long r = 0; r < count; r++)
-                simulate(b, w, first + r, &w->block[r * b->n]);
-#pragma omp ordered
-            {
-                for (long r = 0; r < count; r++)
-                    absorb(b, first + r, &w->block[r * b->n]);
-                for (size_t i = 0; count && i < b->series_len; i++)
-                    ct_welford_merge(&b->series[i], &w->series[i]);
-            }
-        }
-    }
-    if (b->opt.cancel && *b->opt.cancel)
+    work(b, omp_get_thread_num(), nblocks);
+    fold_ready(b, nblocks); /* every block is ready now: what no thread got to */
+    if (b->stopped || (b->opt.cancel && *b->opt.cancel))
         return ct_error_set(CT_ECANCELED, "interrupted before all %ld replications ran", reps);
     return 0;
 }
 
+/* ---- status ------------------------------------------------------------------ */
+
+static void summary(const ct_welford *w, ct_quantiles *q, int proportion, ct_summary *out)
+{
+    ct_welford_summary(w, proportion, out);
+    if (q) ct_quantiles_get(q, out);
+}
+
 void ct_batch_state_summary(const ct_batch *b, int scen, int state, ct_metric m, ct_summary *out)
 {
-    ct_stat_summary(b->state_stat[state_idx(scen, state, m)], 0, out);
+    size_t i = state_idx(scen, state, m);
+    summary(&b->total.state[i], b->q_state ? b->q_state[i] : NULL, 0, out);
 }
 
 void ct_batch_run_summary(const ct_batch *b, int scen, ct_run_metric m, ct_summary *out)
 {
-    ct_stat_summary(b->run_stat[run_idx(scen, m)], m == CT_R_COLLAPSED, out);
+    size_t i = run_idx(scen, m);
+    summary(&b->total.run[i], b->q_run ? b->q_run[i] : NULL, m == CT_R_COLLAPSED, out);
 }
 
 int ct_batch_match(const ct_batch *b, int scen, int state)
@@ -285,15 +463,21 @@ int ct_batch_match(const ct_batch *b, int scen, int state)
 
 int ct_batch_diff_summary(const ct_batch *b, int scen, int state, ct_metric m, ct_summary *out)
 {
+    if (!b->total.diff) return ct_error_set(CT_EINVAL, "the batch keeps no paired differences");
     if (scen <= 0 || scen >= b->n || b->match[scen][state] < 0)
         return ct_error_set(CT_EINVAL, "no paired state for this difference");
-    ct_stat_summary(b->diff_stat[state_idx(scen, state, m)], 0, out);
+    size_t i = state_idx(scen, state, m);
+    summary(&b->total.diff[i], b->q_diff ? b->q_diff[i] : NULL, 0, out);
     return 0;
 }
 
-void ct_batch_run_diff_summary(const ct_batch *b, int scen, ct_run_metric m, ct_summary *out)
+int ct_batch_run_diff_summary(const ct_batch *b, int scen, ct_run_metric m, ct_summary *out)
 {
-    ct_stat_summary(b->run_diff[run_idx(scen, m)], 0, out);
+    if (!b->total.run_diff) return ct_error_set(CT_EINVAL, "the batch keeps no paired differences");
+    if (scen <= 0 || scen >= b->n) return ct_error_set(CT_EINVAL, "no scenario %d to pair", scen);
+    size_t i = run_idx(scen, m);
+    summary(&b->total.run_diff[i], b->q_run_diff ? b->q_run_diff[i] : NULL, 0, out);
+    return 0;
 }
 
 long ct_batch_series_rounds(const ct_batch *b, int scen)
@@ -303,6 +487,6 @@ long ct_batch_series_rounds(const ct_batch *b, int scen)
 
 const ct_welford *ct_batch_series(const ct_batch *b, int scen, long round, int state, ct_series q)
 {
-    return &b->series[b->series_off[scen] + (size_t)(round - 1) * SLOT +
-                      (size_t)state * CT_SERIES_COUNT + (size_t)q];
+    return &b->total.series[b->series_off[scen] + (size_t)(round - 1) * SLOT +
+                            (size_t)state * CT_SERIES_COUNT + (size_t)q];
 }

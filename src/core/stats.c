@@ -44,6 +44,69 @@ double ct_welford_sd(const ct_welford *w)
     return sqrt(w->m2 / (w->n - 1.0));
 }
 
+void ct_welford_summary(const ct_welford *w, int proportion, ct_summary *out)
+{
+    size_t n = (size_t)w->n;
+    out->n = n;
+    out->median = out->p05 = out->p95 = NAN;
+    if (n == 0) {
+        out->mean = out->sd = out->ci_lo = out->ci_hi = NAN;
+        return;
+    }
+    out->mean = w->mean;
+    out->sd = ct_welford_sd(w);
+    if (proportion)
+        ct_stats_wilson(out->mean * (double)n, n, &out->ci_lo, &out->ci_hi);
+    else
+        ct_stats_t_interval(out->mean, out->sd, n, &out->ci_lo, &out->ci_hi);
+}
+
+struct ct_quantiles {
+    gsl_rstat_quantile_workspace *q[3]; /* median, p05, p95 */
+};
+
+ct_quantiles *ct_quantiles_alloc(void)
+{
+    static const double at[3] = {0.5, 0.05, 0.95};
+    ct_quantiles *q = calloc(1, sizeof *q);
+    if (!q) return NULL;
+    for (int i = 0; i < 3; i++)
+        if (!(q->q[i] = gsl_rstat_quantile_alloc(at[i]))) {
+            ct_quantiles_free(q);
+            return NULL;
+        }
+    return q;
+}
+
+void ct_quantiles_free(ct_quantiles *q)
+{
+    if (!q) return;
+    for (int i = 0; i < 3; i++)
+        if (q->q[i]) gsl_rstat_quantile_free(q->q[i]);
+    free(q);
+}
+
+void ct_quantiles_reset(ct_quantiles *q)
+{
+    for (int i = 0; i < 3; i++)
+        gsl_rstat_quantile_reset(q->q[i]);
+}
+
+void ct_quantiles_add(ct_quantiles *q, double x)
+{
+    if (isnan(x)) return;
+    for (int i = 0; i < 3; i++)
+        gsl_rstat_quantile_add(x, q->q[i]);
+}
+
+void ct_quantiles_get(ct_quantiles *q, ct_summary *out)
+{
+    int empty = q->q[0]->n == 0;
+    out->median = empty ? NAN : gsl_rstat_quantile_get(q->q[0]);
+    out->p05 = empty ? NAN : gsl_rstat_quantile_get(q->q[1]);
+    out->p95 = empty ? NAN : gsl_rstat_quantile_get(q->q[2]);
+}
+
 struct ct_stat {
     gsl_rstat_workspace *moments; /* also holds the median's P-squared estimator */
     gsl_rstat_quantile_workspace *p05, *p95;

@@ -192,8 +192,10 @@ void ct_sweep_overrides(const ct_sweep *s, long point, char sets[][2 * CT_SWEEP_
 
 int ct_sweep_run_point(const ct_params *p, uint64_t point, int threads, ct_point_result *out)
 {
-    ct_batch_options opt = {
-        p->replications, (uint64_t)p->seed, point, threads, 0, NULL, NULL, NULL};
+    ct_batch_options opt = {.replications = p->replications,
+                            .seed = (uint64_t)p->seed,
+                            .point = point,
+                            .threads = threads};
     ct_batch *b = ct_batch_alloc(p, 1, &opt);
     if (!b) return CT_ENOMEM;
     int rc = ct_batch_run(b);

@@ -13,7 +13,8 @@
  * reduction that keeps results identical for any thread count. */
 #define CT_BATCH_BLOCK 64
 
-/* Called once per replication, in replication order, from one thread at a time.
+/* Called once per replication, in replication order, from one thread at a time
+ * (while the others go on simulating: keep it short).
  * `m` holds one ct_metrics per scenario. */
 typedef void (*ct_batch_sink)(void *ctx, long rep, const ct_metrics *m);
 
@@ -23,6 +24,8 @@ typedef struct {
     uint64_t point;     /* sweep point index, 0 for a plain run */
     int threads;        /* OpenMP threads; 0 = the OpenMP default */
     int series;         /* keep per-round series (memory grows with rounds, not replications) */
+    int quantiles;      /* estimate medians and 5th/95th percentiles (else NaN in summaries) */
+    int diffs;          /* keep paired differences against scenario 0 (compare) */
     ct_batch_sink sink; /* optional */
     void *sink_ctx;
     /* optional: when *cancel becomes nonzero (say, from a signal handler) the run
@@ -51,9 +54,10 @@ void ct_batch_run_summary(const ct_batch *b, int scen, ct_run_metric m, ct_summa
 int ct_batch_match(const ct_batch *b, int scen, int state);
 
 /* Paired difference, scenario `scen` minus scenario 0, of scenario 0's state
- * `state` (matched by id). Returns CT_EINVAL if the state has no match. */
+ * `state` (matched by id). Returns CT_EINVAL if the batch keeps no differences
+ * (options.diffs) or the state has no match. */
 int ct_batch_diff_summary(const ct_batch *b, int scen, int state, ct_metric m, ct_summary *out);
-void ct_batch_run_diff_summary(const ct_batch *b, int scen, ct_run_metric m, ct_summary *out);
+int ct_batch_run_diff_summary(const ct_batch *b, int scen, ct_run_metric m, ct_summary *out);
 
 /* Rounds covered by the series of scenario `scen` (its longest possible horizon). */
 long ct_batch_series_rounds(const ct_batch *b, int scen);

@@ -31,6 +31,10 @@ typedef struct {
     double median, p05, p95;
 } ct_summary;
 
+/* Welford's accumulator as a summary: mean, sd and the Student t interval (or,
+ * with `proportion`, Wilson's), quantiles NaN. */
+void ct_welford_summary(const ct_welford *w, int proportion, ct_summary *out);
+
 /* An accumulator of one quantity: mean, variance and P-squared estimates of the
  * median and the 5th and 95th percentiles (GSL's gsl_rstat). NaN observations
  * are skipped (a quantity that did not occur in a replication, such as the
@@ -44,6 +48,18 @@ void ct_stat_reset(ct_stat *s);
 void ct_stat_add(ct_stat *s, double x);
 /* Fills `out`; with `proportion` nonzero the observations are 0/1 and the CI is Wilson's. */
 void ct_stat_summary(ct_stat *s, int proportion, ct_summary *out);
+
+/* P-squared estimators of the median and the 5th and 95th percentiles (GSL's
+ * gsl_rstat_quantile), for the outputs that print them. They cannot be merged:
+ * feed them in a fixed order. NaN observations are skipped. */
+typedef struct ct_quantiles ct_quantiles;
+
+ct_quantiles *ct_quantiles_alloc(void); /* NULL when out of memory */
+void ct_quantiles_free(ct_quantiles *q);
+void ct_quantiles_reset(ct_quantiles *q);
+void ct_quantiles_add(ct_quantiles *q, double x);
+/* Writes the median, p05 and p95 into `out` (NaN without observations). */
+void ct_quantiles_get(ct_quantiles *q, ct_summary *out);
 
 /* Student t interval for a mean at CT_STATS_LEVEL; NaN bounds for n < 2. */
 void ct_stats_t_interval(double mean, double sd, size_t n, double *lo, double *hi);
