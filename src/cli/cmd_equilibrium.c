@@ -58,6 +58,10 @@ static const char usage[] =
     "  --tolerance EPS       payoff_total by which a resampled equilibrium may miss\n"
     "                        and still count as holding (default 0)\n"
     "  --max-support K       enumerate supports of at most K strategies\n"
+    "  --brief               the answer on one screen (80 columns): each scenario's\n"
+    "                        selected equilibrium and its key metrics, the paired\n"
+    "                        differences, the strategy pairs by sign (no bootstrap\n"
+    "                        unless --bootstrap is given)\n"
     "  --metric NAME         the metric comparisons are summed up in (the cell\n"
     "                        table, --vary): payoff_total, payoff_per_round,\n"
     "                        net_security (the default; payoff_total when every\n"
@@ -91,6 +95,7 @@ typedef struct {
     int bootstrap_given;
     double tolerance;
     const char *vary, *metric, *state; /* --vary PATH=LO:HI[:N], --metric NAME, --state ID */
+    int brief;                         /* --brief: the answer on one screen */
 } own_options;
 
 /* ---- arguments ------------------------------------------------------------- */
@@ -160,7 +165,8 @@ static int take_own_options(int argc, char **argv, own_options *own, char **rest
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *eq = strchr(arg, '=');
         size_t len = eq && strncmp(arg, "--", 2) == 0 ? (size_t)(eq - arg) : strlen(arg);
-        int taken = 0;
+        int taken = strcmp(arg, "--brief") == 0;
+        own->brief |= taken;
         for (size_t m = 0; m < sizeof mine / sizeof mine[0] && !taken; m++) {
             if (strlen(mine[m]) != len || strncmp(arg, mine[m], len) != 0) continue;
             taken = 1;
@@ -925,7 +931,7 @@ static int resolve_focus(const own_options *own, const run_options *o, const ct_
 }
 
 static int run(const run_options *o, const ct_params *p, const ct_metagame_sets *sets,
-               const ct_metagame_options *mo, eq_focus focus)
+               const ct_metagame_options *mo, eq_focus focus, int brief)
 {
     ct_metagame *g = ct_metagame_alloc(p, o->nscenarios, sets, mo);
     int rc = g ? ct_metagame_run(g) : CT_ENOMEM;
@@ -938,7 +944,9 @@ static int run(const run_options *o, const ct_params *p, const ct_metagame_sets 
         ct_metagame_free(g);
         return EXIT_RUNTIME;
     }
-    if (!o->quiet) {
+    if (!o->quiet && brief) {
+        eq_print_brief(g, o, p, o->nscenarios, focus);
+    } else if (!o->quiet) {
         print_header(g, p, o->nscenarios, mo->bootstrap);
         for (int k = 0; k < o->nscenarios; k++)
             print_scenario(g, o, p, o->nscenarios, k);
@@ -987,12 +995,12 @@ int cmd_equilibrium(int argc, char **argv)
         cli_error("--vary reports no bootstrap robustness: leave out --bootstrap (or give 0)");
         return EXIT_USAGE;
     }
-    if (own.vary) mo.bootstrap = 0;
+    if (own.vary || (own.brief && !own.bootstrap_given)) mo.bootstrap = 0; /* nothing shows it */
     if (ct_metagame_check(p, o.nscenarios, &sets, &mo)) {
         cli_error("%s", ct_error_last());
         return EXIT_USAGE;
     }
     if (own.vary) return eq_vary(&o, p, &sets, &mo, own.vary, focus);
     if (o.out && cli_make_dir(o.out)) return EXIT_RUNTIME;
-    return run(&o, p, &sets, &mo, focus);
+    return run(&o, p, &sets, &mo, focus, own.brief);
 }

@@ -1,7 +1,8 @@
-/* cybertrust equilibrium: what its three files share: cmd_equilibrium.c (the
+/* cybertrust equilibrium: what its files share: cmd_equilibrium.c (the
  * command, the meta-game at one value), equilibrium_cells.c (the robustness
- * over strategy pairs) and equilibrium_vary.c (--vary: the comparison along a
- * setting and where it flips). */
+ * over strategy pairs), equilibrium_brief.c (--brief: the answer on one
+ * screen) and equilibrium_vary.c (--vary: the comparison along a setting and
+ * where it flips). */
 #ifndef CYBERTRUST_CLI_EQUILIBRIUM_H
 #define CYBERTRUST_CLI_EQUILIBRIUM_H
 
@@ -49,6 +50,15 @@ void eq_print_cell_differences(const ct_metagame *g, const run_options *o, const
 /* The cell differences of every state and metric, for equilibrium.json. */
 struct json_t *eq_cell_differences_json(const ct_metagame *g, const run_options *o,
                                         const ct_params *p, int n);
+
+/* How many of the cells of scenario k (>= 1) minus the first have a 95%
+ * interval in `focus` above 0 (*pos) and below 0 (*neg). Returns the cells. */
+int eq_cell_counts(const ct_metagame *g, int k, eq_focus focus, int *pos, int *neg);
+
+/* --brief: the selected equilibria, their key metrics, the paired differences
+ * and the cell counts, in at most 80 columns (equilibrium_brief.c). */
+void eq_print_brief(const ct_metagame *g, const run_options *o, const ct_params *p, int n,
+                    eq_focus focus);
 
 /* DIR/cell_differences.csv. 0 or -1 (message printed, nothing left behind). */
 int eq_write_cell_csv(const ct_metagame *g, const run_options *o, const ct_params *p, int n);

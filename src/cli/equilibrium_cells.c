@@ -55,6 +55,20 @@ const char *eq_focus_words(const ct_params *p, eq_focus f, char *buf, size_t n)
     return buf;
 }
 
+int eq_cell_counts(const ct_metagame *g, int k, eq_focus f, int *pos, int *neg)
+{
+    int nr = ct_metagame_size(g, 0), nc = ct_metagame_size(g, 1);
+    *pos = *neg = 0;
+    for (int a = 0; a < nr; a++)
+        for (int b = 0; b < nc; b++) {
+            ct_summary d;
+            ct_metagame_cell_diff(g, k, a, b, f.role, f.metric, &d);
+            *pos += d.ci_lo > 0;
+            *neg += d.ci_hi < 0;
+        }
+    return nr * nc;
+}
+
 /* Robustness over strategy pairs: each cell's paired difference, scenario k
  * minus the first, in the focus: a table with the focus state's strategies in
  * rows and the other's in columns, and how many cells go which way. */
@@ -73,7 +87,8 @@ void eq_print_cell_differences(const ct_metagame *g, const run_options *o, const
            "%s's in columns (numbered as above); * marks a 95%% interval that excludes 0\n",
            eq_focus_words(p, f, words, sizeof words), p[0].state[own].id, p[0].state[1 - own].id);
     for (int k = 1; k < n; k++) {
-        int pos = 0, neg = 0;
+        int pos, neg;
+        eq_cell_counts(g, k, f, &pos, &neg);
         size_t used = (size_t)snprintf(line, sizeof line, "%*s", 5 + width, "");
         printf("\n[%d] %s minus [1] %s\n", k + 1, cli_label(o->scenario_path[k], lab, sizeof lab),
                base);
@@ -87,8 +102,6 @@ void eq_print_cell_differences(const ct_metagame *g, const run_options *o, const
                 ct_summary d;
                 ct_metagame_cell_diff(g, k, own ? b : a, own ? a : b, f.role, f.metric, &d);
                 int sig = d.ci_lo > 0 || d.ci_hi < 0;
-                pos += sig && d.mean > 0;
-                neg += sig && d.mean < 0;
                 snprintf(buf, sizeof buf, d.mean == 0 ? "0" : "%+.2g", d.mean);
                 if (used < sizeof line)
                     used += (size_t)snprintf(line + used, sizeof line - used, " %8s%s", buf,
