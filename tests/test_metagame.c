@@ -591,6 +591,60 @@ static void test_metagame_scenario_block(void **state)
     assert_int_equal(sets.n[0] + sets.n[1], 0);
 }
 
+/* Issue 9: in the shipped headline, the article's political arguments change
+ * what the states choose (or what it yields), and an agreement can collapse. */
+typedef struct {
+    double x[CT_METAGAME_MAX], y[CT_METAGAME_MAX], collapsed;
+    ct_summary security;
+} outcome;
+
+static outcome headline(const ct_params *p, const ct_metagame_sets *sets)
+{
+    ct_metagame_options opt = options(200, 0, 0);
+    ct_metagame *g = solved(p, 1, sets, &opt);
+    const ct_metagame_solution *sol = ct_metagame_solution_of(g, 0);
+    assert_true(sol->n >= 1); /* the selected equilibrium, or the first found */
+    const ct_metagame_equilibrium *eq = &sol->eq[sol->selected >= 0 ? sol->selected : 0];
+    outcome o;
+    memcpy(o.x, eq->mix.x, sizeof o.x);
+    memcpy(o.y, eq->mix.y, sizeof o.y);
+    o.security = eq->metric[0][2]; /* ct_metagame_metrics[2]: net_security */
+    o.collapsed = eq->collapsed.mean;
+    assert_int_equal(ct_metagame_metrics[2], CT_M_NET_SECURITY);
+    ct_metagame_free(g);
+    return o;
+}
+
+static int moved(const outcome *a, const outcome *b)
+{
+    return memcmp(a->x, b->x, sizeof a->x) != 0 || memcmp(a->y, b->y, sizeof a->y) != 0 ||
+           fabs(a->security.mean - b->security.mean) > 1e-9;
+}
+
+static void test_metagame_headline_moves_with_politics(void **state)
+{
+    (void)state;
+    const char *file = CT_SOURCE_DIR "/scenarios/us_russia_joint_unit_2017.cfg";
+    ct_params p;
+    ct_metagame_sets sets;
+    load(file, &p);
+    assert_int_equal(ct_scenario_load_metagame(file, &p, &sets), 0);
+    outcome base = headline(&p, &sets);
+    assert_true(base.collapsed > 0); /* the agreement can collapse */
+    ct_params q = p;
+    q.state[1].legitimacy = 0.0; /* Russia's legitimacy win */
+    outcome o = headline(&q, &sets);
+    assert_true(moved(&base, &o));
+    q = p;
+    q.state[0].pushback = 1.0; /* US domestic pushback */
+    o = headline(&q, &sets);
+    assert_true(moved(&base, &o));
+    q = p;
+    q.shame = 2.0; /* the norm's shame */
+    o = headline(&q, &sets);
+    assert_true(moved(&base, &o));
+}
+
 static void test_metagame_scenario_block_errors(void **state)
 {
     (void)state;
@@ -642,6 +696,7 @@ int main(void)
         cmocka_unit_test(test_metagame_errors),
         cmocka_unit_test(test_metagame_scenario_block),
         cmocka_unit_test(test_metagame_scenario_block_errors),
+        cmocka_unit_test(test_metagame_headline_moves_with_politics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

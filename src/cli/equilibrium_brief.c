@@ -15,8 +15,25 @@
 
 #define WIDTH 80
 
-/* The metrics shown, by index into ct_metagame_metrics. */
-static const int shown[] = {0, 2, 3, 7};
+/* The metrics shown, by index into ct_metagame_metrics: payoff, net security,
+ * exploitation loss and share in cyber mode; in matrix mode, where only the
+ * payoff is defined, payoff, payoff per round and exploitations suffered. */
+#define SHOWN 4
+static const int shown_cyber[SHOWN] = {0, 2, 3, 7}, shown_matrix[SHOWN] = {0, 1, 5, -1};
+
+/* Short row names, to keep within 80 columns. */
+static void row_name(int metric, char *buf, size_t n)
+{
+    if (ct_metagame_metrics[metric] == CT_M_EXPLOITATIONS_SUFFERED)
+        snprintf(buf, n, "intrusions suffered");
+    else
+        eq_pretty(ct_metagame_metrics[metric], buf, n);
+}
+
+static const int *shown(const ct_params *p)
+{
+    return p->mode == CT_MODE_MATRIX ? shown_matrix : shown_cyber;
+}
 
 /* "0.35 grudger, 0.61 bayesian(depth=0.3)", wrapped at WIDTH after `indent` columns. */
 static void print_mix(const ct_metagame *g, int role, const double *w, int indent)
@@ -93,9 +110,10 @@ static void print_scenario(const ct_metagame *g, const run_options *o, const ct_
     }
     if (sol->n > 1) printf("  (%d equilibria; the replicator dynamics select this one)\n", sol->n);
     print_heads(p, k, g, "");
-    for (size_t j = 0; j < sizeof shown / sizeof shown[0]; j++) {
-        eq_pretty(ct_metagame_metrics[shown[j]], name, sizeof name);
-        print_row(name, &eq->metric[0][shown[j]], &eq->metric[1][shown[j]], 0, 0);
+    for (int j = 0; j < SHOWN && shown(&p[k])[j] >= 0; j++) {
+        int m = shown(&p[k])[j];
+        row_name(m, name, sizeof name);
+        print_row(name, &eq->metric[0][m], &eq->metric[1][m], 0, 0);
     }
     if (ct_params_agreement(&p[k])) print_row("agreement collapsed", &eq->collapsed, NULL, 1, 0);
 }
@@ -108,11 +126,12 @@ static void print_difference(const ct_metagame *g, const ct_params *p, int k, eq
     if (a->selected < 0 || b->selected < 0) return;
     printf("[%d] minus [1], at the equilibria above (* : the 95%% CI excludes 0)\n", k + 1);
     print_heads(p, k, g, "");
-    for (size_t j = 0; j < sizeof shown / sizeof shown[0]; j++) {
+    for (int j = 0; j < SHOWN && shown(&p[0])[j] >= 0; j++) {
+        int m = shown(&p[0])[j];
         ct_summary d[CT_STATES];
         for (int r = 0; r < CT_STATES; r++)
-            ct_metagame_diff(g, k, b->selected, a->selected, r, shown[j], &d[r]);
-        eq_pretty(ct_metagame_metrics[shown[j]], name, sizeof name);
+            ct_metagame_diff(g, k, b->selected, a->selected, r, m, &d[r]);
+        row_name(m, name, sizeof name);
         print_row(name, &d[0], &d[1], 0, 1);
     }
     if (ct_params_agreement(&p[0]) || ct_params_agreement(&p[k])) {
@@ -129,9 +148,9 @@ static void print_difference(const ct_metagame *g, const ct_params *p, int k, eq
 void eq_print_brief(const ct_metagame *g, const run_options *o, const ct_params *p, int n,
                     eq_focus f)
 {
-    printf("The strategies each state would choose (%ld replications x %ld rounds,\n"
+    printf("The strategies each state would choose (%ld replication%s x %ld rounds,\n"
            "seed %ld; means with 95%% confidence intervals; flows per round)\n",
-           p->replications, p->rounds, p->seed);
+           p->replications, p->replications == 1 ? "" : "s", p->rounds, p->seed);
     for (int k = 0; k < n; k++) {
         printf("\n");
         print_scenario(g, o, p, k);
