@@ -251,7 +251,7 @@ static void test_analysis_stage_game_by_hand(void **state)
 static void test_analysis_stage_game_without_agreement(void **state)
 {
     (void)state;
-    /* under the regime "none" nothing is shared, shamed or legitimate (MODEL.md 4) */
+    /* under the regime "none" nothing is shared, shamed or legitimate (docs/model.md section 4) */
     ct_params p = by_hand();
     p.state[0].legitimacy = 1;
     snprintf(p.regime_template, sizeof p.regime_template, "none");

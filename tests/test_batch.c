@@ -138,7 +138,7 @@ static void test_batch_series_per_round(void **state)
     ct_batch_free(b);
 }
 
-/* Common random numbers follow the state, not its position (MODEL.md 6): the
+/* Common random numbers follow the state, not its position (docs/model.md section 6): the
  * same scenario with its states listed the other way round gives every state
  * exactly the same numbers, so each paired difference is exactly 0. */
 static void test_batch_common_random_numbers_by_state_id(void **state)

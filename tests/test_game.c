@@ -1,4 +1,4 @@
-/* The round's formulas against MODEL.md's equations, by hand computation. */
+/* The round's formulas against docs/model.md's equations, by hand computation. */
 #include "assert_close.h"
 
 #include "cybertrust/game.h"
@@ -25,7 +25,7 @@ static void test_game_stock_reaches_closed_form_fixed_point(void **state)
         double r = cases[c][4];
         double k = iterate(b, s, rho, u, b, r, 5000);
         double expect;
-        if (r == 0.0) { /* MODEL.md 2.3's closed form */
+        if (r == 0.0) { /* docs/model.md section 2.3's closed form */
             double us = u * s;
             expect = (us + b * rho * (1.0 - us)) / (1.0 - (1.0 - rho) * (1.0 - us));
         } else { /* (1 - K) = c (1 - K~), c = (1 - u s)(1 - r) */

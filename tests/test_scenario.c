@@ -80,7 +80,7 @@ static void test_scenario_reference_file_equals_defaults(void **state)
 static void test_scenario_regime_templates_match_model(void **state)
 {
     (void)state;
-    /* MODEL.md section 4: scope, dual_use, clarity, shame, synergy, monitoring */
+    /* docs/model.md section 4: scope, dual_use, clarity, shame, synergy, monitoring */
     const struct {
         const char *name;
         double v[6];
@@ -291,7 +291,7 @@ static void test_scenario_file_errors(void **state)
     expect_error("\x7f\x45\x4c\x46\x02\x01", NULL, 0, "@:1: syntax error: syntax error");
 }
 
-/* MODEL.md 4 (rev. 2): "none" is no agreement; setting one of its keys is an error
+/* docs/model.md section 4 (rev. 2): "none" is no agreement; setting one of its keys is an error
  * that names the key, from the file or from --set. */
 static void test_scenario_none_has_no_keys(void **state)
 {

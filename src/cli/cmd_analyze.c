@@ -1,6 +1,6 @@
 /* cybertrust analyze: the theory beside the simulation. For a scenario: its
  * stage game, each action profile valued at the exposures it sustains when
- * played for ever (ct_analysis_stage_game, MODEL.md 7.1), the game's Nash
+ * played for ever (ct_analysis_stage_game, docs/model.md section 7.1), the game's Nash
  * equilibria, and the critical discount factors of the repeated game, each
  * compared with the weight this scenario gives the future. For --game FILE: the
  * equilibria (and, for 2x2 games, the thresholds) of any bimatrix game. */

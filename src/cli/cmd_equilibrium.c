@@ -1,5 +1,5 @@
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, isatty, fileno */
-/* cybertrust equilibrium: the meta-game of MODEL.md 7.3 (see metagame.c).
+/* cybertrust equilibrium: the meta-game of docs/model.md section 7.3 (see metagame.c).
  *
  * Strategy sets come from --strategies ID=LIST (one per state, a state named
  * by its id in any of the scenarios) and otherwise from the scenario files'
@@ -574,7 +574,7 @@ static const char *role_ids(const ct_metagame *g, const ct_params *p, int n, int
 static void print_header(const ct_metagame *g, const ct_params *p, int n, int bootstrap)
 {
     char ids[512], buf[256];
-    printf("Meta-game: the strategies the states would choose (MODEL.md 7.3)\n");
+    printf("Meta-game: the strategies the states would choose (docs/model.md section 7.3)\n");
     if (p->continuation < 1.0)
         printf("%ld replications, geometric horizon (continuation %g)", p->replications,
                p->continuation);

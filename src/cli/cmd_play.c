@@ -1,5 +1,5 @@
 /* cybertrust play: a student takes one state's seat. Each round shows only
- * what that state can see (MODEL.md 2.1, through ct_sim_view), asks how much to
+ * what that state can see (docs/model.md section 2.1, through ct_sim_view), asks how much to
  * share and whether to exploit, and hands the answer to the engine with
  * ct_sim_override; noise, unruly hackers and alarms happen as in any run. At
  * the end the partner's strategy and the truth about the alarms are revealed,

@@ -1,5 +1,5 @@
 #define _POSIX_C_SOURCE 200809L /* fmemopen */
-/* cybertrust equilibrium: the robustness over strategy pairs (MODEL.md 7.3,
+/* cybertrust equilibrium: the robustness over strategy pairs (docs/model.md section 7.3,
  * issue 9). With two or more scenarios the library streams, for every cell
  * (i, k), the paired difference of each state's metrics between scenario k and
  * the first (ct_metagame_cell_diff); this file presents them: a table of one

@@ -1,7 +1,7 @@
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, isatty, fileno */
 /* cybertrust equilibrium --vary PATH=LO:HI[:N]: where the answer flips.
  *
- * The comparison of regimes at their selected equilibria (MODEL.md 7.3) is run
+ * The comparison of regimes at their selected equilibria (docs/model.md section 7.3) is run
  * whole at N evenly spaced values v_i = LO + (HI - LO) i / (N - 1) of one number
  * setting, applied to every scenario as --set applies it. At each value: each
  * scenario's selected equilibrium and D_k(v), the paired difference of the
@@ -543,7 +543,8 @@ static void print_text(const vary_job *j, const crossing *c, int nc)
 {
     const run_options *o = j->o;
     char lab[128], focus[256];
-    printf("Where the answer flips: the meta-game comparison as %s varies (MODEL.md 7.3)\n",
+    printf("Where the answer flips: the meta-game comparison as %s varies (docs/model.md section "
+           "7.3)\n",
            j->path);
     printf("%ld replications, seed %ld;", j->p[0].replications, j->p[0].seed);
     for (int k = 0; k < o->nscenarios; k++)

@@ -19,7 +19,7 @@
  *     trust threshold:     mu*    = (P-S) / ((R-T) + (P-S))
  * where the trust threshold makes mu R + (1-mu) S = mu T + (1-mu) P.
  *
- * The stage game (MODEL.md 7.1) values each action profile at the stocks it
+ * The stage game (docs/model.md section 7.1) values each action profile at the stocks it
  * sustains when played for ever: for state i, with s_i its share in the profile
  * (scope or 0) and X_j = 1 if the partner's posture exploits,
  *     K*_i = (1 - c (1 - rho b)) / (1 - c (1 - rho)),  c = (1 - u s_i)(1 - recon X_j),
@@ -27,7 +27,7 @@
  * when recon > 0), not at the map that mutual sharing builds. Rejected: one
  * exposure for every profile (mutual cooperation's K*, as the first revision
  * did), which values defection with a map that defection itself erases; and
- * folding in the expected burn of detected exploitations, which MODEL.md leaves
+ * folding in the expected burn of detected exploitations, which docs/model.md leaves
  * out (shares and reconnaissance only): since burn only lowers the victim's
  * stock, the values here overstate what a sustained exploitation is worth to
  * the exploiter and costs the victim when detection and burn are high. The

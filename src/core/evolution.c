@@ -9,7 +9,7 @@
  *
  * Moran process (birth-death, Nowak 2006): with m mutants of i among N, payoffs
  * pi_i(m) = (M_ii (m-1) + M_ij (N-m)) / (N-1), pi_j(m) = (M_ji m + M_jj (N-m-1)) /
- * (N-1), fitness linear f = 1 - w + w pi by default (MODEL.md 7.2: the textbook
+ * (N-1), fitness linear f = 1 - w + w pi by default (docs/model.md section 7.2: the textbook
  * form, in which w is the weight of the game against a common baseline and
  * weak selection is w -> 0), or exponential f = exp(w pi). Linear fitness must be
  * positive; a payoff that makes it <= 0 (cyber-mode losses under strong

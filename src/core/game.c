@@ -1,4 +1,4 @@
-/* One round of the share-and-expose game, formula by formula (MODEL.md 2.3-2.5).
+/* One round of the share-and-expose game, formula by formula (docs/model.md section 2.3-2.5).
  *
  *   K~     = b + (1 - rho)(K - b)                         stale knowledge decays toward b
  *   K(t+1) = K~ + u s (1 - K~)                            knowledge stock (docs/model.md 2.3)
@@ -18,7 +18,7 @@
  * information from protecting more than the whole of the defence gain.
  *
  * These are kept free of any simulation state so each can be tested against its
- * closed form; the engine (sim.c) calls them in the order of MODEL.md 2.6. */
+ * closed form; the engine (sim.c) calls them in the order of docs/model.md section 2.6. */
 #include "cybertrust/game.h"
 
 #include <math.h>

@@ -1,11 +1,11 @@
-/* The meta-game of MODEL.md 7.3: empirical game-theoretic analysis (Wellman
+/* The meta-game of docs/model.md section 7.3: empirical game-theoretic analysis (Wellman
  * 2006) of the strategies the states would choose.
  *
  * Cells. Cell (i, k) of a scenario is the scenario with role a playing S_a[i]
  * and role b playing S_b[k]; A[i][k] and B[i][k] are the roles' mean
  * payoff_total over replications 0..R-1. Every cell of every scenario runs
  * those replications at point 0 with the same seed, and the engine's numbers
- * are a pure function of (seed, point, rep, round, state id, draw) (MODEL.md
+ * are a pure function of (seed, point, rep, round, state id, draw) (docs/model.md
  * 6), so cells and scenarios share random numbers (a state by its id: matched
  * states with different ids are paired by replication only) and differences
  * are paired. Cells run in batches of at most CT_METAGAME_BATCH_CELLS: nothing

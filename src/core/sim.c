@@ -1,6 +1,6 @@
-/* The engine: one replication of the repeated game of MODEL.md section 2.
+/* The engine: one replication of the repeated game of docs/model.md section 2.
  *
- * A round (MODEL.md 2.6): the strategies choose from what their states knew at
+ * A round (docs/model.md section 2.6): the strategies choose from what their states knew at
  * the end of the last round; execution noise flips a posture with probability
  * execution_noise, then unruly hackers exploit a restraining posture with
  * probability rogue_i (noise first: noise is the state's own slip, rogues act

@@ -44,7 +44,7 @@ enum {
 
 /* How the stage game values the exposures K_a, K_b of an action profile. */
 typedef enum {
-    /* each profile at the stocks it sustains when played for ever (MODEL.md 7.1):
+    /* each profile at the stocks it sustains when played for ever (docs/model.md section 7.1):
      * each state's K* of 2.3 with its own share in the profile and, where the
      * partner exploits, reconnaissance at rate recon */
     CT_STAGE_SUSTAINED,
@@ -64,7 +64,7 @@ void ct_analysis_profile_exposure(const ct_params *p, ct_stage_valuation at, int
  * scope, nobody exploits): the same for both states. */
 double ct_analysis_sustained_exposure(const ct_params *p);
 
-/* The stage game of scenario `p`: expected round payoffs (MODEL.md 2.5,
+/* The stage game of scenario `p`: expected round payoffs (docs/model.md section 2.5,
  * shaming weighted by the chance of an alarm, no rogues or noise) of state a
  * (rows) and state b (columns), each profile at the exposures `at` gives it
  * (ct_analysis_profile_exposure). With `full`, the four postures; otherwise

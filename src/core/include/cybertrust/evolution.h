@@ -33,7 +33,7 @@ typedef enum {
  * *lead receives the largest real part found. */
 ct_rest_kind ct_evolution_classify(const double *M, int k, const double *x, double *lead);
 
-/* How payoff becomes fitness in the Moran process (MODEL.md 7.2). */
+/* How payoff becomes fitness in the Moran process (docs/model.md section 7.2). */
 typedef enum {
     CT_FITNESS_LINEAR,      /* f = 1 - w + w payoff (Nowak 2006), the default; must be > 0 */
     CT_FITNESS_EXPONENTIAL, /* f = exp(w payoff), positive for any payoff */

@@ -1,4 +1,4 @@
-/* The formulas of one round of the share-and-expose game (MODEL.md section 2),
+/* The formulas of one round of the share-and-expose game (docs/model.md section 2),
  * as pure functions so that tests can hold each against its equation. */
 #ifndef CYBERTRUST_GAME_H
 #define CYBERTRUST_GAME_H
@@ -39,7 +39,7 @@ double ct_game_trust_update(double mu, int alarm, double a_r, double a_h);
 /* a = q p_d + (1 - q) eps: the chance of an alarm from a partner that exploits at rate q. */
 double ct_game_alarm_rate(double q, double p_d, double eps);
 
-/* The payoff components of one round for state i in cyber mode (MODEL.md 2.5).
+/* The payoff components of one round for state i in cyber mode (docs/model.md section 2.5).
  * Losses and costs are positive magnitudes; total = sum with their signs. */
 typedef struct {
     double third_party_loss;

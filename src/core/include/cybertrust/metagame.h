@@ -1,4 +1,4 @@
-/* The meta-game (MODEL.md 7.3): which strategies would the states choose? For
+/* The meta-game (docs/model.md section 7.3): which strategies would the states choose? For
  * one or more scenarios and a strategy set per state, the bimatrix game of the
  * states' expected payoff_total, estimated by simulation with common random
  * numbers; its Nash equilibria with their metrics, regret, bootstrap

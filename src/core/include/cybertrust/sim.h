@@ -8,7 +8,7 @@
 #include "cybertrust/game.h"
 #include "cybertrust/params.h"
 
-/* Per-state metrics of one replication (MODEL.md section 6), in this order. */
+/* Per-state metrics of one replication (docs/model.md section 6), in this order. */
 typedef enum {
     CT_M_PAYOFF_TOTAL,
     CT_M_PAYOFF_PER_ROUND,
@@ -107,7 +107,7 @@ const ct_round *ct_sim_last(const ct_sim *sim);
 /* The replication's metrics so far. */
 void ct_sim_metrics(const ct_sim *sim, ct_metrics *out);
 
-/* What state `state` knows when it chooses the next round's move (MODEL.md 2.1;
+/* What state `state` knows when it chooses the next round's move (docs/model.md section 2.1;
  * the view's u is 0). For a player who takes a state's seat. */
 void ct_sim_view(const ct_sim *sim, int state, ct_view *v);
 
