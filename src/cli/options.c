@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "cybertrust/error.h"
+#include "cybertrust/rng.h"
 #include "cybertrust/evolution.h"
 #include "cybertrust/scenario.h"
 
@@ -430,7 +431,7 @@ void cli_file_abort(out_file *f)
 
 void cli_csv_provenance(FILE *fp, const run_options *o, const ct_params *p, int n)
 {
-    fprintf(fp, "# cybertrust %s\n", CT_VERSION);
+    fprintf(fp, "# cybertrust %s\n# generator: %s\n", CT_VERSION, CT_RNG_NAME);
     for (int k = 0; k < n; k++)
         fprintf(fp, "# scenario: %s (%s)\n", o->scenario_path[k], p[k].name);
     fprintf(fp, "# seed: %ld\n# replications: %ld\n# command: %s\n", p[0].seed, p[0].replications,

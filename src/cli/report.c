@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cybertrust/rng.h"
 #include "cybertrust/strategy.h"
 
 /* Rows of the readable tables. */
@@ -296,6 +297,9 @@ int cli_write_json(const char *dir, const char *name, json_t *root)
         json_decref(root);
         return -1;
     }
+    /* every output that says which version made it says which generator too */
+    if (json_object_get(root, "version") && !json_object_get(root, "generator"))
+        json_object_set_new(root, "generator", json_string(CT_RNG_NAME));
     int rc = json_dumpf(root, f.fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     json_decref(root);
     if (rc == 0) fputc('\n', f.fp);
