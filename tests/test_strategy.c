@@ -339,6 +339,66 @@ static void test_strategy_depth_is_common(void **state)
     assert_null(ct_strategy_param_info(ct_strategy_find("tit_for_tat"), 0));
 }
 
+/* A small generator for the histories below (the library's own is not needed). */
+static double lcg(unsigned long long *x)
+{
+    *x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(*x >> 11) * 0x1p-53;
+}
+
+/* Each rule that declares a machine (ct_strategy_machine) against the rule
+ * itself, on random histories of alarms, own postures and draws, with and
+ * without an agreement: the same posture every round, a share in the class the
+ * machine names, a withdrawal exactly while the grudge holds. */
+static void test_strategy_machines_are_the_rules(void **state)
+{
+    (void)state;
+    unsigned long long seed = 12345;
+    int machines = 0;
+    for (int kind = 0; kind < ct_strategy_count; kind++) {
+        const ct_strategy_type *t = &ct_strategy_types[kind];
+        const ct_strategy_machine *sm = &t->machine;
+        if (!sm->valid) continue;
+        machines++;
+        for (int trial = 0; trial < 400; trial++) {
+            player p = make(t->name);
+            if (t->nparams > 0) p.param[0] = lcg(&seed); /* U's threshold, among others */
+            double scope = trial % 3 == 0 ? 0.0 : 0.7;
+            int a1 = 0, a2 = 0, own = 0, g = 0;
+            for (long round = 1; round <= 12; round++) {
+                double u = trial % 5 == 0 ? p.param[sm->u_param] : lcg(&seed); /* ties too */
+                ct_view v = {round, scope, a1, a2, own, 0.3, lcg(&seed), lcg(&seed), u};
+                ct_move m = play(&p, &v);
+                g |= a1;
+                int bit[8] = {1,
+                              a1,
+                              own,
+                              a1 && a2,
+                              g,
+                              u < p.param[sm->u_param],
+                              a1 && u < p.param[sm->u_param],
+                              round == 1};
+                int x = 0;
+                for (int k = 0; k < 8; k++)
+                    if (sm->terms & (1u << k)) x ^= bit[k];
+                assert_int_equal(m.exploit != 0, x);
+                assert_int_equal(m.withdraw != 0, sm->withdraws && g);
+                if (sm->share == CT_MACHINE_SHARE_NONE) assert_true(m.share == 0.0);
+                if (sm->share == CT_MACHINE_SHARE_ALWAYS) assert_true(m.share == scope);
+                if (sm->share == CT_MACHINE_SHARE_RESTRAINED)
+                    assert_true(m.share == (x ? 0.0 : scope));
+                a2 = a1;
+                a1 = lcg(&seed) < 0.4;
+                own = lcg(&seed) < 0.5;
+            }
+        }
+    }
+    /* every kind but those that read trust (bayesian) or knowledge (fox) */
+    assert_int_equal(machines, ct_strategy_count - 2);
+    assert_false(ct_strategy_types[ct_strategy_find("bayesian")].machine.valid);
+    assert_false(ct_strategy_types[ct_strategy_find("fox")].machine.valid);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_strategy_spec_errors),
         cmocka_unit_test(test_strategy_spec_list),
         cmocka_unit_test(test_strategy_depth_is_common),
+        cmocka_unit_test(test_strategy_machines_are_the_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

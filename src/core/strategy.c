@@ -8,6 +8,11 @@
  * that only the kinds marked `random` in the table read (the engine draws it
  * from the state's own stream, so a kind that ignores it shifts nothing).
  *
+ * A rule that reads only alarms, its own last posture, the round and u is also
+ * written as a machine over bits in its table row (ct_strategy_machine), which
+ * the tournament's matrix-mode engine plays 64 replications at a time;
+ * test_strategy holds each machine against its rule, so the two cannot drift.
+ *
  * Rejected: a switch on the kind inside the engine (a new strategy would touch
  * the round loop) and strategies with heap state (memory is two doubles). */
 #include "cybertrust/strategy.h"
@@ -180,40 +185,70 @@ static void opportunist(const double *p, const ct_view *v, double *mem, ct_move 
     }
 
 const ct_strategy_type ct_strategy_types[] = {
-    {.name = "cooperator", .summary = "always cooperate", .decide = cooperator},
-    {.name = "defector", .summary = "always defect", .decide = defector},
-    {.name = "isolationist", .summary = "share nothing, never exploit", .decide = isolationist},
+    {.name = "cooperator",
+     .summary = "always cooperate",
+     .decide = cooperator,
+     .machine = {.valid = 1, .share = CT_MACHINE_SHARE_ALWAYS}},
+    {.name = "defector",
+     .summary = "always defect",
+     .decide = defector,
+     .machine = {.valid = 1, .terms = CT_MACHINE_ONE}},
+    {.name = "isolationist",
+     .summary = "share nothing, never exploit",
+     .decide = isolationist,
+     .machine = {.valid = 1}},
     {.name = "tit_for_tat",
      .summary = "cooperate first, then defect iff the last round brought an alarm",
-     .decide = tit_for_tat},
+     .decide = tit_for_tat,
+     .machine = {.valid = 1, .terms = CT_MACHINE_A1, .share = CT_MACHINE_SHARE_RESTRAINED}},
     {.name = "suspicious_tit_for_tat",
      .summary = "as tit_for_tat, but defect first",
-     .decide = suspicious_tit_for_tat},
+     .decide = suspicious_tit_for_tat,
+     .machine = {.valid = 1,
+                 .terms = CT_MACHINE_A1 | CT_MACHINE_F,
+                 .share = CT_MACHINE_SHARE_RESTRAINED}},
     {.name = "tit_for_two_tats",
      .summary = "defect iff each of the last two rounds brought an alarm",
-     .decide = tit_for_two_tats},
+     .decide = tit_for_two_tats,
+     .machine = {.valid = 1, .terms = CT_MACHINE_A1A2, .share = CT_MACHINE_SHARE_RESTRAINED}},
     {.name = "grudger",
      .summary = "cooperate until the first alarm, then defect and withdraw for good",
-     .decide = grudger},
+     .decide = grudger,
+     .machine =
+         {.valid = 1, .terms = CT_MACHINE_G, .share = CT_MACHINE_SHARE_RESTRAINED, .withdraws = 1}},
     {.name = "generous_tit_for_tat",
      .summary = "as tit_for_tat, but after an alarm cooperate anyway with probability generosity",
      .nparams = 1,
      .param = {PARAM("generosity", 1.0 / 3.0, 0.0, 1.0, 0, "probability of forgiving an alarm")},
      .decide = generous_tit_for_tat,
-     .random = 1},
+     .random = 1,
+     .machine = {.valid = 1,
+                 .terms = CT_MACHINE_A1 | CT_MACHINE_A1U,
+                 .u_param = 0,
+                 .share = CT_MACHINE_SHARE_RESTRAINED}},
     {.name = "win_stay_lose_shift",
      .summary = "cooperate first, then cooperate iff own last posture equals the partner's last "
                 "observed one",
-     .decide = win_stay_lose_shift},
+     .decide = win_stay_lose_shift,
+     .machine = {.valid = 1,
+                 .terms = CT_MACHINE_O | CT_MACHINE_A1,
+                 .share = CT_MACHINE_SHARE_RESTRAINED}},
     {.name = "alternator",
      .summary = "cooperate first, then the opposite of its own last actual posture",
-     .decide = alternator},
+     .decide = alternator,
+     .machine = {.valid = 1,
+                 .terms = CT_MACHINE_ONE | CT_MACHINE_O | CT_MACHINE_F,
+                 .share = CT_MACHINE_SHARE_RESTRAINED}},
     {.name = "random",
      .summary = "cooperate with probability p",
      .nparams = 1,
      .param = {PARAM("p", 0.5, 0.0, 1.0, 0, "probability of cooperating each round")},
      .decide = random_kind,
-     .random = 1},
+     .random = 1,
+     .machine = {.valid = 1,
+                 .terms = CT_MACHINE_ONE | CT_MACHINE_U,
+                 .u_param = 0,
+                 .share = CT_MACHINE_SHARE_RESTRAINED}},
     {.name = "gradual",
      .summary = "never exploit; start small, deepen after quiet rounds, cut back after an alarm",
      .nparams = 3,
@@ -221,7 +256,8 @@ const ct_strategy_type ct_strategy_types[] = {
                PARAM("step", 0.1, 0.0, 1.0, 0,
                      "added after each quiet round, as a fraction of scope"),
                PARAM("cut", 0.5, 0.0, 1.0, 0, "factor applied to depth after an alarm")},
-     .decide = gradual},
+     .decide = gradual,
+     .machine = {.valid = 1, .share = CT_MACHINE_SHARE_OWN}},
     {.name = "bayesian",
      .summary = "share in proportion to trust, retaliate when trust is very low, leave when it "
                 "stays low",
@@ -245,7 +281,9 @@ const ct_strategy_type ct_strategy_types[] = {
      .nparams = 1,
      .param = {PARAM("rate", 0.3, 0.0, 1.0, 0, "probability of exploiting each round")},
      .decide = opportunist,
-     .random = 1},
+     .random = 1,
+     .machine =
+         {.valid = 1, .terms = CT_MACHINE_U, .u_param = 0, .share = CT_MACHINE_SHARE_ALWAYS}},
 };
 
 const int ct_strategy_count = (int)(sizeof ct_strategy_types / sizeof ct_strategy_types[0]);

@@ -35,4 +35,19 @@ enum {
 void ct_rng_block(ct_rng_key key, uint64_t point, uint64_t rep, uint64_t round, uint32_t stream,
                   double u[CT_RNG_LANES]);
 
+/* The same block as the four 32-bit outputs x of Philox, lane i's uniform being
+ * (x[i] + 1/2) 2^-32: for engines that hold many draws against a few fixed
+ * probabilities at once, as integers (ct_rng_cutoff). */
+void ct_rng_bits(ct_rng_key key, uint64_t point, uint64_t rep, uint64_t round, uint32_t stream,
+                 uint32_t x[CT_RNG_LANES]);
+
+/* The blocks of rounds round .. round + n - 1, in x[0 .. n - 1]: n calls of
+ * ct_rng_bits in one, for engines that lay out a replication's rounds at once. */
+void ct_rng_bits_rounds(ct_rng_key key, uint64_t point, uint64_t rep, uint64_t round, int n,
+                        uint32_t stream, uint32_t (*x)[CT_RNG_LANES]);
+
+/* How many outputs x have a uniform below p: u(x) < p exactly when
+ * x < ct_rng_cutoff(p), a number in [0, 2^32] (0 for p <= 2^-33 or NaN). */
+uint64_t ct_rng_cutoff(double p);
+
 #endif

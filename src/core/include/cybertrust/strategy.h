@@ -41,13 +41,53 @@ typedef struct {
     const char *help;
 } ct_strategy_param;
 
+/* The bits a rule may be written in, as a machine (ct_strategy_machine), each
+ * 0 before round 1: A1, an alarm last round; A2, the round before; O, its own
+ * actual posture last round; G, an alarm has come in some earlier round (a
+ * grudge, G <- G | A1 before each choice); F, this is round 1; and U, the
+ * round's draw below the parameter u_param, [u < param[u_param]]. */
+enum {
+    CT_MACHINE_ONE = 1 << 0,  /* the constant 1 */
+    CT_MACHINE_A1 = 1 << 1,   /* A1 */
+    CT_MACHINE_O = 1 << 2,    /* O */
+    CT_MACHINE_A1A2 = 1 << 3, /* A1 and A2 */
+    CT_MACHINE_G = 1 << 4,    /* G */
+    CT_MACHINE_U = 1 << 5,    /* U */
+    CT_MACHINE_A1U = 1 << 6,  /* A1 and U */
+    CT_MACHINE_F = 1 << 7,    /* F */
+};
+
+/* What a machine shares: what a state shows matters only to its partner's
+ * odds of detecting an exploitation (p_d rises with the share). */
+typedef enum {
+    CT_MACHINE_SHARE_NONE,       /* 0 every round */
+    CT_MACHINE_SHARE_ALWAYS,     /* its scope every round */
+    CT_MACHINE_SHARE_RESTRAINED, /* its scope when it means to restrain, else 0 */
+    CT_MACHINE_SHARE_OWN,        /* a depth of its own (not a function of the bits) */
+} ct_machine_share;
+
+/* A rule written as a machine over bits, for engines that play matrix mode,
+ * where only postures, alarms and withdrawals matter, many replications at a
+ * time (one per bit of a word: tournament.c). The intended posture, 1 =
+ * exploit, is the exclusive or of the `terms`; a rule that reads its trust or
+ * its map of the partner has none (`valid` 0). test_strategy holds each
+ * machine against its rule. */
+typedef struct {
+    int valid;      /* the rule is this machine */
+    unsigned terms; /* CT_MACHINE_... terms, combined by exclusive or */
+    int u_param;    /* the parameter U compares the draw with */
+    int share;      /* ct_machine_share */
+    int withdraws;  /* asks to withdraw whenever G holds */
+} ct_strategy_machine;
+
 typedef struct {
     const char *name;
     const char *summary;
     int nparams;
     ct_strategy_param param[CT_STRATEGY_PARAMS_MAX];
     ct_strategy_fn decide;
-    int random; /* the rule reads the view's uniform draw u */
+    int random;                  /* the rule reads the view's uniform draw u */
+    ct_strategy_machine machine; /* the same rule over bits, if it is one */
 } ct_strategy_type;
 
 /* A strategy with its parameters: what a state plays. */

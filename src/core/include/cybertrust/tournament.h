@@ -17,6 +17,9 @@ typedef struct {
     int threads;       /* OpenMP threads, 0 = the default; results do not depend on it */
     int self_play;     /* 1: a strategy's score includes its match against itself (MODEL.md
                           7.2 leaves it out by default, as Axelrod-Python does) */
+    int reference;     /* 1: every match on the general engine (ct_sim), the reference the
+                          matrix-mode engine is tested against; 0 (default): the matrix-mode
+                          engine wherever it applies (ct_tournament_fast_pairs) */
 } ct_tournament_options;
 
 /* What a strategy did against one opponent, averaged over both seats (state a
@@ -50,6 +53,14 @@ typedef struct {
  * a message. */
 int ct_tournament_check(const ct_strategy_params *strategies, int n,
                         const ct_tournament_options *opt);
+
+/* How many of the n x n ordered pairs of `strategies` ct_tournament_run plays on
+ * its matrix-mode engine, 64 replications to a machine word, rather than on
+ * the general one: in matrix mode, the pairs of strategies whose rules are
+ * machines over bits (ct_strategy_machine; gradual only where no share can
+ * change the odds of a detection); 0 in cyber mode. Both engines give the same
+ * results to the last bit. */
+int ct_tournament_fast_pairs(const ct_params *p, const ct_strategy_params *strategies, int n);
 
 /* Plays every ordered pair of the `n` strategies (self-play always played, so
  * that `match` is the whole payoff matrix) in the world and regime of `p`:
