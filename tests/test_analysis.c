@@ -274,6 +274,242 @@ static void test_analysis_future_weight(void **state)
     assert_close(ct_analysis_future_weight(&p), 0.9 * 0.95, 1e-15);
 }
 
+static void test_analysis_threshold_table(void **state)
+{
+    (void)state;
+    /* each row reads its own field: distinct values come back in table order */
+    ct_thresholds t = {
+        .grim = 1, .grim_imperfect = 2, .tit_for_tat = 3, .gtft_generosity = 4, .min_trust = 5};
+    const char *names[] = {"grim", "grim_imperfect", "tit_for_tat", "gtft_generosity", "min_trust"};
+    for (int i = 0; i < CT_ANALYSIS_THRESHOLDS; i++) {
+        const ct_threshold_def *d = &ct_analysis_threshold_defs[i];
+        assert_string_equal(d->name, names[i]);
+        assert_close(ct_analysis_threshold(&t, i), i + 1, 0);
+        assert_true(d->label && *d->label && d->label_perfect && *d->label_perfect);
+        assert_true(d->description && *d->description);
+    }
+    assert_int_equal(ct_analysis_threshold_defs[0].kind, CT_THRESHOLD_DISCOUNT);
+    assert_int_equal(ct_analysis_threshold_defs[3].kind, CT_THRESHOLD_GENEROSITY);
+    assert_int_equal(ct_analysis_threshold_defs[4].kind, CT_THRESHOLD_TRUST);
+    assert_string_equal(ct_analysis_threshold_defs[1].refines, "grim");
+}
+
+/* The prisoner's dilemma (T, R, P, S) = (5, 3, 1, 0) with perfect monitoring:
+ * grim (T-R)/(T-P) = 1/2, grim with alarms p = 0, q = 1 the same, tit for tat
+ * max(1/2, (T-R)/(R-S) = 2/3), generosity min(1 - 2/3, (R-P)/(T-P) = 1/2) = 1/3,
+ * and no trust threshold (defection dominates). */
+static void assert_prisoners_dilemma(const ct_game_analysis *a)
+{
+    assert_true(a->symmetric_2x2);
+    assert_close(a->repeated.T, 5, 0);
+    assert_close(a->repeated.R, 3, 0);
+    assert_close(a->repeated.P, 1, 0);
+    assert_close(a->repeated.S, 0, 0);
+    assert_close(a->repeated.temptation, 2, 0);
+    assert_close(a->repeated.p, 0, 0);
+    assert_close(a->repeated.q, 1, 0);
+    assert_close(a->repeated.t.grim, 0.5, 1e-15);
+    assert_close(a->repeated.t.grim_imperfect, 0.5, 1e-15);
+    assert_close(a->repeated.t.tit_for_tat, 2.0 / 3, 1e-15);
+    assert_close(a->repeated.t.gtft_generosity, 1.0 / 3, 1e-15);
+    assert_true(isnan(a->repeated.t.min_trust));
+    assert_int_equal(a->eq.n, 1);
+    assert_false(a->eq.degenerate);
+    assert_close(a->eq.eq[0].row[a->defect], 1, 0);
+    assert_close(a->eq.eq[0].col[a->defect], 1, 0);
+}
+
+static void test_analysis_game_prisoners_dilemma(void **state)
+{
+    (void)state;
+    ct_bimatrix g = load("prisoners_dilemma");
+    ct_game_analysis a;
+    assert_int_equal(ct_analysis_game(&g, &a), 0);
+    assert_int_equal(a.cooperate, 0);
+    assert_int_equal(a.defect, 1);
+    assert_prisoners_dilemma(&a);
+}
+
+static void test_analysis_game_relabelled(void **state)
+{
+    (void)state;
+    /* the same game with defection as the first action: cooperation is still
+     * the action that leaves the partner better off */
+    ct_bimatrix pd = load("prisoners_dilemma"), g = pd;
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            g.A[i][j] = pd.A[1 - i][1 - j];
+            g.B[i][j] = pd.B[1 - i][1 - j];
+        }
+    ct_game_analysis a;
+    assert_int_equal(ct_analysis_game(&g, &a), 0);
+    assert_int_equal(a.cooperate, 1);
+    assert_int_equal(a.defect, 0);
+    assert_prisoners_dilemma(&a);
+    /* hawk-dove: dove cooperates; R = 1, S = 0, T = 2, P = -1: grim 1/3, tit
+     * for tat max(1/3, 1) = 1, generosity min(0, 2/3) = 0 */
+    g = load("hawk_dove");
+    assert_int_equal(ct_analysis_game(&g, &a), 0);
+    assert_string_equal(g.row_names[a.cooperate], "dove");
+    assert_close(a.repeated.t.grim, 1.0 / 3, 1e-15);
+    assert_close(a.repeated.t.tit_for_tat, 1, 1e-15);
+    assert_close(a.repeated.t.gtft_generosity, 0, 1e-15);
+    assert_int_equal(a.eq.n, 3);
+    /* the stag hunt: stag; mu* = (P-S)/((R-T)+(P-S)) = 1/2 */
+    g = load("stag_hunt");
+    assert_int_equal(ct_analysis_game(&g, &a), 0);
+    assert_string_equal(g.row_names[a.cooperate], "stag");
+    assert_close(a.repeated.t.min_trust, 0.5, 1e-15);
+}
+
+static void test_analysis_game_without_repeated_game(void **state)
+{
+    (void)state;
+    ct_game_analysis a;
+    ct_bimatrix g = load("rock_paper_scissors"); /* 3x3 */
+    assert_int_equal(ct_analysis_game(&g, &a), 0);
+    assert_false(a.symmetric_2x2);
+    assert_int_equal(a.eq.n, 1);
+    g = load("battle_of_the_sexes"); /* 2x2, not symmetric */
+    assert_int_equal(ct_analysis_game(&g, &a), 0);
+    assert_false(a.symmetric_2x2);
+    assert_int_equal(a.eq.n, 3);
+    g = load("prisoners_dilemma");
+    g.B[0][1] = 4.5; /* off by a little: no longer symmetric */
+    assert_int_equal(ct_analysis_game(&g, &a), 0);
+    assert_false(a.symmetric_2x2);
+}
+
+/* The classic iterated prisoner's dilemma in matrix mode, (5, 3, 1, 0), with
+ * alarms p = e (1 - clarity) and q = d: grim with alarms
+ * (T-R) / [(T-R)(1-p) + (q-p)(R-P)] = 1 / (1 + q - 2p). */
+static ct_params matrix_pd(void)
+{
+    ct_params p;
+    ct_params_init(&p);
+    p.mode = CT_MODE_MATRIX;
+    p.T = 5, p.R = 3, p.P = 1, p.S = 0;
+    p.misperception = 0.1, p.clarity = 0, p.detection = 0.3;
+    return p;
+}
+
+static void test_analysis_scenario_matrix(void **state)
+{
+    (void)state;
+    ct_params p = matrix_pd();
+    p.continuation = 0.9, p.discount = 0.9; /* delta = 0.81 */
+    ct_scenario_analysis a;
+    assert_int_equal(ct_analysis_scenario(&p, &a), 0);
+    assert_int_equal(a.stage.rows, 2);
+    assert_int_equal(a.full.rows, 2);
+    assert_int_equal(a.full_eq.n, 1);
+    assert_int_equal(a.stage_eq.n, 1);
+    assert_close(a.full_eq.eq[0].row[CT_POSTURE_DEFECT], 1, 0);
+    assert_close(a.future_weight, 0.81, 1e-15);
+    assert_false(a.fixed_horizon);
+    for (int s = 0; s < CT_STATES; s++) {
+        const ct_repeated_game *r = &a.state[s].sustained;
+        assert_close(r->T, 5, 0);
+        assert_close(r->S, 0, 0);
+        assert_close(r->p, 0.1, 1e-15);
+        assert_close(r->q, 0.3, 1e-15);
+        assert_close(r->t.grim, 0.5, 1e-15);
+        assert_close(r->t.grim_imperfect, 1 / (1 + 0.3 - 0.2), 1e-15);
+        assert_close(a.state[s].first_round.t.grim, 0.5, 1e-15);   /* no stocks in matrix mode */
+        assert_int_equal(a.state[s].verdict[0], CT_VERDICT_HOLDS); /* 0.81 >= 0.5 */
+        assert_int_equal(a.state[s].verdict[1], CT_VERDICT_FAILS); /* 0.81 < 0.909 */
+        assert_int_equal(a.state[s].verdict[2], CT_VERDICT_HOLDS); /* 0.81 >= 2/3 */
+        assert_int_equal(a.state[s].verdict[3], CT_VERDICT_VALUE); /* g* = 1/3 */
+        assert_int_equal(a.state[s].verdict[4], CT_VERDICT_UNDEFINED); /* no mu* */
+    }
+    p.misperception = 0.2; /* 1 / (1 + 0.3 - 0.4) > 1 */
+    assert_int_equal(ct_analysis_scenario(&p, &a), 0);
+    assert_close(a.state[0].sustained.t.grim_imperfect, 1 / 0.9, 1e-14);
+    assert_int_equal(a.state[0].verdict[1], CT_VERDICT_IMPOSSIBLE);
+    p.continuation = 1; /* a fixed horizon */
+    assert_int_equal(ct_analysis_scenario(&p, &a), 0);
+    assert_true(a.fixed_horizon);
+    assert_close(a.future_weight, 0.9, 0);
+    assert_int_equal(a.state[1].verdict[0], CT_VERDICT_UNRAVELS);
+    assert_int_equal(a.state[1].verdict[1], CT_VERDICT_IMPOSSIBLE);
+}
+
+static void test_analysis_scenario_verdict_implied(void **state)
+{
+    (void)state;
+    /* punishment no worse than cooperation: grim is undefined, so grim with
+     * alarms has nothing to add; tit for tat is undefined in its own right */
+    ct_params p = matrix_pd();
+    p.P = 3.5;
+    ct_scenario_analysis a;
+    assert_int_equal(ct_analysis_scenario(&p, &a), 0);
+    assert_true(isnan(a.state[0].sustained.t.grim));
+    assert_int_equal(a.state[0].verdict[0], CT_VERDICT_UNDEFINED);
+    assert_int_equal(a.state[0].verdict[1], CT_VERDICT_IMPLIED);
+    assert_int_equal(a.state[0].verdict[2], CT_VERDICT_UNDEFINED);
+    /* alarms that say nothing (q = p) leave grim with alarms undefined on its own */
+    p = matrix_pd();
+    p.detection = 0.1;
+    assert_int_equal(ct_analysis_scenario(&p, &a), 0);
+    assert_close(a.state[0].sustained.t.grim, 0.5, 1e-15);
+    assert_int_equal(a.state[0].verdict[1], CT_VERDICT_UNDEFINED);
+}
+
+static void test_analysis_scenario_by_hand(void **state)
+{
+    (void)state;
+    ct_params p = by_hand();
+    p.misperception = 0.2, p.clarity = 0.25;
+    ct_scenario_analysis a;
+    assert_int_equal(ct_analysis_scenario(&p, &a), 0);
+    /* the games are the stage games of the tests above */
+    ct_bimatrix g;
+    ct_analysis_stage_game(&p, CT_STAGE_SUSTAINED, 1, &g);
+    assert_int_equal(a.full.rows, 4);
+    assert_memory_equal(a.full.A, g.A, sizeof g.A);
+    assert_memory_equal(a.full.B, g.B, sizeof g.B);
+    ct_analysis_stage_game(&p, CT_STAGE_SUSTAINED, 0, &g);
+    assert_int_equal(a.stage.rows, 2);
+    assert_memory_equal(a.stage.A, g.A, sizeof g.A);
+    ct_analysis_stage_game(&p, CT_STAGE_FIRST_ROUND, 0, &g);
+    assert_memory_equal(a.first_round.A, g.A, sizeof g.A);
+    /* exposures of each profile: (defect, cooperate) leaves a at b and maps b */
+    assert_close(a.exposures.A[CT_POSTURE_DEFECT][CT_POSTURE_COOPERATE], 0.1, 1e-15);
+    assert_close(a.exposures.B[CT_POSTURE_DEFECT][CT_POSTURE_COOPERATE], 0.2552 / 0.392, 1e-15);
+    assert_close(a.exposures.A[CT_POSTURE_DEFECT][CT_POSTURE_DEFECT], 0.069 / 0.24, 1e-15);
+    assert_close(a.first_exposure, 0.1, 0);
+    assert_close(a.sustained_exposure, 0.6, 1e-15);
+    /* a's T, R, P, S are the 2x2 game's, its own action first; b's are read from B */
+    double kshared = 0.2552 / 0.392, kdd = 0.069 / 0.24;
+    double R = -0.2 * (1 - 0.5 * 0.75) - 0.05 * 0.5;
+    double T = -0.2 * (1 - 0.5 * 0.5) + 2 * access(kshared) - 0.3 * 0.5;
+    double P = -0.2 + access(kdd) - 0.3 * 0.5;
+    const ct_repeated_game *ra = &a.state[0].sustained, *rb = &a.state[1].sustained;
+    assert_close(ra->R, R, 1e-15);
+    assert_close(ra->T, T, 1e-15);
+    assert_close(ra->P, P, 1e-15);
+    assert_close(ra->S, a.stage.A[CT_POSTURE_COOPERATE][CT_POSTURE_DEFECT], 0);
+    assert_close(rb->S, -0.2 - access(kshared) - 0.05 * 0.5, 1e-15);
+    assert_close(rb->T, a.stage.B[CT_POSTURE_COOPERATE][CT_POSTURE_DEFECT], 0);
+    assert_close(ra->temptation, ra->T - ra->R, 0);
+    /* p = e (1 - clarity) = 0.15, q = p_d(0) = d = 0.5 */
+    assert_close(ra->p, 0.15, 1e-15);
+    assert_close(ra->q, 0.5, 1e-15);
+    assert_close(ra->t.grim, (T - R) / (T - P), 1e-14);
+    assert_close(ra->t.grim_imperfect, (T - R) / ((T - R) * 0.85 + 0.35 * (R - P)), 1e-14);
+    /* the first round values (defect, cooperate) at K_b = b */
+    double T1 = -0.2 * (1 - 0.5 * 0.5) + 2 * access(0.1) - 0.3 * 0.5;
+    assert_close(a.state[0].first_round.T, T1, 1e-15);
+    assert_close(a.state[0].first_round.temptation, T1 - a.state[0].first_round.R, 0);
+    /* a fixed horizon of discount 1: the future weighs 1, and a known last round unravels */
+    assert_true(a.fixed_horizon);
+    assert_close(a.future_weight, 1, 0);
+    ct_equilibrium eq[64];
+    int deg;
+    assert_int_equal(a.full_eq.n, ct_analysis_equilibria(&a.full, eq, 64, &deg));
+    assert_int_equal(a.full_eq.degenerate, deg);
+}
+
 static void test_analysis_game_file_errors(void **state)
 {
     (void)state;
@@ -314,6 +550,13 @@ int main(void)
         cmocka_unit_test(test_analysis_stage_game_without_agreement),
         cmocka_unit_test(test_analysis_future_weight),
         cmocka_unit_test(test_analysis_game_file_errors),
+        cmocka_unit_test(test_analysis_threshold_table),
+        cmocka_unit_test(test_analysis_game_prisoners_dilemma),
+        cmocka_unit_test(test_analysis_game_relabelled),
+        cmocka_unit_test(test_analysis_game_without_repeated_game),
+        cmocka_unit_test(test_analysis_scenario_matrix),
+        cmocka_unit_test(test_analysis_scenario_verdict_implied),
+        cmocka_unit_test(test_analysis_scenario_by_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,12 +1,20 @@
 /* cybertrust analyze: the theory beside the simulation. For a scenario: its
  * stage game, each action profile valued at the exposures it sustains when
- * played for ever (ct_analysis_stage_game, docs/model.md section 7.1), the game's Nash
- * equilibria, and the critical discount factors of the repeated game, each
- * compared with the weight this scenario gives the future. For --game FILE: the
- * equilibria (and, for 2x2 games, the thresholds) of any bimatrix game. */
+ * played for ever (docs/model.md section 7.1), the game's Nash equilibria, and
+ * the critical discount factors of the repeated game, each compared with the
+ * weight this scenario gives the future. For --game FILE: the equilibria (and,
+ * for symmetric 2x2 games, the thresholds) of any bimatrix game.
+ *
+ * The library computes all of it (ct_analysis_scenario, ct_analysis_game) and
+ * decides every rule: which action is cooperation, the alarm probabilities,
+ * whether the future weighs enough. This file only parses the arguments and
+ * prints, as text or JSON, iterating the library's table of thresholds, so a
+ * new threshold needs no change here unless it is of a new kind. */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,34 +48,25 @@ static const char usage[] =
     "\n"
     "exit codes: 0 success, 1 runtime failure, 2 usage error, 3 invalid scenario or game\n";
 
-#define MAX_EQ 64
-
-static const char *const threshold_names[] = {"grim", "grim_imperfect", "tit_for_tat",
-                                              "gtft_generosity", "min_trust"};
-
-static double threshold(const ct_thresholds *t, int i)
-{
-    const double v[] = {t->grim, t->grim_imperfect, t->tit_for_tat, t->gtft_generosity,
-                        t->min_trust};
-    return v[i];
-}
-
-/* T, R, P, S of the row player (A) or the column player (B) of a 2x2 game
- * whose first action is cooperate and second defect. */
-static void trps(const ct_bimatrix *g, int col, double *T, double *R, double *P, double *S)
-{
-    *R = col ? g->B[0][0] : g->A[0][0];
-    *S = col ? g->B[1][0] : g->A[0][1];
-    *T = col ? g->B[0][1] : g->A[1][0];
-    *P = col ? g->B[1][1] : g->A[1][1];
-}
+#define NTHRESHOLDS CT_ANALYSIS_THRESHOLDS
+#define THRESHOLD(i) (&ct_analysis_threshold_defs[i])
 
 static json_t *num(double v)
 {
     return isfinite(v) ? json_real(v == 0 ? 0.0 : v) : json_null();
 }
 
-/* ---- text ------------------------------------------------------------------- */
+/* A number for the text outputs: 4 significant digits, "-" when undefined. */
+static const char *fmt(double v, char *buf)
+{
+    if (isnan(v))
+        snprintf(buf, 32, "-");
+    else
+        snprintf(buf, 32, "%.4g", v == 0 ? 0.0 : v);
+    return buf;
+}
+
+/* ---- text: games and equilibria ------------------------------------------------ */
 
 static void print_bimatrix(const ct_bimatrix *g)
 {
@@ -86,7 +85,7 @@ static void print_bimatrix(const ct_bimatrix *g)
     }
 }
 
-static void print_mix(const double *w, int n, char names[][CT_GAME_NAME])
+static void print_mix(const double *w, int n, const char names[][CT_GAME_NAME])
 {
     int first = 1;
     for (int i = 0; i < n; i++) {
@@ -99,100 +98,219 @@ static void print_mix(const double *w, int n, char names[][CT_GAME_NAME])
     }
 }
 
-static void print_equilibria(const ct_bimatrix *g, const ct_equilibrium *eq, int n, int degenerate)
+static void print_equilibria(const ct_bimatrix *g, const ct_equilibria *e)
 {
-    for (int e = 0; e < n; e++) {
-        printf("  %d. %s: ", e + 1, g->row_player);
-        print_mix(eq[e].row, g->rows, (char(*)[CT_GAME_NAME])g->row_names);
+    for (int k = 0; k < e->n; k++) {
+        const ct_equilibrium *eq = &e->eq[k];
+        printf("  %d. %s: ", k + 1, g->row_player);
+        print_mix(eq->row, g->rows, g->row_names);
         printf("; %s: ", g->col_player);
-        print_mix(eq[e].col, g->cols, (char(*)[CT_GAME_NAME])g->col_names);
-        printf("  (payoffs %.4g, %.4g)\n", eq[e].payoff_row == 0 ? 0.0 : eq[e].payoff_row,
-               eq[e].payoff_col == 0 ? 0.0 : eq[e].payoff_col);
+        print_mix(eq->col, g->cols, g->col_names);
+        printf("  (payoffs %.4g, %.4g)\n", eq->payoff_row == 0 ? 0.0 : eq->payoff_row,
+               eq->payoff_col == 0 ? 0.0 : eq->payoff_col);
     }
-    if (n == 0) printf("  none found\n");
-    if (degenerate)
+    if (e->n == 0) printf("  none found\n");
+    if (e->degenerate)
         printf(
             "  The game is degenerate (a strategy has more best responses than its support):\n"
             "  support enumeration may miss equilibria, and there may be a continuum of them.\n");
 }
 
-static const char *fmt(double v, char *buf)
+/* ---- text: the scenario ------------------------------------------------------------- */
+
+static void print_stage_games(const ct_params *p, const ct_scenario_analysis *a)
 {
-    if (isnan(v))
-        snprintf(buf, 32, "-");
-    else
-        snprintf(buf, 32, "%.4g", v == 0 ? 0.0 : v);
-    return buf;
+    printf("Stage game of %s\nexpected payoffs per round, %s (rows) and %s (columns), %s:\n\n",
+           p->name, p->state[0].name, p->state[1].name,
+           p->mode == CT_MODE_CYBER
+               ? "each action profile\nvalued at the exposures it sustains when played for ever "
+                 "(below)"
+               : "from the matrix\n(R, S, T, P)");
+    print_bimatrix(&a->stage);
+    if (a->full.rows > 2) {
+        printf("\nand with the four postures (share or withhold x restrain or exploit):\n\n");
+        print_bimatrix(&a->full);
+    }
 }
 
-/* One plain sentence on what a threshold means for this scenario. */
-static void explain(const char *who, int i, double v, double delta, int fixed)
+static void print_exposures(const ct_params *p, const ct_scenario_analysis *a)
 {
-    char a[32], b[32];
-    switch (i) {
-    case 0:
-    case 1:
-    case 2: {
-        const char *how = i == 0   ? "under grim trigger with perfect monitoring"
-                          : i == 1 ? "under grim trigger, seeing only alarms"
-                                   : "under tit for tat";
-        if (isnan(v))
-            printf("  %s: %s, cooperation cannot be sustained (punishment is no worse than "
-                   "cooperating, or alarms say nothing).\n",
-                   who, how);
-        else if (v > 1)
-            printf("  %s: %s, cooperation cannot be sustained whatever the future weighs "
-                   "(it would need %s > 1).\n",
-                   who, how, fmt(v, a));
-        else
-            printf("  %s: %s, cooperation is self-enforcing only if the future weighs at least "
-                   "%s; this scenario's weighs %s%s.\n",
-                   who, how, fmt(v, a), fmt(delta, b),
-                   fixed        ? " (but its horizon is fixed: a known last round unravels it)"
-                   : delta >= v ? ", enough"
-                                : ", not enough");
-        break;
+    if (p->mode != CT_MODE_CYBER) return;
+    char x[32], y[32], z[32];
+    printf("\nExposures each profile is valued at, K of %s and K of %s:\n"
+           "the stocks it sustains when played for ever, from the shares and, where the\n"
+           "partner exploits, reconnaissance (recon %s; the burn of detected exploitations\n"
+           "is left out). Round 1 starts at K = %s; mutual cooperation settles to K* = %s:\n\n",
+           p->state[0].name, p->state[1].name, fmt(p->recon, x), fmt(a->first_exposure, y),
+           fmt(a->sustained_exposure, z));
+    print_bimatrix(&a->exposures);
+}
+
+static void print_scenario_equilibria(const ct_scenario_analysis *a)
+{
+    int four = a->full.rows > 2;
+    printf("\nNash equilibria%s:\n", four ? " of the four-posture game" : "");
+    print_equilibria(&a->full, &a->full_eq);
+    if (four) {
+        printf("and of the cooperate/defect game:\n");
+        print_equilibria(&a->stage, &a->stage_eq);
     }
-    case 3:
-        if (!isnan(v))
-            printf("  %s: generous tit for tat forgives best with probability %s.\n", who,
-                   fmt(v, a));
-        break;
+}
+
+/* The rows of the repeated game's table before the thresholds. */
+static const struct {
+    const char *label;
+    size_t offset; /* of a double in ct_repeated_game */
+} stage_rows[] = {
+    {"temptation T", offsetof(ct_repeated_game, T)},
+    {"reward R", offsetof(ct_repeated_game, R)},
+    {"punishment P", offsetof(ct_repeated_game, P)},
+    {"sucker's payoff S", offsetof(ct_repeated_game, S)},
+    {"alarm if it restrains, p", offsetof(ct_repeated_game, p)},
+    {"alarm if it defects, q", offsetof(ct_repeated_game, q)},
+};
+
+static double stage_value(const ct_repeated_game *r, size_t offset)
+{
+    double v;
+    memcpy(&v, (const char *)r + offset, sizeof v);
+    return v;
+}
+
+static void print_repeated_table(const ct_params *p, const ct_scenario_analysis *a)
+{
+    char x[32];
+    printf("\nThe repeated cooperate/defect game\n%-42s", "");
+    for (int s = 0; s < CT_STATES; s++)
+        printf("  %-18s", p->state[s].name);
+    printf("\n");
+    for (size_t r = 0; r < sizeof stage_rows / sizeof *stage_rows; r++) {
+        printf("%-42s", stage_rows[r].label);
+        for (int s = 0; s < CT_STATES; s++)
+            printf("  %-18s", fmt(stage_value(&a->state[s].sustained, stage_rows[r].offset), x));
+        printf("\n");
+    }
+    for (int i = 0; i < NTHRESHOLDS; i++) {
+        printf("%-42s", THRESHOLD(i)->label);
+        for (int s = 0; s < CT_STATES; s++)
+            printf("  %-18s", fmt(ct_analysis_threshold(&a->state[s].sustained.t, i), x));
+        printf("\n");
+    }
+    printf("\n(p and q are the chances that the partner raises an alarm about this state.)\n");
+}
+
+static void print_horizon(const ct_params *p, const ct_scenario_analysis *a)
+{
+    char x[32], y[32], z[32];
+    if (a->fixed_horizon)
+        printf("This scenario has a fixed horizon of %ld rounds with discount %s: the future "
+               "weighs %s.\n",
+               p->rounds, fmt(p->discount, x), fmt(a->future_weight, y));
+    else
+        printf("This scenario continues after each round with probability %s (discount %s): "
+               "the future weighs %s.\n",
+               fmt(p->continuation, x), fmt(p->discount, y), fmt(a->future_weight, z));
+}
+
+/* The sentence on a critical weight of the future. */
+static void explain_discount(const char *who, const ct_threshold_def *d, double v,
+                             ct_verdict verdict, double delta)
+{
+    char x[32], y[32];
+    switch (verdict) {
+    case CT_VERDICT_IMPLIED:
+        return;
+    case CT_VERDICT_UNDEFINED:
+        printf("  %s: under %s, cooperation cannot be sustained (punishment is no worse than "
+               "cooperating, or alarms say nothing).\n",
+               who, d->description);
+        return;
+    case CT_VERDICT_IMPOSSIBLE:
+        printf("  %s: under %s, cooperation cannot be sustained whatever the future weighs "
+               "(it would need %s > 1).\n",
+               who, d->description, fmt(v, x));
+        return;
     default:
-        if (isnan(v))
+        printf("  %s: under %s, cooperation is self-enforcing only if the future weighs at least "
+               "%s; this scenario's weighs %s%s.\n",
+               who, d->description, fmt(v, x), fmt(delta, y),
+               verdict == CT_VERDICT_UNRAVELS
+                   ? " (but its horizon is fixed: a known last round unravels it)"
+               : verdict == CT_VERDICT_HOLDS ? ", enough"
+                                             : ", not enough");
+    }
+}
+
+/* One plain sentence on what threshold i means for state s. */
+static void explain(const ct_params *p, const ct_scenario_analysis *a, int s, int i)
+{
+    const char *who = p->state[s].name;
+    double v = ct_analysis_threshold(&a->state[s].sustained.t, i);
+    ct_verdict verdict = a->state[s].verdict[i];
+    char x[32];
+    switch (THRESHOLD(i)->kind) {
+    case CT_THRESHOLD_DISCOUNT:
+        explain_discount(who, THRESHOLD(i), v, verdict, a->future_weight);
+        break;
+    case CT_THRESHOLD_GENEROSITY:
+        if (verdict == CT_VERDICT_VALUE)
+            printf("  %s: generous tit for tat forgives best with probability %s.\n", who,
+                   fmt(v, x));
+        break;
+    case CT_THRESHOLD_TRUST:
+        if (verdict == CT_VERDICT_VALUE)
+            printf("  %s: a trust-conditioned state cooperates when its trust is at least %s.\n",
+                   who, fmt(v, x));
+        else
             printf("  %s: no level of trust makes cooperating the better bet in one round "
                    "(defection pays whatever the partner does).\n",
                    who);
-        else
-            printf("  %s: a trust-conditioned state cooperates when its trust is at least %s.\n",
-                   who, fmt(v, a));
+        break;
     }
 }
 
-/* ---- scenario ------------------------------------------------------------------ */
-
-typedef struct {
-    double T, R, P, S, p, q;
-    ct_thresholds t;
-} state_analysis;
-
-static void analyse_state(const ct_params *p, const ct_bimatrix *g2, int s, state_analysis *out)
+static void print_temptation(const ct_params *p, const ct_scenario_analysis *a)
 {
-    trps(g2, s, &out->T, &out->R, &out->P, &out->S);
-    /* the partner's alarms about s: when s restrains, false alarms; when s defects
-     * (withholds and exploits), detection at share 0 */
-    out->p = ct_game_p_false(p->misperception, p->clarity);
-    out->q = ct_game_p_detect(p->detection, p->monitoring, 0.0);
-    ct_analysis_thresholds(out->T, out->R, out->P, out->S, out->p, out->q, &out->t);
+    char x[32], y[32], k0[48];
+    printf("\nHow deep sharing makes betrayal more tempting (grim trigger, perfect monitoring):\n");
+    snprintf(k0, sizeof k0, "round 1, K = %s", fmt(a->first_exposure, x));
+    printf("%-24s  %-8s  %-20s  %-20s\n", "", "", k0, "sustained (K* per profile)");
+    for (int s = 0; s < CT_STATES; s++) {
+        const ct_repeated_game *first = &a->state[s].first_round, *sus = &a->state[s].sustained;
+        printf("%-24s  %-8s  %-20s  %-20s\n", p->state[s].name, "T - R", fmt(first->temptation, x),
+               fmt(sus->temptation, y));
+        printf("%-24s  %-8s  %-20s  %-20s\n", "", "delta*", fmt(first->t.grim, x),
+               fmt(sus->t.grim, y));
+    }
+    printf("(\"-\": punishment is no worse than cooperation, so there is nothing to sustain.)\n");
+}
+
+static void print_scenario(const ct_params *p, const ct_scenario_analysis *a)
+{
+    print_stage_games(p, a);
+    print_exposures(p, a);
+    print_scenario_equilibria(a);
+    print_repeated_table(p, a);
+    print_horizon(p, a);
+    for (int s = 0; s < CT_STATES; s++)
+        for (int i = 0; i < NTHRESHOLDS; i++)
+            explain(p, a, s, i);
+    print_temptation(p, a);
+}
+
+/* ---- JSON ------------------------------------------------------------------------- */
+
+static json_t *names_json(const char names[][CT_GAME_NAME], int n)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, json_string(names[i]));
+    return arr;
 }
 
 static json_t *bimatrix_json(const ct_bimatrix *g)
 {
-    json_t *rows = json_array(), *cols = json_array(), *A = json_array(), *B = json_array();
-    for (int i = 0; i < g->rows; i++)
-        json_array_append_new(rows, json_string(g->row_names[i]));
-    for (int j = 0; j < g->cols; j++)
-        json_array_append_new(cols, json_string(g->col_names[j]));
+    json_t *A = json_array(), *B = json_array();
     for (int i = 0; i < g->rows; i++) {
         json_t *a = json_array(), *b = json_array();
         for (int j = 0; j < g->cols; j++) {
@@ -203,22 +321,28 @@ static json_t *bimatrix_json(const ct_bimatrix *g)
         json_array_append_new(B, b);
     }
     return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "name", g->name, "row_player",
-                     g->row_player, "col_player", g->col_player, "rows", rows, "cols", cols, "A", A,
-                     "B", B);
+                     g->row_player, "col_player", g->col_player, "rows",
+                     names_json(g->row_names, g->rows), "cols", names_json(g->col_names, g->cols),
+                     "A", A, "B", B);
 }
 
-static json_t *equilibria_json(const ct_bimatrix *g, const ct_equilibrium *eq, int n)
+static json_t *mix_json(const double *w, int n)
 {
     json_t *arr = json_array();
-    for (int e = 0; e < n; e++) {
-        json_t *r = json_array(), *c = json_array();
-        for (int i = 0; i < g->rows; i++)
-            json_array_append_new(r, json_real(eq[e].row[i]));
-        for (int j = 0; j < g->cols; j++)
-            json_array_append_new(c, json_real(eq[e].col[j]));
-        json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:o}", "row", r, "col", c,
-                                             "payoff_row", num(eq[e].payoff_row), "payoff_col",
-                                             num(eq[e].payoff_col)));
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, json_real(w[i]));
+    return arr;
+}
+
+static json_t *equilibria_json(const ct_bimatrix *g, const ct_equilibria *e)
+{
+    json_t *arr = json_array();
+    for (int k = 0; k < e->n; k++) {
+        const ct_equilibrium *eq = &e->eq[k];
+        json_array_append_new(arr,
+                              json_pack("{s:o, s:o, s:o, s:o}", "row", mix_json(eq->row, g->rows),
+                                        "col", mix_json(eq->col, g->cols), "payoff_row",
+                                        num(eq->payoff_row), "payoff_col", num(eq->payoff_col)));
     }
     return arr;
 }
@@ -226,153 +350,74 @@ static json_t *equilibria_json(const ct_bimatrix *g, const ct_equilibrium *eq, i
 static json_t *thresholds_json(const ct_thresholds *t)
 {
     json_t *o = json_object();
-    for (int i = 0; i < 5; i++)
-        json_object_set_new(o, threshold_names[i], num(threshold(t, i)));
+    for (int i = 0; i < NTHRESHOLDS; i++)
+        json_object_set_new(o, THRESHOLD(i)->name, num(ct_analysis_threshold(t, i)));
     return o;
 }
 
-/* The exposures each profile of `g` is valued at, as a game of their own:
- * A holds state a's K, B state b's. */
-static void exposure_matrix(const ct_params *p, const ct_bimatrix *g, ct_bimatrix *out)
+static json_t *state_json(const ct_state_params *sp, const ct_repeated_game *sus,
+                          const ct_repeated_game *first)
 {
-    *out = *g;
-    for (int i = 0; i < g->rows; i++)
-        for (int j = 0; j < g->cols; j++) {
-            double k[CT_STATES];
-            ct_analysis_profile_exposure(p, CT_STAGE_SUSTAINED, i, j, k);
-            out->A[i][j] = k[0];
-            out->B[i][j] = k[1];
-        }
+    return json_pack("{s:s, s:s, s:{s:o, s:o, s:o, s:o}, s:o, s:o, s:o, s:{s:o, s:o}}", "id",
+                     sp->id, "name", sp->name, "stage", "T", num(sus->T), "R", num(sus->R), "P",
+                     num(sus->P), "S", num(sus->S), "p", num(sus->p), "q", num(sus->q),
+                     "thresholds", thresholds_json(&sus->t), "first_round", "temptation",
+                     num(first->temptation), "grim", num(first->t.grim));
 }
 
-static int analyse_scenario(const ct_params *p, int json)
+static json_t *scenario_json(const ct_params *p, const ct_scenario_analysis *a)
 {
-    double k0 = p->base_exposure, ks = ct_analysis_sustained_exposure(p);
-    ct_bimatrix g2, g4, g2first, exposures;
-    ct_analysis_stage_game(p, CT_STAGE_SUSTAINED, 0, &g2);
-    ct_analysis_stage_game(p, CT_STAGE_SUSTAINED, 1, &g4);
-    ct_analysis_stage_game(p, CT_STAGE_FIRST_ROUND, 0, &g2first);
-    exposure_matrix(p, &g4, &exposures);
-    int cyber = p->mode == CT_MODE_CYBER;
-    ct_equilibrium eq4[MAX_EQ], eq2[MAX_EQ];
-    int deg4, deg2;
-    int n4 = ct_analysis_equilibria(&g4, eq4, MAX_EQ, &deg4);
-    int n2 = ct_analysis_equilibria(&g2, eq2, MAX_EQ, &deg2);
-    if (n4 < 0 || n2 < 0) {
-        cli_error("%s", ct_error_last());
-        return EXIT_RUNTIME;
-    }
-    state_analysis st[CT_STATES], first[CT_STATES];
-    for (int s = 0; s < CT_STATES; s++) {
-        analyse_state(p, &g2, s, &st[s]);
-        analyse_state(p, &g2first, s, &first[s]);
-    }
-    double delta = ct_analysis_future_weight(p);
-    int fixed = p->continuation >= 1.0;
-
-    if (json) {
-        json_t *states = json_array();
-        for (int s = 0; s < CT_STATES; s++)
-            json_array_append_new(
-                states, json_pack("{s:s, s:s, s:{s:o, s:o, s:o, s:o}, s:o, s:o, s:o, s:{s:o, s:o}}",
-                                  "id", p->state[s].id, "name", p->state[s].name, "stage", "T",
-                                  num(st[s].T), "R", num(st[s].R), "P", num(st[s].P), "S",
-                                  num(st[s].S), "p", num(st[s].p), "q", num(st[s].q), "thresholds",
-                                  thresholds_json(&st[s].t), "first_round", "temptation",
-                                  num(first[s].T - first[s].R), "grim", num(first[s].t.grim)));
-        json_t *root = json_pack(
-            "{s:s, s:{s:o, s:o, s:o}, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:b, s:o}", "scenario",
-            p->name, "exposure", "first_round", num(k0), "mutual_cooperation", num(ks), "profiles",
-            bimatrix_json(&exposures), "stage_game", bimatrix_json(&g2), "equilibria_2x2",
-            equilibria_json(&g2, eq2, n2), "full_game", bimatrix_json(&g4), "degenerate_2x2", deg2,
-            "equilibria", equilibria_json(&g4, eq4, n4), "thresholds", thresholds_json(&st[0].t),
-            "states", states, "degenerate", deg4, "future_weight", num(delta));
-        json_object_set_new(root, "horizon", json_string(fixed ? "fixed" : "geometric"));
-        json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-        printf("\n");
-        json_decref(root);
-        return EXIT_OK;
-    }
-
-    char a[32], b[32];
-    printf("Stage game of %s\nexpected payoffs per round, %s (rows) and %s (columns), %s:\n\n",
-           p->name, p->state[0].name, p->state[1].name,
-           cyber ? "each action profile\nvalued at the exposures it sustains when played for ever "
-                   "(below)"
-                 : "from the matrix\n(R, S, T, P)");
-    print_bimatrix(&g2);
-    if (g4.rows > 2) {
-        printf("\nand with the four postures (share or withhold x restrain or exploit):\n\n");
-        print_bimatrix(&g4);
-    }
-    if (cyber) {
-        char c[32];
-        printf("\nExposures each profile is valued at, K of %s and K of %s:\n"
-               "the stocks it sustains when played for ever, from the shares and, where the\n"
-               "partner exploits, reconnaissance (recon %s; the burn of detected exploitations\n"
-               "is left out). Round 1 starts at K = %s; mutual cooperation settles to K* = %s:\n\n",
-               p->state[0].name, p->state[1].name, fmt(p->recon, a), fmt(k0, b), fmt(ks, c));
-        print_bimatrix(&exposures);
-    }
-    printf("\nNash equilibria%s:\n", g4.rows > 2 ? " of the four-posture game" : "");
-    print_equilibria(&g4, eq4, n4, deg4);
-    if (g4.rows > 2) {
-        printf("and of the cooperate/defect game:\n");
-        print_equilibria(&g2, eq2, n2, deg2);
-    }
-    printf("\nThe repeated cooperate/defect game\n%-42s", "");
+    json_t *states = json_array();
     for (int s = 0; s < CT_STATES; s++)
-        printf("  %-18s", p->state[s].name);
+        json_array_append_new(
+            states, state_json(&p->state[s], &a->state[s].sustained, &a->state[s].first_round));
+    json_t *root = json_pack(
+        "{s:s, s:{s:o, s:o, s:o}, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:b, s:o}", "scenario",
+        p->name, "exposure", "first_round", num(a->first_exposure), "mutual_cooperation",
+        num(a->sustained_exposure), "profiles", bimatrix_json(&a->exposures), "stage_game",
+        bimatrix_json(&a->stage), "equilibria_2x2", equilibria_json(&a->stage, &a->stage_eq),
+        "full_game", bimatrix_json(&a->full), "degenerate_2x2", a->stage_eq.degenerate,
+        "equilibria", equilibria_json(&a->full, &a->full_eq), "thresholds",
+        thresholds_json(&a->state[0].sustained.t), "states", states, "degenerate",
+        a->full_eq.degenerate, "future_weight", num(a->future_weight));
+    json_object_set_new(root, "horizon", json_string(a->fixed_horizon ? "fixed" : "geometric"));
+    return root;
+}
+
+static json_t *game_json(const ct_bimatrix *g, const ct_game_analysis *a)
+{
+    json_t *root = json_pack("{s:o, s:o, s:b}", "game", bimatrix_json(g), "equilibria",
+                             equilibria_json(g, &a->eq), "degenerate", a->eq.degenerate);
+    if (a->symmetric_2x2) json_object_set_new(root, "thresholds", thresholds_json(&a->repeated.t));
+    return root;
+}
+
+/* Prints `root` (consumed) on stdout. */
+static void print_json(json_t *root)
+{
+    json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     printf("\n");
-    const char *rows[] = {"temptation T",
-                          "reward R",
-                          "punishment P",
-                          "sucker's payoff S",
-                          "alarm if it restrains, p",
-                          "alarm if it defects, q",
-                          "grim trigger delta*",
-                          "grim trigger, imperfect monitoring delta*",
-                          "tit for tat delta*",
-                          "generous tit for tat: best generosity",
-                          "trust needed to cooperate"};
-    for (int r = 0; r < 11; r++) {
-        printf("%-42s", rows[r]);
-        for (int s = 0; s < CT_STATES; s++) {
-            const double v[] = {st[s].T, st[s].R, st[s].P, st[s].S, st[s].p, st[s].q};
-            printf("  %-18s", fmt(r < 6 ? v[r] : threshold(&st[s].t, r - 6), a));
-        }
-        printf("\n");
-    }
-    printf("\n(p and q are the chances that the partner raises an alarm about this state.)\n");
-    if (fixed)
-        printf("This scenario has a fixed horizon of %ld rounds with discount %s: the future "
-               "weighs %s.\n",
-               p->rounds, fmt(p->discount, a), fmt(delta, b));
-    else
-        printf("This scenario continues after each round with probability %s (discount %s): "
-               "the future weighs %s.\n",
-               fmt(p->continuation, a), fmt(p->discount, b), fmt(delta, b));
-    for (int s = 0; s < CT_STATES; s++)
-        for (int i = 0; i < 5; i++)
-            if (i != 1 || !isnan(threshold(&st[s].t, i)) || !isnan(st[s].t.grim))
-                explain(p->state[s].name, i, threshold(&st[s].t, i), delta, fixed);
-
-    printf("\nHow deep sharing makes betrayal more tempting (grim trigger, perfect monitoring):\n");
-    char k0s[48];
-    snprintf(k0s, sizeof k0s, "round 1, K = %s", fmt(k0, a));
-    const char *kss = "sustained (K* per profile)";
-    printf("%-24s  %-8s  %-20s  %-20s\n", "", "", k0s, kss);
-    for (int s = 0; s < CT_STATES; s++) {
-        printf("%-24s  %-8s  %-20s  ", p->state[s].name, "T - R", fmt(first[s].T - first[s].R, a));
-        printf("%-20s\n", fmt(st[s].T - st[s].R, b));
-        printf("%-24s  %-8s  %-20s  ", "", "delta*", fmt(first[s].t.grim, a));
-        printf("%-20s\n", fmt(st[s].t.grim, b));
-    }
-    printf("(\"-\": punishment is no worse than cooperation, so there is nothing to sustain.)\n");
-    return EXIT_OK;
+    json_decref(root);
 }
 
 /* ---- a game file ------------------------------------------------------------------ */
+
+static void print_game(const ct_bimatrix *g, const ct_game_analysis *a)
+{
+    printf("%s: %s (rows) and %s (columns)\n\n", g->name, g->row_player, g->col_player);
+    print_bimatrix(g);
+    printf("\nNash equilibria:\n");
+    print_equilibria(g, &a->eq);
+    if (!a->symmetric_2x2) return;
+    const ct_repeated_game *r = &a->repeated;
+    char x[32];
+    printf("\nThe repeated game, with '%s' as cooperation and '%s' as defection\n"
+           "(T = %g, R = %g, P = %g, S = %g; perfect monitoring):\n",
+           g->row_names[a->cooperate], g->row_names[a->defect], r->T, r->R, r->P, r->S);
+    for (int i = 0; i < NTHRESHOLDS; i++)
+        printf("  %-44s %s\n", THRESHOLD(i)->label_perfect,
+               fmt(ct_analysis_threshold(&r->t, i), x));
+}
 
 static int analyse_game(const char *path, int json)
 {
@@ -382,84 +427,80 @@ static int analyse_game(const char *path, int json)
         cli_error("%s", ct_error_last());
         return rc == CT_EIO ? EXIT_USAGE : EXIT_SCENARIO;
     }
-    ct_equilibrium eq[MAX_EQ];
-    int degenerate;
-    int n = ct_analysis_equilibria(&g, eq, MAX_EQ, &degenerate);
-    if (n < 0) {
+    ct_game_analysis a;
+    if (ct_analysis_game(&g, &a)) {
         cli_error("%s", ct_error_last());
         return EXIT_RUNTIME;
     }
-    /* Thresholds belong to symmetric 2x2 games, with "cooperate" the action that
-     * leaves the partner better off (dove in hawk-dove, stag in the stag hunt). */
-    ct_thresholds t;
-    double T = 0, R = 0, P = 0, S = 0;
-    int two = g.rows == 2 && g.cols == 2;
-    for (int i = 0; two && i < 2; i++)
-        for (int j = 0; j < 2; j++)
-            two &= g.A[i][j] == g.B[j][i];
-    int coop = two && g.B[1][0] + g.B[1][1] > g.B[0][0] + g.B[0][1];
-    if (two) {
-        R = g.A[coop][coop], S = g.A[coop][!coop], T = g.A[!coop][coop], P = g.A[!coop][!coop];
-        ct_analysis_thresholds(T, R, P, S, 0.0, 1.0, &t); /* perfect monitoring */
-    }
-    if (json) {
-        json_t *root = json_pack("{s:o, s:o, s:b}", "game", bimatrix_json(&g), "equilibria",
-                                 equilibria_json(&g, eq, n), "degenerate", degenerate);
-        if (two) json_object_set_new(root, "thresholds", thresholds_json(&t));
-        json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-        printf("\n");
-        json_decref(root);
-        return EXIT_OK;
-    }
-    printf("%s: %s (rows) and %s (columns)\n\n", g.name, g.row_player, g.col_player);
-    print_bimatrix(&g);
-    printf("\nNash equilibria:\n");
-    print_equilibria(&g, eq, n, degenerate);
-    if (two) {
-        char a[32];
-        printf("\nThe repeated game, with '%s' as cooperation and '%s' as defection\n"
-               "(T = %g, R = %g, P = %g, S = %g; perfect monitoring):\n",
-               g.row_names[coop], g.row_names[!coop], T, R, P, S);
-        const char *labels[] = {"grim trigger delta*", "grim trigger delta*, alarms (p=0, q=1)",
-                                "tit for tat delta*", "generous tit for tat: best generosity",
-                                "trust needed to cooperate"};
-        for (int i = 0; i < 5; i++)
-            printf("  %-44s %s\n", labels[i], fmt(threshold(&t, i), a));
-    }
+    if (json)
+        print_json(game_json(&g, &a));
+    else
+        print_game(&g, &a);
     return EXIT_OK;
 }
 
-int cmd_analyze(int argc, char **argv)
+static int analyse_scenario(const ct_params *p, int json)
+{
+    ct_scenario_analysis a;
+    if (ct_analysis_scenario(p, &a)) {
+        cli_error("%s", ct_error_last());
+        return EXIT_RUNTIME;
+    }
+    if (json)
+        print_json(scenario_json(p, &a));
+    else
+        print_scenario(p, &a);
+    return EXIT_OK;
+}
+
+/* ---- arguments ------------------------------------------------------------------- */
+
+/* Turns a failed write to stdout (a full disk, a closed pipe) into a runtime
+ * failure, since the exit status would otherwise claim a complete output. */
+static int finish_stdout(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout)) return rc;
+    cli_error("cannot write to standard output%s%s", errno ? ": " : "",
+              errno ? strerror(errno) : "");
+    return rc ? rc : EXIT_RUNTIME;
+}
+
+typedef struct {
+    run_options o;
+    const char *game;
+    int json;
+} analyze_args;
+
+/* Parses the options into *a. Returns 0, -1 after --help, or EXIT_USAGE. */
+static int parse_args(int argc, char **argv, analyze_args *a)
 {
     static const struct option longopts[] = {{"game", required_argument, NULL, 'g'},
                                              {"set", required_argument, NULL, 'S'},
                                              {"json", no_argument, NULL, 'j'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    run_options o;
-    memset(&o, 0, sizeof o);
-    const char *game = NULL;
-    int json = 0, c;
+    int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
         switch (c) {
         case 'g':
-            game = optarg;
+            a->game = optarg;
             break;
         case 'S':
-            if (!strchr(optarg, '=') || o.nsets >= MAX_SETS) {
+            if (!strchr(optarg, '=') || a->o.nsets >= MAX_SETS) {
                 cli_error("--set expects PATH=VALUE, got '%s'", optarg);
                 return EXIT_USAGE;
             }
-            o.sets[o.nsets++] = optarg;
+            a->o.sets[a->o.nsets++] = optarg;
             break;
         case 'j':
-            json = 1;
+            a->json = 1;
             break;
         case 'h':
             fputs(usage, stdout);
-            return EXIT_OK;
+            return -1;
         case ':':
             cli_error("%s needs a value (see --help)", argv[optind - 1]);
             return EXIT_USAGE;
@@ -468,21 +509,35 @@ int cmd_analyze(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    return 0;
+}
+
+static int run(int argc, char **argv)
+{
+    analyze_args a;
+    memset(&a, 0, sizeof a);
+    int rc = parse_args(argc, argv, &a);
+    if (rc) return rc < 0 ? EXIT_OK : rc;
     int rest = argc - optind;
-    if (game) {
-        if (rest != 0 || o.nsets) {
+    if (a.game) {
+        if (rest != 0 || a.o.nsets) {
             cli_error("--game FILE takes no scenario and no --set (see --help)");
             return EXIT_USAGE;
         }
-        return analyse_game(game, json);
+        return analyse_game(a.game, a.json);
     }
     if (rest != 1) {
         cli_error("expected 1 scenario file, or --game FILE (see --help)");
         return EXIT_USAGE;
     }
-    o.scenario_path[0] = argv[optind];
-    o.nscenarios = 1;
+    a.o.scenario_path[0] = argv[optind];
+    a.o.nscenarios = 1;
     ct_params p;
-    int rc = cli_load_scenarios(&o, &p);
-    return rc ? rc : analyse_scenario(&p, json);
+    rc = cli_load_scenarios(&a.o, &p);
+    return rc ? rc : analyse_scenario(&p, a.json);
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+    return finish_stdout(run(argc, argv));
 }

@@ -33,12 +33,25 @@
  * the exploiter and costs the victim when detection and burn are high. The
  * first-round game (every profile at b) is kept beside it to show how the map
  * raises the temptation. Shaming and legitimacy count only under an agreement
- * (ct_params_agreement), as in the engine. */
+ * (ct_params_agreement), as in the engine.
+ *
+ * Whole analyses (ct_analysis_scenario, ct_analysis_game) gather all of this
+ * into plain structs, with the domain's rules decided here once: which action
+ * of a symmetric 2x2 game is cooperation (the one that leaves the partner
+ * better off), the alarm probabilities p = eps and q = p_d(0) of each state,
+ * and how each threshold compares with the weight of the future (a verdict).
+ * The thresholds are rows of a table (ct_analysis_threshold_defs) that the
+ * program iterates for its tables, sentences and JSON. Rejected: a switch over
+ * threshold indices in the program (as the first revision had), which spread
+ * one threshold over five places; and a function per row, which would repeat
+ * the conventions shared by all of them (no temptation, nothing to sustain). */
 #include "cybertrust/analysis.h"
 
+#include <assert.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -130,68 +143,89 @@ static int same(const ct_bimatrix *g, const ct_equilibrium *a, const ct_equilibr
     return 1;
 }
 
-int ct_analysis_equilibria(const ct_bimatrix *g, ct_equilibrium *out, int max, int *degenerate)
+static double payoff_scale(const ct_bimatrix *g)
 {
     double scale = 0.0;
     for (int i = 0; i < g->rows; i++)
         for (int j = 0; j < g->cols; j++)
             scale = fmax(scale, fmax(fabs(g->A[i][j]), fabs(g->B[i][j])));
-    double tol = CT_ANALYSIS_TOL * fmax(scale, 1.0);
+    return scale;
+}
+
+/* Whether no action of one player (the row player if `row`) off its support S
+ * earns more than `value` against the other's strategy in `e`; sets *tie when
+ * one earns as much. */
+static int no_better_reply(const ct_bimatrix *g, int row, unsigned S, const ct_equilibrium *e,
+                           double value, double tol, int *tie)
+{
+    int n = row ? g->rows : g->cols, m = row ? g->cols : g->rows;
+    for (int a = 0; a < n; a++) {
+        if (S >> a & 1u) continue;
+        double pay = 0;
+        for (int b = 0; b < m; b++)
+            pay += row ? g->A[a][b] * e->col[b] : e->row[b] * g->B[b][a];
+        if (!(pay <= value + tol)) return 0;
+        *tie |= fabs(pay - value) <= tol;
+    }
+    return 1;
+}
+
+/* The equilibrium with supports I (rows) and J (columns), both of size k, if
+ * there is one: returns 1 and fills *e, 0 if there is none, or CT_ENUMERIC.
+ * Sets *degenerate on a tie off the support or a zero weight on it. */
+static int support_equilibrium(const ct_bimatrix *g, unsigned I, unsigned J, int k, double tol,
+                               ct_equilibrium *e, int *degenerate)
+{
+    int ri[CT_GAME_MAX], cj[CT_GAME_MAX];
+    members(I, ri);
+    members(J, cj);
+    double x[CT_GAME_MAX], y[CT_GAME_MAX], u, v;
+    /* y makes the rows of I indifferent (in A); x the columns of J (in B) */
+    int rc = solve(g->A, 0, cj, ri, k, y, &v, tol);
+    if (rc == 0) rc = solve(g->B, 1, ri, cj, k, x, &u, tol);
+    if (rc < 0) return ct_error_set(CT_ENUMERIC, "a linear solve failed");
+    if (rc > 0) return 0;
+    memset(e, 0, sizeof *e);
+    int ok = 1, zero = 0, tie = 0;
+    for (int c = 0; c < k; c++) {
+        ok &= x[c] >= -tol && y[c] >= -tol;
+        zero |= fabs(x[c]) <= tol || fabs(y[c]) <= tol;
+        e->row[ri[c]] = fmax(x[c], 0.0);
+        e->col[cj[c]] = fmax(y[c], 0.0);
+    }
+    if (!ok) return 0;
+    if (!no_better_reply(g, 1, I, e, v, tol, &tie) || !no_better_reply(g, 0, J, e, u, tol, &tie))
+        return 0;
+    if (tie || zero) *degenerate = 1;
+    e->payoff_row = v;
+    e->payoff_col = u;
+    return 1;
+}
+
+static int known(const ct_bimatrix *g, const ct_equilibrium *found, int n, const ct_equilibrium *e)
+{
+    for (int f = 0; f < n; f++)
+        if (same(g, &found[f], e, 1e-7)) return 1;
+    return 0;
+}
+
+int ct_analysis_equilibria(const ct_bimatrix *g, ct_equilibrium *out, int max, int *degenerate)
+{
+    double tol = CT_ANALYSIS_TOL * fmax(payoff_scale(g), 1.0);
     *degenerate = pure_ties(g, tol);
     int found = 0;
     int kmax = g->rows < g->cols ? g->rows : g->cols;
-    for (int k = 1; k <= kmax; k++) {
+    for (int k = 1; k <= kmax; k++)
         for (unsigned I = 1; I < 1u << g->rows; I++) {
             if (popcount(I) != k) continue;
             for (unsigned J = 1; J < 1u << g->cols; J++) {
                 if (popcount(J) != k) continue;
-                int ri[CT_GAME_MAX], cj[CT_GAME_MAX];
-                members(I, ri);
-                members(J, cj);
-                double x[CT_GAME_MAX], y[CT_GAME_MAX], u, v;
-                /* y makes the rows of I indifferent (in A); x the columns of J (in B) */
-                int rc = solve(g->A, 0, cj, ri, k, y, &v, tol);
-                if (rc == 0) rc = solve(g->B, 1, ri, cj, k, x, &u, tol);
-                if (rc < 0) return ct_error_set(CT_ENUMERIC, "a linear solve failed");
-                if (rc > 0) continue;
                 ct_equilibrium e;
-                memset(&e, 0, sizeof e);
-                int ok = 1, zero = 0;
-                for (int c = 0; c < k; c++) {
-                    ok &= x[c] >= -tol && y[c] >= -tol;
-                    zero |= fabs(x[c]) <= tol || fabs(y[c]) <= tol;
-                    e.row[ri[c]] = fmax(x[c], 0.0);
-                    e.col[cj[c]] = fmax(y[c], 0.0);
-                }
-                if (!ok) continue;
-                int tie = 0;
-                for (int i = 0; i < g->rows && ok; i++) {
-                    if (I >> i & 1u) continue;
-                    double pay = 0;
-                    for (int j = 0; j < g->cols; j++)
-                        pay += g->A[i][j] * e.col[j];
-                    ok &= pay <= v + tol;
-                    tie |= fabs(pay - v) <= tol;
-                }
-                for (int j = 0; j < g->cols && ok; j++) {
-                    if (J >> j & 1u) continue;
-                    double pay = 0;
-                    for (int i = 0; i < g->rows; i++)
-                        pay += e.row[i] * g->B[i][j];
-                    ok &= pay <= u + tol;
-                    tie |= fabs(pay - u) <= tol;
-                }
-                if (!ok) continue;
-                if (tie || zero) *degenerate = 1;
-                e.payoff_row = v;
-                e.payoff_col = u;
-                int dup = 0;
-                for (int f = 0; f < found && !dup; f++)
-                    dup = same(g, &out[f], &e, 1e-7);
-                if (!dup && found < max) out[found++] = e;
+                int rc = support_equilibrium(g, I, J, k, tol, &e, degenerate);
+                if (rc < 0) return rc;
+                if (rc && !known(g, out, found, &e) && found < max) out[found++] = e;
             }
         }
-    }
     return found;
 }
 
@@ -321,4 +355,180 @@ void ct_analysis_thresholds(double T, double R, double P, double S, double p, do
 double ct_analysis_future_weight(const ct_params *p)
 {
     return p->continuation < 1.0 ? p->continuation * p->discount : p->discount;
+}
+
+/* ---- the table of thresholds ------------------------------------------------- */
+
+const ct_threshold_def ct_analysis_threshold_defs[CT_ANALYSIS_THRESHOLDS] = {
+    {.name = "grim",
+     .label = "grim trigger delta*",
+     .label_perfect = "grim trigger delta*",
+     .description = "grim trigger with perfect monitoring",
+     .kind = CT_THRESHOLD_DISCOUNT,
+     .offset = offsetof(ct_thresholds, grim)},
+    {.name = "grim_imperfect",
+     .label = "grim trigger, imperfect monitoring delta*",
+     .label_perfect = "grim trigger delta*, alarms (p=0, q=1)",
+     .description = "grim trigger, seeing only alarms",
+     .kind = CT_THRESHOLD_DISCOUNT,
+     .offset = offsetof(ct_thresholds, grim_imperfect),
+     .refines = "grim"},
+    {.name = "tit_for_tat",
+     .label = "tit for tat delta*",
+     .label_perfect = "tit for tat delta*",
+     .description = "tit for tat",
+     .kind = CT_THRESHOLD_DISCOUNT,
+     .offset = offsetof(ct_thresholds, tit_for_tat)},
+    {.name = "gtft_generosity",
+     .label = "generous tit for tat: best generosity",
+     .label_perfect = "generous tit for tat: best generosity",
+     .description = "generous tit for tat's best chance of forgiving a defection",
+     .kind = CT_THRESHOLD_GENEROSITY,
+     .offset = offsetof(ct_thresholds, gtft_generosity)},
+    {.name = "min_trust",
+     .label = "trust needed to cooperate",
+     .label_perfect = "trust needed to cooperate",
+     .description = "the belief in the partner's cooperation above which cooperating pays in "
+                    "one round",
+     .kind = CT_THRESHOLD_TRUST,
+     .offset = offsetof(ct_thresholds, min_trust)},
+};
+
+/* Every field of ct_thresholds has its row. */
+_Static_assert(sizeof(ct_thresholds) == CT_ANALYSIS_THRESHOLDS * sizeof(double),
+               "ct_analysis_threshold_defs must have one row per field of ct_thresholds");
+
+double ct_analysis_threshold(const ct_thresholds *t, int i)
+{
+    assert(i >= 0 && i < CT_ANALYSIS_THRESHOLDS);
+    double v;
+    memcpy(&v, (const char *)t + ct_analysis_threshold_defs[i].offset, sizeof v);
+    return v;
+}
+
+static int threshold_index(const char *name)
+{
+    for (int i = 0; i < CT_ANALYSIS_THRESHOLDS; i++)
+        if (strcmp(ct_analysis_threshold_defs[i].name, name) == 0) return i;
+    assert(!"a threshold refines one that is not in the table");
+    return 0;
+}
+
+/* How threshold i of `t` compares with a future that weighs `delta`. */
+static ct_verdict verdict(const ct_thresholds *t, int i, double delta, int fixed)
+{
+    const ct_threshold_def *d = &ct_analysis_threshold_defs[i];
+    double v = ct_analysis_threshold(t, i);
+    if (isnan(v))
+        return d->refines && isnan(ct_analysis_threshold(t, threshold_index(d->refines)))
+                   ? CT_VERDICT_IMPLIED
+                   : CT_VERDICT_UNDEFINED;
+    if (d->kind != CT_THRESHOLD_DISCOUNT) return CT_VERDICT_VALUE;
+    if (v > 1) return CT_VERDICT_IMPOSSIBLE;
+    if (fixed) return CT_VERDICT_UNRAVELS;
+    return delta >= v ? CT_VERDICT_HOLDS : CT_VERDICT_FAILS;
+}
+
+/* ---- whole analyses ------------------------------------------------------------ */
+
+/* The payoff of `player` (0 rows, 1 columns) of `g` playing `own` against `other`. */
+static double own_payoff(const ct_bimatrix *g, int player, int own, int other)
+{
+    return player ? g->B[other][own] : g->A[own][other];
+}
+
+/* The repeated game of `player` in the 2x2 game `g` whose action `coop` is
+ * cooperation, with alarm probabilities p (it restrained) and q (it defected). */
+static void repeated_game(const ct_bimatrix *g, int player, int coop, double p, double q,
+                          ct_repeated_game *out)
+{
+    int defect = !coop;
+    out->R = own_payoff(g, player, coop, coop);
+    out->S = own_payoff(g, player, coop, defect);
+    out->T = own_payoff(g, player, defect, coop);
+    out->P = own_payoff(g, player, defect, defect);
+    out->temptation = out->T - out->R;
+    out->p = p;
+    out->q = q;
+    ct_analysis_thresholds(out->T, out->R, out->P, out->S, p, q, &out->t);
+}
+
+static int find_equilibria(const ct_bimatrix *g, ct_equilibria *out)
+{
+    out->n = ct_analysis_equilibria(g, out->eq, CT_ANALYSIS_MAX_EQ, &out->degenerate);
+    return out->n < 0 ? out->n : 0;
+}
+
+/* The exposures each profile of `g` is valued at, as a game of their own:
+ * A holds state a's K, B state b's. */
+static void profile_exposures(const ct_params *p, const ct_bimatrix *g, ct_bimatrix *out)
+{
+    *out = *g;
+    for (int i = 0; i < g->rows; i++)
+        for (int j = 0; j < g->cols; j++) {
+            double k[CT_STATES];
+            ct_analysis_profile_exposure(p, CT_STAGE_SUSTAINED, i, j, k);
+            out->A[i][j] = k[0];
+            out->B[i][j] = k[1];
+        }
+}
+
+/* Each state's repeated game, sustained and in the first round, and the
+ * verdicts on its thresholds. The partner's alarms about state s: when s
+ * restrains, false alarms; when it defects (withholds and exploits), detection
+ * at share 0. */
+static void scenario_states(const ct_params *p, ct_scenario_analysis *out)
+{
+    double alarm_restrained = ct_game_p_false(p->misperception, p->clarity);
+    double alarm_defected = ct_game_p_detect(p->detection, p->monitoring, 0.0);
+    for (int s = 0; s < CT_STATES; s++) {
+        repeated_game(&out->stage, s, CT_POSTURE_COOPERATE, alarm_restrained, alarm_defected,
+                      &out->state[s].sustained);
+        repeated_game(&out->first_round, s, CT_POSTURE_COOPERATE, alarm_restrained, alarm_defected,
+                      &out->state[s].first_round);
+        for (int i = 0; i < CT_ANALYSIS_THRESHOLDS; i++)
+            out->state[s].verdict[i] =
+                verdict(&out->state[s].sustained.t, i, out->future_weight, out->fixed_horizon);
+    }
+}
+
+int ct_analysis_scenario(const ct_params *p, ct_scenario_analysis *out)
+{
+    memset(out, 0, sizeof *out);
+    ct_analysis_stage_game(p, CT_STAGE_SUSTAINED, 0, &out->stage);
+    ct_analysis_stage_game(p, CT_STAGE_SUSTAINED, 1, &out->full);
+    ct_analysis_stage_game(p, CT_STAGE_FIRST_ROUND, 0, &out->first_round);
+    profile_exposures(p, &out->full, &out->exposures);
+    out->first_exposure = p->base_exposure;
+    out->sustained_exposure = ct_analysis_sustained_exposure(p);
+    out->future_weight = ct_analysis_future_weight(p);
+    out->fixed_horizon = p->continuation >= 1.0;
+    scenario_states(p, out);
+    int rc = find_equilibria(&out->full, &out->full_eq);
+    return rc ? rc : find_equilibria(&out->stage, &out->stage_eq);
+}
+
+/* A symmetric game: B is A transposed, exactly. */
+static int symmetric(const ct_bimatrix *g)
+{
+    if (g->rows != g->cols) return 0;
+    for (int i = 0; i < g->rows; i++)
+        for (int j = 0; j < g->cols; j++)
+            if (g->A[i][j] != g->B[j][i]) return 0;
+    return 1;
+}
+
+int ct_analysis_game(const ct_bimatrix *g, ct_game_analysis *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = find_equilibria(g, &out->eq);
+    if (rc) return rc;
+    out->symmetric_2x2 = g->rows == 2 && symmetric(g);
+    if (!out->symmetric_2x2) return 0;
+    /* cooperation is the action that leaves the partner better off, summed
+     * over the partner's actions (dove in hawk-dove, stag in the stag hunt) */
+    out->cooperate = g->B[1][0] + g->B[1][1] > g->B[0][0] + g->B[0][1];
+    out->defect = !out->cooperate;
+    repeated_game(g, 0, out->cooperate, 0.0, 1.0, &out->repeated); /* perfect monitoring */
+    return 0;
 }
