@@ -84,6 +84,23 @@ static void test_cli_usage_and_exit_codes(void **state)
     assert_non_null(strstr(out_text, "cybertrust "));
 }
 
+/* Issue 9 item 5: the README's example changes Russia's kind on a file that
+ * gives the old kind's parameters; the new kind starts from its defaults. */
+static void test_cli_set_kind_on_a_file_with_parameters(void **state)
+{
+    (void)state;
+    assert_int_equal(cybertrust("run " SCEN "us_russia_joint_unit_2017.cfg --reps 20 "
+                                "--set states.ru.strategy.kind=fox --quiet"),
+                     0);
+    assert_string_equal(err_text, "");
+    assert_int_equal(cybertrust("run " SCEN "us_russia_joint_unit_2017.cfg --reps 20 "
+                                "--set states.ru.strategy.kind=fox "
+                                "--set states.ru.strategy.rate=0.2"),
+                     3);
+    assert_string_equal(err_text, "cybertrust: --set states.ru.strategy.rate=0.2: rate is not a "
+                                  "parameter of fox; expected one of: strike_at, cover, depth\n");
+}
+
 static void test_cli_invalid_scenario_writes_nothing(void **state)
 {
     (void)state;
@@ -376,6 +393,93 @@ static void test_cli_sweep_errors(void **state)
     snprintf(args, sizeof args, "sweep " SWEEP " --resume --out %s/nothing", scratch);
     assert_int_equal(cybertrust(args), 0); /* nothing to resume: it starts */
     assert_true(same_file("twice/sweep.csv", "nothing/sweep.csv"));
+}
+
+/* A sweep of 4096 points, about 23 MB: killed while it writes, then resumed,
+ * finished from the index of its blocks; shards and a merge. */
+#define MANY_SWEEP                                                                                 \
+    SCEN "us_china_hotline_2015.cfg --vary states.us.trust=0:1:64 --vary world.decay=0:1:64 "      \
+         "--reps 40 --rounds 10 --quiet"
+
+/* Starts `args` in the background and kills it (SIGKILL) once DIR/sweep.csv
+ * holds `bytes` (or it ended). */
+static void kill_when(const char *args, const char *dir, long bytes)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "exec 2>/dev/null; %s %s & pid=$!; f=%s/%s/sweep.csv;"
+             " while kill -0 $pid && [ $(stat -c %%s $f 2>/dev/null || echo 0) -lt %ld ];"
+             " do sleep 0.002; done; kill -9 $pid; wait $pid; true",
+             CT_PROGRAM, args, scratch, dir, bytes);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Runs a shell command in the scratch folder. */
+static void in_scratch(const char *line)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd %s && %s", scratch, line);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_cli_sweep_many_points_killed_resumed_merged(void **state)
+{
+    (void)state;
+    char args[1024];
+    snprintf(args, sizeof args, "sweep " MANY_SWEEP " --out %s/many", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    /* killed a third of the way, resumed on another number of threads */
+    snprintf(args, sizeof args, "sweep " MANY_SWEEP " --threads 2 --out %s/many_killed", scratch);
+    kill_when(args, "many_killed", 8000000);
+    snprintf(args, sizeof args, "sweep " MANY_SWEEP " --threads 1 --resume --out %s/many_killed",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_true(same_file("many/sweep.csv", "many_killed/sweep.csv"));
+    assert_true(same_file("many/sweep.json", "many_killed/sweep.json"));
+    assert_int_equal(cybertrust(args), 0); /* resuming a finished sweep changes nothing */
+    assert_true(same_file("many/sweep.csv", "many_killed/sweep.csv"));
+    /* cut at a block's start, a byte either side of it, and inside rows */
+    const char *cuts[] = {"$b", "$((b + 1))", "$((b - 1))", "5000000", "22000000"};
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        char line[512];
+        snprintf(line, sizeof line,
+                 "rm -rf cut && cp -r many cut && b=$(grep -b -m1 '^2500,' cut/sweep.csv | "
+                 "cut -d: -f1) && truncate -s %s cut/sweep.csv",
+                 cuts[i]);
+        in_scratch(line);
+        snprintf(args, sizeof args, "sweep " MANY_SWEEP " --resume --out %s/cut", scratch);
+        assert_int_equal(cybertrust(args), 0);
+        if (!same_file("many/sweep.csv", "cut/sweep.csv")) fail_msg("resume after cut %s", cuts[i]);
+    }
+    /* a line lost in the middle cannot be resumed */
+    in_scratch("rm -rf lost && cp -r many lost && sed -i 5000d lost/sweep.csv");
+    snprintf(args, sizeof args, "sweep " MANY_SWEEP " --resume --out %s/lost", scratch);
+    assert_int_equal(cybertrust(args), 1);
+    assert_non_null(strstr(err_text, "lost/sweep.csv: a block of rows in the middle is broken; "
+                                     "the file cannot be resumed\n"));
+    /* shards, one killed and resumed, merged */
+    snprintf(args, sizeof args, "sweep " MANY_SWEEP " --shard 1/2 --out %s/half1", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    snprintf(args, sizeof args, "sweep " MANY_SWEEP " --shard 2/2 --out %s/half2", scratch);
+    kill_when(args, "half2", 4000000);
+    snprintf(args, sizeof args, "sweep " MANY_SWEEP " --shard 2/2 --resume --out %s/half2",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    snprintf(args, sizeof args, "merge %s/half2 %s/half1 --out %s/many_merged --quiet", scratch,
+             scratch, scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_true(same_file("many/sweep.csv", "many_merged/sweep.csv"));
+    /* one shard's rows in the other's folder; a shard cut short */
+    in_scratch("rm -rf swapped && cp -r half2 swapped && cp half1/sweep.csv swapped/");
+    snprintf(args, sizeof args, "sweep " MANY_SWEEP " --shard 2/2 --resume --out %s/swapped",
+             scratch);
+    assert_int_equal(cybertrust(args), 1);
+    assert_non_null(strstr(err_text, "swapped/sweep.csv: unexpected rows for point 0\n"));
+    in_scratch("truncate -s -1 half1/sweep.csv");
+    snprintf(args, sizeof args, "merge %s/half1 %s/half2 --out %s/bad_merge", scratch, scratch,
+             scratch);
+    assert_int_equal(cybertrust(args), 1);
+    assert_non_null(strstr(err_text, "half1/sweep.csv: unreadable or damaged\n"));
 }
 
 /* ---- analyze, tournament, evolve ------------------------------------------- */
@@ -1113,6 +1217,7 @@ int main(void)
         cmocka_unit_test(test_cli_sweep_resume_and_threads_give_one_file),
         cmocka_unit_test(test_cli_sweep_shards_merge),
         cmocka_unit_test(test_cli_sweep_errors),
+        cmocka_unit_test(test_cli_sweep_many_points_killed_resumed_merged),
         cmocka_unit_test(test_cli_analyze),
         cmocka_unit_test(test_cli_tournament),
         cmocka_unit_test(test_cli_evolve),
@@ -1130,6 +1235,7 @@ int main(void)
         cmocka_unit_test(test_cli_equilibrium_vary_jump),
         cmocka_unit_test(test_cli_equilibrium_vary_identical_for_any_thread_count),
         cmocka_unit_test(test_cli_equilibrium_vary_errors),
+        cmocka_unit_test(test_cli_set_kind_on_a_file_with_parameters),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -147,6 +147,142 @@ static void test_sweep_block_in_scenario_file(void **state)
     remove(path);
 }
 
+/* ---- points loaded in memory against points loaded from the file ---------- */
+
+#define REGIMES CT_SOURCE_DIR "/configs/regimes"
+
+/* Zeroes the bytes after the end of every text, which differ with the texts a
+ * field held before. */
+static void normalise(ct_params *p)
+{
+    for (int i = 0; i < ct_params_key_count + CT_STATES * ct_state_key_count; i++) {
+        int global = i < ct_params_key_count;
+        int s = global ? 0 : (i - ct_params_key_count) / ct_state_key_count;
+        const ct_key *k = global ? &ct_params_keys[i]
+                                 : &ct_state_keys[(i - ct_params_key_count) % ct_state_key_count];
+        if (k->type != CT_KEY_TEXT && k->type != CT_KEY_IDENT) continue;
+        char *field = ct_params_field(k, global ? (void *)p : (void *)&p->state[s]);
+        size_t n = strlen(field);
+        memset(field + n, 0, k->size - n);
+    }
+}
+
+typedef struct {
+    const char *scenario;
+    const char *sets[4];
+    const char *vary[4]; /* none: the file's sweep block */
+} grid_case;
+
+/* Loads every point of the case both ways; returns how many loaded. */
+static long compare_points(const grid_case *c)
+{
+    ct_sweep *s = ct_sweep_alloc();
+    int nsets = 0, nvary = 0;
+    while (nsets < 4 && c->sets[nsets])
+        nsets++;
+    while (nvary < 4 && c->vary[nvary])
+        assert_int_equal(ct_sweep_add(s, c->vary[nvary++]), 0);
+    if (nvary == 0) assert_int_equal(ct_scenario_load_sweep(c->scenario, s), 0);
+    assert_int_equal(ct_sweep_bind(s, c->scenario, REGIMES, c->sets, nsets), 0);
+    long loaded = 0;
+    for (long point = 0; point < ct_sweep_points(s); point++) {
+        char sets[CT_SWEEP_MAX_DIMS][2 * CT_SWEEP_TEXT + 2], fast_msg[1024];
+        const char *all[4 + CT_SWEEP_MAX_DIMS];
+        ct_sweep_overrides(s, point, sets);
+        int n = 0;
+        for (int i = 0; i < nsets; i++)
+            all[n++] = c->sets[i];
+        for (int d = 0; d < ct_sweep_dims(s); d++)
+            all[n++] = sets[d];
+        ct_params fast, slow;
+        int rc_fast = ct_sweep_load_point(s, point, &fast);
+        snprintf(fast_msg, sizeof fast_msg, "%s", ct_error_last());
+        ct_scenario_options so = {.regime_dir = REGIMES, .overrides = all, .noverrides = n};
+        int rc_slow = ct_scenario_load(c->scenario, &so, &slow);
+        if (rc_fast != rc_slow)
+            fail_msg("%s point %ld: %d, %d", c->scenario, point, rc_fast, rc_slow);
+        if (rc_slow) {
+            assert_string_equal(fast_msg, ct_error_last());
+            continue;
+        }
+        normalise(&fast);
+        normalise(&slow);
+        if (memcmp(&fast, &slow, sizeof fast) != 0)
+            fail_msg("%s point %ld (%s): the parameters differ", c->scenario, point, sets[0]);
+        loaded++;
+    }
+    ct_sweep_free(s);
+    return loaded;
+}
+
+static void test_sweep_points_in_memory_equal_loaded(void **state)
+{
+    (void)state;
+    char geo[] = "/tmp/ct_sweep_geo_XXXXXX";
+    FILE *fp = fdopen(mkstemp(geo), "w");
+    fputs("simulation = { continuation = 0.95; max_rounds = 60; };\n"
+          "regime = { template = \"hotline\"; shame = 0.9; };\n"
+          "states = ( { id = \"p\"; strategy = { kind = \"fox\"; cover = 0.2; }; },\n"
+          "  { id = \"q\"; trust = 0.7; strategy = { kind = \"gradual\"; step = 0.3; depth = 0.4; "
+          "}; } );\n",
+          fp);
+    fclose(fp);
+#define SC(name) CT_SOURCE_DIR "/scenarios/" name
+    const grid_case cases[] = {
+        {SC("sweeps/trust_vs_dual_use.cfg"), {NULL}, {NULL}},
+        {SC("sweeps/legitimacy_vs_pushback.cfg"), {NULL}, {NULL}},
+        {SC("sweeps/misperception_vs_clarity.cfg"), {"simulation.rounds=7"}, {NULL}},
+        {SC("us_china_hotline_2015.cfg"),
+         {NULL},
+         {"states.cn.strategy.kind=opportunist,tit_for_tat,bayesian,fox",
+          "states.cn.strategy.depth=0.2,1", "regime.template=hotline,none,joint_unit",
+          "states.cn.strategy.rate=0.1,2"}},
+        {SC("us_china_hotline_2015.cfg"),
+         {"states.cn.strategy.kind=fox", "states.cn.strategy.strike_at=0.3"},
+         {"states.cn.strategy.cover=0,0.5", "world.decay=0:0.5:3",
+          "states.cn.strategy.kind=fox,"
+          "opportunist"}},
+        {SC("us_china_hotline_2015.cfg"),
+         {"states.cn.strategy.rate=0.4", "regime.shame=0.7"},
+         {"states.cn.strategy.kind=opportunist,fox", "regime.shame=0,1e7", "regime.scope=0.5"}},
+        {SC("us_china_hotline_2015.cfg"),
+         {NULL},
+         {"payoffs.mode=cyber,matrix,bogus", "payoffs.T=4,6", "scenario.name=a,bb",
+          "states.us.name=X,Yy"}},
+        {SC("us_china_hotline_2015.cfg"),
+         {NULL},
+         {"simulation.rounds=0,5,17", "simulation.replications=7,2.5", "simulation.seed=1,0x10,1e3",
+          "simulation.discount=0,0.9"}},
+        {SC("us_china_hotline_2015.cfg"), {NULL}, {"states.xx.trust=0.1", "states.us.id=zz"}},
+        {SC("us_china_hotline_2015.cfg"),
+         {NULL},
+         {"states.us.trust=abc,nan,0x0.8,0.5", "regime.dual_usee=1,2", "world.threat=inf,1"}},
+        {SC("us_china_hotline_2015.cfg"),
+         {NULL},
+         {"simulation.rounds=10,20", "simulation.continuation=1,0.9", "simulation.max_rounds=5"}},
+        {SC("no_agreement.cfg"), {NULL}, {"regime.template=none,hotline", "regime.scope=0.1,0.3"}},
+        {SC("classic_ipd.cfg"),
+         {NULL},
+         {"states.tft.trust=0,0.5", "simulation.continuation=1,0.9"}},
+        {geo,
+         {NULL},
+         {"states.q.strategy.kind=gradual,fox,bayesian", "states.q.strategy.depth=0.1,1",
+          "regime.template=joint_unit,alliance,none", "states.q.strategy.patience=2,4.5"}},
+        {geo,
+         {"regime.shame=0.7", "states.q.trust=0.2"},
+         {"regime.template=hotline,joint_unit", "regime.shame=0,1", "states.q.trust=0.1,0.3",
+          "simulation.continuation=0.9,1"}},
+        {geo, {NULL}, {"simulation.rounds=30,80", "simulation.continuation=0.9,1"}},
+        {geo, {"regime.template=none"}, {"regime.scope=0.1", "states.p.strategy.cover=0,1"}},
+    };
+#undef SC
+    long loaded = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        loaded += compare_points(&cases[i]);
+    assert_true(loaded > 400); /* most points load; the rest fail alike */
+    remove(geo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_sweep_errors),
         cmocka_unit_test(test_sweep_point_seeding),
         cmocka_unit_test(test_sweep_block_in_scenario_file),
+        cmocka_unit_test(test_sweep_points_in_memory_equal_loaded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include "cybertrust/params.h"
 #include "cybertrust/sweep.h"
 #include "cybertrust/tournament.h"
+#include "sweep_file.h"
 
 /* Exit codes (documented in README.md). */
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_SCENARIO = 3 };
@@ -125,22 +126,21 @@ int report_compare_files(const char *dir, const run_options *o, const ct_params 
                          const ct_batch *b);
 
 /* Sweeps (sweep_job.c): the grid, its output folder and its files, shared by
- * the OpenMP executor (cmd_sweep.c), the MPI one (mpi_main.c) and merge. */
+ * the OpenMP executor (cmd_sweep.c) and the MPI one (mpi_main.c); sweep.csv
+ * itself is sweep_file.c's. */
 typedef struct {
     run_options o;
-    ct_sweep *grid;
-    ct_params base;      /* the scenario with the --set overrides, without the grid */
-    char hash[17];       /* FNV-1a 64 of the scenario file, in hex */
-    long npoints;        /* points of the whole grid */
-    unsigned char *done; /* [npoints]: the point's rows are in sweep.csv */
-    long ndone, nmine;   /* done, and owned by this shard */
-    long done_at_start;
-    FILE *csv; /* sweep.csv, appended to */
-    double started, last_sync, last_progress;
+    ct_sweep *grid;     /* bound to the scenario: its points load in memory */
+    ct_params base;     /* the scenario with the --set overrides, without the grid */
+    char hash[17];      /* FNV-1a 64 of the scenario file, in hex */
+    long npoints;       /* points of the whole grid */
+    long nmine;         /* owned by this shard */
+    long done_at_start; /* points in sweep.csv when this run began */
+    sweep_def def;      /* what sweep.csv holds */
+    sweep_file *file;   /* sweep.csv (the writer only) */
+    double started, last_manifest, last_progress;
     int show_progress;
 } sweep_job;
-
-#define SWEEP_ROWS (CT_STATES * CT_METRIC_COUNT + CT_RUN_METRIC_COUNT) /* rows per point */
 
 /* Parses the options and builds the grid (--vary, else the file's sweep block);
  * the `writer` (the one process that writes files) also checks every point and
@@ -149,35 +149,22 @@ typedef struct {
 int sweep_setup(sweep_job *j, int argc, char **argv, const char *usage, int writer);
 /* The points this process has yet to run; *n of them (caller frees). NULL when out of memory. */
 long *sweep_pending(const sweep_job *j, long *n);
-/* The parameters of `point`. 0 or an exit code (message printed). */
+/* The points of this process done, in sweep.csv. */
+long sweep_done(const sweep_job *j);
+/* The parameters of `point`. 0 or an exit code (message printed). Thread-safe. */
 int sweep_load_point(const sweep_job *j, long point, ct_params *p);
-/* Appends the point's rows to sweep.csv and flushes them. Not thread-safe. */
-int sweep_write_point(sweep_job *j, long point, const ct_params *p, const ct_point_result *r);
+/* The point's rows for sweep.csv into *rows (*len bytes; caller frees).
+ * Thread-safe. 0 or an exit code (message printed). */
+int sweep_format_point(const sweep_job *j, long point, const ct_params *p, const ct_point_result *r,
+                       char **rows, size_t *len);
+/* Appends rows from sweep_format_point to sweep.csv. Not thread-safe. 0 or an exit code. */
+int sweep_write_point(sweep_job *j, long point, const char *rows, size_t len);
 /* Sorts sweep.csv by point and writes the manifest. Returns 0 or EXIT_RUNTIME. */
 int sweep_finish(sweep_job *j);
 void sweep_free(sweep_job *j);
 extern const char sweep_usage[]; /* the sweep command's --help text */
-
-/* The blocks of rows of a sweep.csv, one per point. */
-typedef struct {
-    long point;
-    size_t start, end; /* byte offsets of the block */
-} sweep_block;
-
-/* Splits a sweep.csv's text into its head (the '#' lines and the header row,
- * ending at *head_end) and its complete blocks of SWEEP_ROWS rows (*blocks,
- * caller frees). *valid_end is where the last complete block ends: a torn block
- * may follow it only at the end of the text. Returns the number of blocks, or
- * -1 for damage elsewhere. */
-long sweep_scan(const char *text, size_t len, sweep_block **blocks, size_t *head_end,
-                size_t *valid_end);
-/* Writes DIR/sweep.csv: the head, then the blocks sorted by point (blocks is sorted in place). */
-int sweep_write_sorted(const char *dir, const char *text, size_t head_end, sweep_block *blocks,
-                       long n);
 struct json_t;
 
-/* A whole file into a new NUL-terminated buffer (caller frees); NULL if unreadable. */
-char *cli_read_file(const char *path, size_t *len);
 /* Writes `root` (consumed) to DIR/NAME atomically; 0 or -1 (message printed). */
 int cli_write_json(const char *dir, const char *name, struct json_t *root);
 

@@ -140,6 +140,33 @@ static int by_xy(const void *a, const void *b)
     return (p->y > q->y) - (p->y < q->y);
 }
 
+/* The heatmap's cells, summed from the rows of one metric of one state. */
+typedef struct {
+    cell *cells;
+    long ncells, ncells_max;
+    const char *metric;
+    char state[CT_ID_MAX + 1]; /* the first state's, unless --state named one */
+    int num[2], cat;           /* the x and y dimensions, and the two-valued one (or -1) */
+    const char *cat_b;         /* its value counted positive */
+} heat;
+
+static int add_cell(void *ctx, const sweep_row *row)
+{
+    heat *h = ctx;
+    if (strcmp(row->metric, h->metric) != 0 || !row->state[0]) return 0;
+    if (!h->state[0]) snprintf(h->state, sizeof h->state, "%s", row->state);
+    if (strcmp(row->state, h->state) != 0 || h->ncells >= h->ncells_max) return 0;
+    double x = strtod(row->value[h->num[0]], NULL), y = strtod(row->value[h->num[1]], NULL);
+    int sign = h->cat < 0 || strcmp(row->value[h->cat], h->cat_b) == 0 ? 1 : -1;
+    /* one cell per (x, y): find it among those so far (grids are small) */
+    long k = 0;
+    while (k < h->ncells && (h->cells[k].x != x || h->cells[k].y != y))
+        k++;
+    if (k == h->ncells) h->cells[h->ncells++] = (cell){x, y, 0};
+    h->cells[k].z += sign * (isnan(row->mean) ? 0.0 : row->mean); /* an empty mean adds 0 */
+    return 0;
+}
+
 static int sweep_heatmap(plot_ctx *c)
 {
     if (!has(c, "sweep.csv")) return 1;
@@ -172,50 +199,19 @@ static int sweep_heatmap(plot_ctx *c)
                                  : NULL;
     char path[4200];
     snprintf(path, sizeof path, "%s/sweep.csv", c->dir);
-    size_t len;
-    char *text = cli_read_file(path, &len);
     long npoints = (long)json_integer_value(json_object_get(json_object_get(m, "sweep"), "points"));
-    cell *cells = calloc((size_t)(npoints > 0 ? npoints : 1), sizeof *cells);
-    unsigned char *seen = calloc((size_t)(npoints > 0 ? npoints : 1), 1);
-    const char *metric = c->metric ? c->metric : "net_security";
-    char state[CT_ID_MAX + 1] = "";
-    if (c->state) snprintf(state, sizeof state, "%s", c->state);
-    long ncells = 0;
-    /* rows: point, the varied values, state, metric, mean, ... */
-    for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n")) {
-        if (line[0] == '#' || !strncmp(line, "point,", 6)) continue;
-        char *field[CT_SWEEP_MAX_DIMS + 8];
-        int nf = 0;
-        for (char *f = line; nf < ndims + 5; nf++) {
-            field[nf] = f;
-            char *comma = strchr(f, ',');
-            if (!comma) {
-                nf++;
-                break;
-            }
-            *comma = '\0';
-            f = comma + 1;
-        }
-        if (nf < ndims + 4 || strcmp(field[ndims + 2], metric) != 0 || !field[ndims + 1][0])
-            continue;
-        if (!state[0]) snprintf(state, sizeof state, "%s", field[ndims + 1]);
-        if (strcmp(field[ndims + 1], state) != 0) continue;
-        long point = strtol(field[0], NULL, 10);
-        if (point < 0 || point >= npoints) continue;
-        double x = strtod(field[1 + num[0]], NULL), y = strtod(field[1 + num[1]], NULL);
-        double z = strtod(field[ndims + 3], NULL);
-        int sign = 1;
-        if (cat >= 0) sign = strcmp(field[1 + cat], cat_b) == 0 ? 1 : -1;
-        /* one cell per (x, y): find it among those so far (grids are small) */
-        long k = 0;
-        while (k < ncells && (cells[k].x != x || cells[k].y != y))
-            k++;
-        if (k == ncells) cells[ncells++] = (cell){x, y, 0};
-        cells[k].z += sign * z;
-        seen[point] = 1;
-    }
-    free(text);
-    free(seen);
+    heat h = {.cells = calloc((size_t)(npoints > 0 ? npoints : 1), sizeof *h.cells),
+              .ncells_max = npoints,
+              .metric = c->metric ? c->metric : "net_security",
+              .num = {num[0], num[1]},
+              .cat = cat,
+              .cat_b = cat_b};
+    if (c->state) snprintf(h.state, sizeof h.state, "%s", c->state);
+    if (h.cells) sweep_file_read(path, ndims, add_cell, &h);
+    cell *cells = h.cells;
+    long ncells = h.ncells;
+    const char *metric = h.metric;
+    const char *state = h.state;
     int rc = ncells > 0 ? 0 : 1;
     if (rc) fprintf(stderr, "cybertrust: plot: no %s rows for a state in %s\n", metric, path);
     out_file f;

@@ -1,6 +1,6 @@
 /* cybertrust sweep: a grid of settings, each point a batch of replications,
  * run in parallel with OpenMP and written to DIR/sweep.csv as points complete
- * (see sweep_job.c for the files, resuming and sharding). With at least as many
+ * (see sweep_job.c for the folder and sharding, sweep_file.c for sweep.csv). With at least as many
  * points left as threads, threads take whole points; otherwise the points run
  * one after another, each on all threads. Either way the numbers are the same:
  * each point's replications are seeded from (seed, point, replication). */
@@ -24,6 +24,21 @@ const char sweep_usage[] =
     "--resume; --shard K/N runs the K-th of N interleaved slices of the points\n"
     "(join them with 'cybertrust merge'). --progress shows progress on stderr even\n"
     "when it is not a terminal; --quiet never does.\n";
+
+/* Loads, runs and formats one point (outside the lock: formatting the numbers
+ * costs as much as a short point's simulation). 0 or an exit code. */
+static int run_point(const sweep_job *j, long point, int threads, char **rows, size_t *len)
+{
+    ct_params p;
+    ct_point_result r;
+    int rc = sweep_load_point(j, point, &p);
+    if (rc) return rc;
+    if (ct_sweep_run_point(&p, (uint64_t)point, threads, &r)) {
+        cli_error("point %ld: %s", point, ct_error_last());
+        return EXIT_RUNTIME;
+    }
+    return sweep_format_point(j, point, &p, &r, rows, len);
+}
 
 int cmd_sweep(int argc, char **argv)
 {
@@ -50,24 +65,21 @@ int cmd_sweep(int argc, char **argv)
 #pragma omp atomic read
         stop = failed;
         if (stop || *interrupted) continue;
-        ct_params p;
-        ct_point_result r;
-        int bad = sweep_load_point(&j, pending[i], &p);
-        if (!bad && ct_sweep_run_point(&p, (uint64_t)pending[i], inner, &r)) {
-            cli_error("point %ld: %s", pending[i], ct_error_last());
-            bad = EXIT_RUNTIME;
-        }
+        char *rows = NULL;
+        size_t len = 0;
+        int bad = run_point(&j, pending[i], inner, &rows, &len);
 #pragma omp critical(sweep_write)
         {
-            if (!bad && !failed) bad = sweep_write_point(&j, pending[i], &p, &r);
+            if (!bad && !failed) bad = sweep_write_point(&j, pending[i], rows, len);
             if (bad && !failed) failed = bad;
         }
+        free(rows);
     }
     free(pending);
     if (!failed && *interrupted) {
         /* the points written stay written: --resume runs the rest */
         sweep_finish(&j);
-        cli_error("interrupted with %ld of %ld points done; finish with --resume", j.ndone,
+        cli_error("interrupted with %ld of %ld points done; finish with --resume", sweep_done(&j),
                   j.nmine);
         failed = EXIT_RUNTIME;
     }

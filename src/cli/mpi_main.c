@@ -50,8 +50,13 @@ static int record(sweep_job *j, const result_msg *msg)
 {
     if (msg->status) return msg->status;
     ct_params p;
+    char *rows = NULL;
+    size_t len = 0;
     int rc = sweep_load_point(j, msg->point, &p);
-    return rc ? rc : sweep_write_point(j, msg->point, &p, &msg->r);
+    if (!rc) rc = sweep_format_point(j, msg->point, &p, &msg->r, &rows, &len);
+    if (!rc) rc = sweep_write_point(j, msg->point, rows, len);
+    free(rows);
+    return rc;
 }
 
 /* Rank 0: hands out the points and writes the results. */

@@ -30,6 +30,8 @@
 #include "cybertrust/names.h"
 
 #define MAX_NAMES 64
+#define OVERRIDE_MAX 512 /* longest PATH=VALUE read whole */
+#define OVERRIDE_PARTS 5
 
 typedef struct {
     const char *file; /* the file being read, for messages */
@@ -442,6 +444,24 @@ static config_setting_t *find_state(config_setting_t *root, const char *id, char
     return NULL;
 }
 
+/* VALUE as --set reads it: a whole number (integer) or a number, into *v and *whole. */
+static int parse_value(const char *value, int integer, const char *arg, double *v, long long *whole)
+{
+    char *end = NULL;
+    errno = 0;
+    if (integer) {
+        *whole = strtoll(value, &end, 10);
+        if (end == value || *end || errno)
+            return ct_error_set(CT_ECONFIG, "--set %s: \"%s\" is not a whole number", arg, value);
+        *v = (double)*whole;
+        return 0;
+    }
+    *v = strtod(value, &end);
+    if (end == value || *end)
+        return ct_error_set(CT_ECONFIG, "--set %s: \"%s\" is not a number", arg, value);
+    return 0;
+}
+
 /* Writes VALUE as a setting named `name` in `parent`, replacing any setting there. */
 static int put(config_setting_t *parent, const char *name, int number, int integer,
                const char *value, const char *arg)
@@ -453,45 +473,44 @@ static int put(config_setting_t *parent, const char *name, int number, int integ
             return ct_error_set(CT_ECONFIG, "--set %s: cannot store the value", arg);
         return 0;
     }
-    char *end = NULL;
-    errno = 0;
-    if (integer) {
-        long long v = strtoll(value, &end, 10);
-        if (end == value || *end || errno)
-            return ct_error_set(CT_ECONFIG, "--set %s: \"%s\" is not a whole number", arg, value);
-        config_setting_t *s = config_setting_add(parent, name, CONFIG_TYPE_INT64);
-        if (!s || !config_setting_set_int64(s, v))
-            return ct_error_set(CT_ECONFIG, "--set %s: cannot store the value", arg);
-        return 0;
-    }
-    double v = strtod(value, &end);
-    if (end == value || *end)
-        return ct_error_set(CT_ECONFIG, "--set %s: \"%s\" is not a number", arg, value);
-    config_setting_t *s = config_setting_add(parent, name, CONFIG_TYPE_FLOAT);
-    if (!s || !config_setting_set_float(s, v))
+    double v;
+    long long whole;
+    int rc = parse_value(value, integer, arg, &v, &whole);
+    if (rc) return rc;
+    config_setting_t *s =
+        config_setting_add(parent, name, integer ? CONFIG_TYPE_INT64 : CONFIG_TYPE_FLOAT);
+    if (!s || !(integer ? config_setting_set_int64(s, whole) : config_setting_set_float(s, v)))
         return ct_error_set(CT_ECONFIG, "--set %s: cannot store the value", arg);
     return 0;
 }
 
-static int apply_override(config_setting_t *root, const char *arg, int skip_absent)
+/* Copies "PATH=VALUE" into buf and splits PATH at its dots into part[] (at most
+ * OVERRIDE_PARTS; what follows a fifth dot is dropped). Returns how many parts,
+ * with *value after the '=', or -1 without one. Split by hand: strtok keeps
+ * hidden state, and points of a sweep are loaded from several threads at once. */
+static int split_override(const char *arg, char *buf, size_t n, char *part[], const char **value)
 {
-    char buf[512], hint[512], ids[256];
-    const char *names[MAX_NAMES];
-    snprintf(buf, sizeof buf, "%s", arg);
+    snprintf(buf, n, "%s", arg);
     char *eq = strchr(buf, '=');
-    if (!eq || eq == buf) return ct_error_set(CT_ECONFIG, "--set %s: expected PATH=VALUE", arg);
+    if (!eq || eq == buf) return -1;
     *eq = '\0';
-    const char *value = eq + 1;
-    char *part[5];
+    *value = eq + 1;
     int nparts = 0;
-    /* split on dots by hand: strtok keeps hidden state, and points of a sweep
-     * are loaded from several threads at once */
-    for (char *tok = buf; tok && nparts < 5;) {
+    for (char *tok = buf; tok && nparts < OVERRIDE_PARTS;) {
         part[nparts++] = tok;
         char *dot = strchr(tok, '.');
         if (dot) *dot = '\0';
         tok = dot ? dot + 1 : NULL;
     }
+    return nparts;
+}
+
+static int apply_override(config_setting_t *root, const char *arg, int skip_absent)
+{
+    char buf[OVERRIDE_MAX], hint[512], ids[256], *part[OVERRIDE_PARTS];
+    const char *names[MAX_NAMES], *value;
+    int nparts = split_override(arg, buf, sizeof buf, part, &value);
+    if (nparts < 0) return ct_error_set(CT_ECONFIG, "--set %s: expected PATH=VALUE", arg);
     const char *section = part[0];
     int nsec = section_count();
     for (int i = 0; i < nsec; i++)
@@ -574,6 +593,140 @@ static int is_kind_override(const char *arg)
     const char *tail = ".strategy.kind";
     size_t t = strlen(tail);
     return strncmp(arg, "states.", 7) == 0 && n > t && strncmp(arg + n - t, tail, t) == 0;
+}
+
+/* ---- overrides in memory --------------------------------------------------
+ * The points of a sweep differ from one another in a few settings. Most
+ * settings are read for themselves alone: overriding one in the tree and
+ * reading the whole tree again changes that field and nothing else, so it can
+ * be written into parameters already loaded, with the loader's parsing and
+ * checks. Three kinds of setting change how others are read and stay with the
+ * loader: regime.template (the template's values lie under the file's), a
+ * strategy's kind (a new kind drops the old kind's parameters) and
+ * simulation.continuation (below 1 it excludes a rounds given anywhere). */
+
+/* The length of PATH in "PATH=VALUE" (or in a bare PATH). */
+static size_t path_length(const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    return eq ? (size_t)(eq - arg) : strlen(arg);
+}
+
+int ct_scenario_override_local(const char *arg)
+{
+    static const char *const global[] = {"regime.template", "simulation.continuation"};
+    size_t n = path_length(arg);
+    for (size_t i = 0; i < sizeof global / sizeof global[0]; i++)
+        if (n == strlen(global[i]) && strncmp(arg, global[i], n) == 0) return 0;
+    return !is_kind_override(arg);
+}
+
+/* Checks VALUE for key `k` as the loader reads an override and stores it in the
+ * struct at `base` (a ct_params, or a ct_state_params for a state's keys). */
+static int apply_key(const ct_key *k, void *base, const char *path, const char *value,
+                     const char *arg, int number)
+{
+    char why[160];
+    void *field = ct_params_field(k, base);
+    if (k->type == CT_KEY_REAL || k->type == CT_KEY_INT) {
+        if (!number) /* as the loader stores it: a string where a number belongs */
+            return ct_error_set(CT_ECONFIG, "--set: %s must be a number, got a string", path);
+        double v;
+        long long whole = 0;
+        int rc = parse_value(value, k->type == CT_KEY_INT, arg, &v, &whole);
+        if (rc) return rc;
+        if (ct_params_check_number(k, v, why, sizeof why))
+            return ct_error_set(CT_ECONFIG, "--set: %s %s, got %.17g", path, why, v);
+        if (k->type == CT_KEY_INT)
+            *(long *)field = (long)whole;
+        else
+            *(double *)field = v;
+        return 0;
+    }
+    if (ct_params_check_text(k, value, why, sizeof why))
+        return ct_error_set(CT_ECONFIG, "--set: %s %s, got \"%s\"", path, why, value);
+    if (k->type == CT_KEY_MODE)
+        *(int *)field = ct_params_mode_parse(value);
+    else
+        snprintf(field, k->size, "%s", value);
+    return 0;
+}
+
+/* states.ID.strategy.NAME=VALUE for a parameter of the state's current kind. */
+static int apply_strategy_param(ct_state_params *st, const char *name, const char *value,
+                                const char *arg)
+{
+    int kind = st->strategy.kind, pi = ct_strategy_param_find(kind, name);
+    if (pi < 0)
+        return ct_error_set(CT_ECONFIG, "--set %s: %s is not a parameter of %s", arg, name,
+                            ct_strategy_types[kind].name);
+    const ct_strategy_param *sp = ct_strategy_param_info(kind, pi);
+    double v;
+    long long whole;
+    int rc = parse_value(value, 0, arg, &v, &whole);
+    if (rc) return rc;
+    if (!isfinite(v) || v < sp->min || v > sp->max)
+        return ct_error_set(CT_ECONFIG,
+                            "--set: states.%s.strategy.%s must be in [%g, %g] for %s, "
+                            "got %.17g",
+                            st->id, name, sp->min, sp->max, ct_strategy_types[kind].name, v);
+    if (sp->integer && v != floor(v))
+        return ct_error_set(CT_ECONFIG,
+                            "--set: states.%s.strategy.%s must be a whole number, got %.17g",
+                            st->id, name, v);
+    st->strategy.param[pi] = v;
+    return 0;
+}
+
+static int apply_state(ct_params *p, char *part[], int nparts, const char *value, const char *arg)
+{
+    int s = nparts >= 3 ? ct_params_state_index(p, part[1]) : -1;
+    if (s < 0) return ct_error_set(CT_ECONFIG, "--set %s: no such state setting", arg);
+    ct_state_params *st = &p->state[s];
+    if (strcmp(part[2], "strategy") == 0) {
+        if (nparts != 4)
+            return ct_error_set(CT_ECONFIG, "--set %s: expected states.%s.strategy.NAME=VALUE", arg,
+                                part[1]);
+        return apply_strategy_param(st, part[3], value, arg);
+    }
+    const ct_key *k = nparts == 3 ? ct_params_key("states", part[2]) : NULL;
+    if (!k) return ct_error_set(CT_ECONFIG, "--set %s: unknown setting", arg);
+    if (strcmp(part[2], "id") == 0)
+        return ct_error_set(CT_ECONFIG, "--set %s: a state's id cannot be overridden", arg);
+    char path[OVERRIDE_MAX];
+    snprintf(path, sizeof path, "states.%s.%s", st->id, part[2]);
+    return apply_key(k, st, path, value, arg, k->type == CT_KEY_REAL);
+}
+
+int ct_scenario_apply(ct_params *p, const char *arg)
+{
+    char buf[OVERRIDE_MAX], *part[OVERRIDE_PARTS];
+    const char *value;
+    if (strlen(arg) >= sizeof buf) return ct_error_set(CT_EINVAL, "--set %.40s...: too long", arg);
+    int nparts = split_override(arg, buf, sizeof buf, part, &value);
+    if (nparts < 0) return ct_error_set(CT_ECONFIG, "--set %s: expected PATH=VALUE", arg);
+    if (!ct_scenario_override_local(arg))
+        return ct_error_set(CT_EINVAL,
+                            "--set %s: changes how other settings are read; load the scenario "
+                            "with it",
+                            arg);
+    if (strcmp(part[0], "states") == 0) return apply_state(p, part, nparts, value, arg);
+    const ct_key *k = nparts == 2 ? ct_params_key(part[0], part[1]) : NULL;
+    if (!k) return ct_error_set(CT_ECONFIG, "--set %s: unknown setting", arg);
+    char path[OVERRIDE_MAX];
+    snprintf(path, sizeof path, "%s.%s", part[0], part[1]);
+    if (strcmp(part[0], "regime") == 0 && !ct_params_agreement(p))
+        return ct_error_set(CT_ECONFIG,
+                            "--set: %s cannot be set: the regime is \"%s\", no agreement at all",
+                            path, CT_REGIME_NONE);
+    long rounds = p->rounds;
+    int rc = apply_key(k, p, path, value, arg, 1);
+    if (!rc && strcmp(path, "simulation.rounds") == 0 && p->continuation < 1.0) {
+        p->rounds = rounds;
+        return ct_error_set(CT_ECONFIG, "--set: simulation.rounds and simulation.continuation < 1 "
+                                        "exclude each other");
+    }
+    return rc;
 }
 
 /* ---- files --------------------------------------------------------------- */

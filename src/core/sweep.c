@@ -7,7 +7,21 @@
  *
  * Points are numbered in row-major order (the last dimension fastest); the
  * number is part of every replication's seed, so a point's results do not
- * depend on which thread, shard or rank computes it, or when. */
+ * depend on which thread, shard or rank computes it, or when.
+ *
+ * Loading a point: the scenario is read once per class of points, not once per
+ * point. The dimensions whose settings change how others are read (the regime
+ * template, a strategy's kind, the continuation; ct_scenario_override_local)
+ * split the grid into classes; ct_sweep_bind loads each class's parameters with
+ * the --set overrides and those dimensions' values, and a point is its class's
+ * parameters with the other dimensions' values written in by ct_scenario_apply
+ * (the loader's parsing and checks), then validated. Whenever that fails, or
+ * there are more than CLASSES_MAX classes, the point is loaded from the file
+ * with all its overrides, as every point once was: the loader's message, word
+ * for word, and the same parameters whatever the path (tests/test_sweep.c
+ * checks every shipped sweep both ways). Rejected: keeping the libconfig tree
+ * and editing it per point (libconfig can neither copy a tree nor undo an
+ * edit, and a tree per thread would still be re-read whole at every point). */
 #include "cybertrust/sweep.h"
 
 #include <errno.h>
@@ -18,6 +32,9 @@
 
 #include "cybertrust/batch.h"
 #include "cybertrust/error.h"
+#include "cybertrust/scenario.h"
+
+#define CLASSES_MAX 4096 /* classes of points whose parameters are kept (about 2 KB each) */
 
 typedef struct {
     char path[CT_SWEEP_TEXT];
@@ -26,9 +43,22 @@ typedef struct {
     char (*value)[CT_SWEEP_TEXT];
 } dimension;
 
+/* The scenario a grid's points apply to (ct_sweep_bind). */
+typedef struct {
+    char *path, *regime_dir;
+    char **sets; /* the --set overrides, before the point's */
+    int nsets;
+    int nglobal, global[CT_SWEEP_MAX_DIMS]; /* dimensions that need the loader */
+    int nlocal, local[CT_SWEEP_MAX_DIMS];   /* dimensions ct_scenario_apply writes */
+    long nclasses;
+    ct_params *cls;        /* [nclasses]: each class's parameters, or NULL: none kept */
+    unsigned char *cls_ok; /* [nclasses]: the class loaded */
+} binding;
+
 struct ct_sweep {
     int ndims;
     dimension dim[CT_SWEEP_MAX_DIMS];
+    binding *scen; /* NULL until ct_sweep_bind */
 };
 
 ct_sweep *ct_sweep_alloc(void)
@@ -36,9 +66,25 @@ ct_sweep *ct_sweep_alloc(void)
     return calloc(1, sizeof(ct_sweep));
 }
 
+static void unbind(ct_sweep *s)
+{
+    binding *b = s->scen;
+    if (!b) return;
+    for (int i = 0; b->sets && i < b->nsets; i++)
+        free(b->sets[i]);
+    free(b->sets);
+    free(b->path);
+    free(b->regime_dir);
+    free(b->cls);
+    free(b->cls_ok);
+    free(b);
+    s->scen = NULL;
+}
+
 void ct_sweep_free(ct_sweep *s)
 {
     if (!s) return;
+    unbind(s);
     for (int d = 0; d < s->ndims; d++)
         free(s->dim[d].value);
     free(s);
@@ -136,6 +182,7 @@ int ct_sweep_add(ct_sweep *s, const char *arg)
         return ct_error_set(CT_EINVAL, "--vary %s: the grid would have %ld points, at most %ld",
                             arg, points, CT_SWEEP_MAX_POINTS);
     }
+    unbind(s); /* a binding is for the grid it was made for */
     s->ndims++;
     return 0;
 }
@@ -188,6 +235,125 @@ void ct_sweep_overrides(const ct_sweep *s, long point, char sets[][2 * CT_SWEEP_
     for (int d = 0; d < s->ndims; d++)
         snprintf(sets[d], 2 * CT_SWEEP_TEXT + 2, "%s=%s", s->dim[d].path,
                  s->dim[d].value[index[d]]);
+}
+
+/* ---- loading points ------------------------------------------------------- */
+
+static char *copy_text(const char *text)
+{
+    char *c = text ? malloc(strlen(text) + 1) : NULL;
+    if (c) strcpy(c, text);
+    return c;
+}
+
+/* Loads the scenario with the --set overrides and then `extra` (n of them). */
+static int load(const binding *b, const char *const *extra, int n, ct_params *out)
+{
+    const char **all = malloc((size_t)(b->nsets + n + 1) * sizeof *all);
+    if (!all) return ct_error_set(CT_ENOMEM, "out of memory");
+    for (int i = 0; i < b->nsets; i++)
+        all[i] = b->sets[i];
+    for (int i = 0; i < n; i++)
+        all[b->nsets + i] = extra[i];
+    ct_scenario_options so = {.regime_dir = b->regime_dir,
+                              .overrides = (const char *const *)all,
+                              .noverrides = b->nsets + n};
+    int rc = ct_scenario_load(b->path, &so, out);
+    free(all);
+    return rc;
+}
+
+/* The class of a point: its indices in the global dimensions, row-major. */
+static long class_of(const ct_sweep *s, const int *index)
+{
+    long c = 0;
+    for (int g = 0; g < s->scen->nglobal; g++)
+        c = c * s->dim[s->scen->global[g]].count + index[s->scen->global[g]];
+    return c;
+}
+
+/* Loads every class's parameters (a class that fails is loaded point by point). */
+static int load_classes(ct_sweep *s)
+{
+    binding *b = s->scen;
+    b->nclasses = 1;
+    for (int g = 0; g < b->nglobal; g++)
+        b->nclasses *= s->dim[b->global[g]].count;
+    if (b->nclasses > CLASSES_MAX) return 0;
+    b->cls = malloc((size_t)b->nclasses * sizeof *b->cls);
+    b->cls_ok = calloc((size_t)b->nclasses, 1);
+    if (!b->cls || !b->cls_ok) return ct_error_set(CT_ENOMEM, "out of memory");
+    for (long c = 0; c < b->nclasses; c++) {
+        char sets[CT_SWEEP_MAX_DIMS][2 * CT_SWEEP_TEXT + 2];
+        const char *extra[CT_SWEEP_MAX_DIMS];
+        long rest = c;
+        for (int g = b->nglobal - 1; g >= 0; g--) {
+            const dimension *d = &s->dim[b->global[g]];
+            snprintf(sets[g], sizeof sets[g], "%s=%s", d->path, d->value[rest % d->count]);
+            extra[g] = sets[g];
+            rest /= d->count;
+        }
+        b->cls_ok[c] = load(b, extra, b->nglobal, &b->cls[c]) == 0;
+    }
+    ct_error_clear();
+    return 0;
+}
+
+int ct_sweep_bind(ct_sweep *s, const char *path, const char *regime_dir, const char *const *sets,
+                  int nsets)
+{
+    unbind(s);
+    binding *b = s->scen = calloc(1, sizeof *b);
+    if (!b) return ct_error_set(CT_ENOMEM, "out of memory");
+    b->nsets = nsets;
+    b->path = copy_text(path);
+    b->regime_dir = copy_text(regime_dir);
+    b->sets = calloc((size_t)nsets + 1, sizeof *b->sets);
+    int ok = b->path && b->sets && (!regime_dir || b->regime_dir);
+    for (int i = 0; ok && i < nsets; i++)
+        ok = (b->sets[i] = copy_text(sets[i])) != NULL;
+    if (!ok) {
+        unbind(s);
+        return ct_error_set(CT_ENOMEM, "out of memory");
+    }
+    for (int d = 0; d < s->ndims; d++) {
+        if (ct_scenario_override_local(s->dim[d].path))
+            b->local[b->nlocal++] = d;
+        else
+            b->global[b->nglobal++] = d;
+    }
+    int rc = load_classes(s);
+    if (rc) unbind(s);
+    return rc;
+}
+
+/* The point from its class's parameters; nonzero when the loader must decide. */
+static int from_class(const ct_sweep *s, const int *index, char sets[][2 * CT_SWEEP_TEXT + 2],
+                      ct_params *out)
+{
+    const binding *b = s->scen;
+    long c = class_of(s, index);
+    if (!b->cls || !b->cls_ok[c]) return 1;
+    memcpy(out, &b->cls[c], sizeof *out);
+    for (int l = 0; l < b->nlocal; l++)
+        if (ct_scenario_apply(out, sets[b->local[l]])) return 1;
+    return b->nlocal > 0 && ct_params_validate(out) != 0;
+}
+
+int ct_sweep_load_point(const ct_sweep *s, long point, ct_params *out)
+{
+    if (!s->scen) return ct_error_set(CT_EINVAL, "the grid has no scenario (see ct_sweep_bind)");
+    if (point < 0 || point >= ct_sweep_points(s))
+        return ct_error_set(CT_EINVAL, "point %ld is not in the grid", point);
+    char sets[CT_SWEEP_MAX_DIMS][2 * CT_SWEEP_TEXT + 2];
+    const char *extra[CT_SWEEP_MAX_DIMS];
+    int index[CT_SWEEP_MAX_DIMS];
+    ct_sweep_indices(s, point, index);
+    ct_sweep_overrides(s, point, sets);
+    if (from_class(s, index, sets, out) == 0) return 0;
+    for (int d = 0; d < s->ndims; d++)
+        extra[d] = sets[d];
+    return load(s->scen, extra, s->ndims, out);
 }
 
 int ct_sweep_run_point(const ct_params *p, uint64_t point, int threads, ct_point_result *out)

@@ -21,6 +21,22 @@ typedef struct {
  * [0, 1], got 1.3"), or "--set" for an override; `out` is then unspecified. */
 int ct_scenario_load(const char *path, const ct_scenario_options *opt, ct_params *out);
 
+/* 1 if the override "PATH=VALUE" (or a bare PATH) can be applied by
+ * ct_scenario_apply; 0 for the settings that change how others are read:
+ * regime.template, states.ID.strategy.kind and simulation.continuation. */
+int ct_scenario_override_local(const char *arg);
+
+/* Applies the override "PATH=VALUE" to `p`, parameters ct_scenario_load filled,
+ * with the parsing and checks the loader gives an override: on success `p` is
+ * what ct_scenario_load would have filled with this override added last (but
+ * for the bytes after the end of a text, and before ct_params_validate, which
+ * the caller runs once all overrides are in). Returns 0; CT_EINVAL for a
+ * setting that is not local (see above), or an override too long; CT_ECONFIG
+ * with a message for a bad path or value, as the loader's for a bad value
+ * (load the scenario with the override for the loader's own message). `p` is
+ * unchanged on failure. Thread-safe. */
+int ct_scenario_apply(ct_params *p, const char *arg);
+
 /* Adds to `s` the dimensions of the file's sweep block,
  *     sweep = { vary = [ "PATH=SPEC", ... ]; };
  * (nothing if it has none), so that a published sweep is one file. Returns 0,

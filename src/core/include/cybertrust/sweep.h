@@ -40,6 +40,21 @@ void ct_sweep_indices(const ct_sweep *s, long point, int *index);
 /* Writes "PATH=VALUE" for each dimension at `point` into sets[dim]. */
 void ct_sweep_overrides(const ct_sweep *s, long point, char sets[][2 * CT_SWEEP_TEXT + 2]);
 
+/* Binds the grid to the scenario file at `path` (regime templates in
+ * `regime_dir`) with the --set overrides `sets` (copied), so that its points
+ * can be loaded; call it after the last ct_sweep_add (which drops a binding).
+ * Reads the file once per class of points (see sweep.c). Returns 0, or
+ * CT_ENOMEM; a scenario that does not load is reported by ct_sweep_load_point. */
+int ct_sweep_bind(ct_sweep *s, const char *path, const char *regime_dir, const char *const *sets,
+                  int nsets);
+
+/* The parameters of `point`: exactly what ct_scenario_load fills from the bound
+ * file with the --set overrides and then the point's (ct_sweep_overrides), but
+ * for the bytes after the end of a text. Returns 0, or the loader's code and
+ * message for that load (CT_EINVAL when the grid is not bound or the point is
+ * not in it). Thread-safe: any number of threads may load points at once. */
+int ct_sweep_load_point(const ct_sweep *s, long point, ct_params *out);
+
 /* Everything a sweep reports about one point. */
 typedef struct {
     ct_summary state[CT_STATES][CT_METRIC_COUNT];
