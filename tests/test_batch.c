@@ -13,7 +13,7 @@ static void load(const char *rel, ct_params *p)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/scenarios/%s", CT_SOURCE_DIR, rel);
-    ct_scenario_options opt = {CT_SOURCE_DIR "/configs/regimes", NULL, 0, 0};
+    ct_scenario_options opt = {.regime_dir = CT_SOURCE_DIR "/configs/regimes"};
     if (ct_scenario_load(path, &opt, p)) fail_msg("%s", ct_error_last());
 }
 

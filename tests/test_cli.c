@@ -1205,6 +1205,226 @@ static void test_cli_equilibrium_vary_errors(void **state)
     assert_non_null(strstr(out_text, "--metric NAME"));
 }
 
+/* ---- output folders: all files or none, a lock, no predictable names ---------- */
+
+/* Runs `cmd` with sh; its exit code (-1 when killed). */
+static int shell(const char *cmd)
+{
+    int status = system(cmd);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* `ls -A` of scratch/REL, one name per line, into out_text. */
+static const char *listing(const char *rel)
+{
+    char cmd[512], path[256];
+    snprintf(cmd, sizeof cmd, "ls -A %s/%s >%s/ls.txt 2>/dev/null", scratch, rel, scratch);
+    shell(cmd);
+    snprintf(path, sizeof path, "%s/ls.txt", scratch);
+    slurp(path, out_text, sizeof out_text);
+    return out_text;
+}
+
+/* A full disk while writing into a folder that holds results already: the
+ * command fails and the folder is exactly as it was. */
+static void test_cli_out_full_disk_leaves_folder_as_it_was(void **state)
+{
+    (void)state;
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/keep && echo old >%s/keep/summary.json", scratch,
+             scratch);
+    assert_int_equal(shell(cmd), 0);
+    snprintf(cmd, sizeof cmd,
+             "sh -c 'trap \"\" XFSZ; ulimit -f 4; exec %s run " SCEN "us_china_hotline_2015.cfg "
+             "--reps 2000 --quiet --out %s/keep' 2>/dev/null",
+             CT_PROGRAM, scratch);
+    assert_int_equal(shell(cmd), 1);
+    assert_string_equal(listing("keep"), "summary.json\n");
+    snprintf(cmd, sizeof cmd, "%s/keep/summary.json", scratch);
+    slurp(cmd, err_text, sizeof err_text);
+    assert_string_equal(err_text, "old\n");
+}
+
+/* A symlink planted at the old predictable temporary name (.NAME.PID.tmp, the
+ * pid is the shell's, which exec keeps) is neither followed nor removed. */
+static void test_cli_out_symlink_not_followed(void **state)
+{
+    (void)state;
+    char cmd[2048], path[256];
+    snprintf(
+        cmd, sizeof cmd,
+        "mkdir -p %s/sym && echo precious >%s/victim && sh -c 'for f in replications.csv "
+        "series.csv summary.json; do ln -s %s/victim %s/sym/.$f.$$.tmp; done; exec %s run " SCEN
+        "classic_ipd.cfg --reps 50 --quiet --out %s/sym'",
+        scratch, scratch, scratch, scratch, CT_PROGRAM, scratch);
+    assert_int_equal(shell(cmd), 0);
+    snprintf(path, sizeof path, "%s/victim", scratch);
+    slurp(path, err_text, sizeof err_text);
+    assert_string_equal(err_text, "precious\n");
+    assert_non_null(strstr(listing("sym"), "replications.csv\nseries.csv\nsummary.json\n"));
+}
+
+/* Waits up to 20 s for scratch/REL to exist. */
+static int wait_for(const char *rel)
+{
+    for (int i = 0; i < 200 && !exists(rel); i++)
+        shell("sleep 0.1");
+    return exists(rel);
+}
+
+/* A second run into a folder being written stops with the holder's pid; after
+ * the first is killed, the next run clears its temporary folder. */
+static void test_cli_out_concurrent_runs_and_stale_temporaries(void **state)
+{
+    (void)state;
+    char cmd[2048], args[1024], pid[64];
+    snprintf(cmd, sizeof cmd,
+             "%s run " SCEN "us_china_hotline_2015.cfg --reps 100000000 --threads 1 --quiet "
+             "--out %s/busy >/dev/null 2>&1 & echo $! >%s/busy.pid",
+             CT_PROGRAM, scratch, scratch);
+    assert_int_equal(shell(cmd), 0);
+    assert_true(wait_for("busy/.cybertrust.lock"));
+    snprintf(args, sizeof args, "run " SCEN "classic_ipd.cfg --reps 5 --quiet --out %s/busy",
+             scratch);
+    int rc = cybertrust(args);
+    snprintf(cmd, sizeof cmd, "%s/busy.pid", scratch);
+    slurp(cmd, pid, sizeof pid);
+    pid[strcspn(pid, "\n")] = '\0';
+    snprintf(cmd, sizeof cmd, "kill -KILL %s", pid);
+    shell(cmd);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(err_text, "busy is being written by another cybertrust (pid"));
+    assert_non_null(strstr(err_text, pid));
+    assert_non_null(strstr(listing("busy"), ".cybertrust-tmp."));
+    for (int i = 0; i < 100 && (rc = cybertrust(args)) == 1; i++) /* until the kill lands */
+        shell("sleep 0.1");
+    assert_int_equal(rc, 0);
+    assert_string_equal(listing("busy"), "replications.csv\nseries.csv\nsummary.json\n");
+}
+
+/* Temporary folders a killed run left are removed; other files stay. */
+static void test_cli_out_stale_temporaries_removed(void **state)
+{
+    (void)state;
+    char cmd[1024], args[1024];
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p %s/stale/.cybertrust-tmp.Ab12Cd && echo x "
+             ">%s/stale/.cybertrust-tmp.Ab12Cd/replications.csv && echo mine >%s/stale/notes.txt",
+             scratch, scratch, scratch);
+    assert_int_equal(shell(cmd), 0);
+    snprintf(args, sizeof args,
+             "compare " SCEN "classic_ipd.cfg " SCEN
+             "no_agreement.cfg --reps 20 --quiet --out %s/stale",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_string_equal(listing("stale"), "compare.csv\ncompare.json\nnotes.txt\n");
+}
+
+/* Standard output that cannot be written is a runtime failure, and --out gets nothing. */
+static void test_cli_stdout_write_error(void **state)
+{
+    (void)state;
+    char cmd[1024], path[256];
+    const char *cmds[] = {"run " SCEN "classic_ipd.cfg --reps 20",
+                          "compare " SCEN "classic_ipd.cfg " SCEN "no_agreement.cfg --reps 20",
+                          "analyze " SCEN "classic_ipd.cfg"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        snprintf(cmd, sizeof cmd, "%s %s >/dev/full 2>%s/full.err", CT_PROGRAM, cmds[i], scratch);
+        assert_int_equal(shell(cmd), 1);
+        snprintf(path, sizeof path, "%s/full.err", scratch);
+        slurp(path, err_text, sizeof err_text);
+        assert_non_null(strstr(
+            err_text, "cybertrust: cannot write to standard output: No space left on device\n"));
+    }
+    snprintf(cmd, sizeof cmd,
+             "%s run " SCEN "classic_ipd.cfg --reps 20 --out %s/full >/dev/full "
+             "2>/dev/null",
+             CT_PROGRAM, scratch);
+    assert_int_equal(shell(cmd), 1);
+    assert_false(exists("full"));
+}
+
+/* An --out too long for a path, or empty, is a usage error; nothing is written. */
+static void test_cli_out_bad_paths(void **state)
+{
+    (void)state;
+    char dir[4200], cmd[4600], args[256];
+    int n = snprintf(dir, sizeof dir, "%s/long", scratch);
+    while (n < 4083)
+        n += snprintf(dir + n, sizeof dir - (size_t)n, "/%.*s", 4083 - n - 1,
+                      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    assert_int_equal(strlen(dir), 4083);
+    snprintf(cmd, sizeof cmd,
+             "%s run " SCEN "classic_ipd.cfg --reps 5 --quiet --out %s "
+             "2>%s/long.err",
+             CT_PROGRAM, dir, scratch);
+    assert_int_equal(shell(cmd), 2);
+    snprintf(cmd, sizeof cmd, "%s/long.err", scratch);
+    slurp(cmd, err_text, sizeof err_text);
+    assert_string_equal(err_text,
+                        "cybertrust: --out path is too long (4083 characters; at most 4000)\n");
+    assert_false(exists("long"));
+    snprintf(args, sizeof args, "run " SCEN "classic_ipd.cfg --reps 5 --quiet --out ''");
+    assert_int_equal(cybertrust(args), 2);
+    assert_string_equal(err_text, "cybertrust: --out needs a folder, not an empty string\n");
+}
+
+/* ---- options: each command takes only what it declares (issue 11) ------------ */
+
+static void test_cli_options_per_command(void **state)
+{
+    (void)state;
+    /* play neither writes nor runs batches: --out, --reps, --threads, --quiet are errors */
+    assert_int_equal(cybertrust("play " SCEN "classic_ipd.cfg --as row --out x"), 2);
+    assert_string_equal(err_text, "cybertrust: unknown option '--out' (see --help)\n");
+    assert_int_equal(cybertrust("play " SCEN "classic_ipd.cfg --as row --reps 7"), 2);
+    assert_int_equal(cybertrust("play " SCEN "classic_ipd.cfg --as row --threads 9"), 2);
+    assert_int_equal(cybertrust("play " SCEN "classic_ipd.cfg --as row --quiet"), 2);
+    assert_int_equal(cybertrust("play --help"), 0);
+    assert_null(strstr(out_text, "--out"));
+    assert_null(strstr(out_text, "--quiet"));
+    assert_non_null(strstr(out_text, "--as ID"));
+    /* --narrate tells one replication: --out would write nothing */
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "run " SCEN "classic_ipd.cfg --narrate --out %s/narr", scratch);
+    assert_int_equal(cybertrust(cmd), 2);
+    assert_string_equal(err_text, "cybertrust: --narrate tells one replication; --out is for a "
+                                  "run (see --help)\n");
+    assert_false(exists("narr"));
+    /* a misspelt option names the nearest */
+    assert_int_equal(cybertrust("run " SCEN "classic_ipd.cfg --sed 3"), 2);
+    assert_string_equal(
+        err_text, "cybertrust: run does not take '--sed'; did you mean --seed? (see --help)\n");
+    assert_int_equal(cybertrust("merge --help"), 0);
+    assert_non_null(strstr(out_text, "--out DIR"));
+}
+
+static void test_cli_repeated_seed_keeps_the_last(void **state)
+{
+    (void)state;
+    /* six --seed once overflowed a three-slot array; the last one wins */
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "run " SCEN "classic_ipd.cfg --reps 3 --seed 1 --seed 2 --seed 3 --seed 4 --seed 5 "
+             "--seed 6 --quiet --out %s/six",
+             scratch);
+    assert_int_equal(cybertrust(cmd), 0);
+    char six[1 << 12];
+    snprintf(six, sizeof six, "%s/six/replications.csv", scratch);
+    slurp(six, six, sizeof six);
+    snprintf(cmd, sizeof cmd, "run " SCEN "classic_ipd.cfg --reps 3 --seed=6 --quiet --out %s/one",
+             scratch);
+    assert_int_equal(cybertrust(cmd), 0);
+    char one[1 << 12];
+    snprintf(one, sizeof one, "%s/one/replications.csv", scratch);
+    slurp(one, one, sizeof one);
+    /* the provenance lines differ in the command; the numbers must not */
+    assert_non_null(strstr(six, "# seed: 6\n"));
+    assert_string_equal(strstr(six, "\nreplication,"), strstr(one, "\nreplication,"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1225,6 +1445,12 @@ int main(void)
         cmocka_unit_test(test_cli_play_golden),
         cmocka_unit_test(test_cli_signals_stop_cleanly),
         cmocka_unit_test(test_cli_full_disk),
+        cmocka_unit_test(test_cli_out_full_disk_leaves_folder_as_it_was),
+        cmocka_unit_test(test_cli_out_symlink_not_followed),
+        cmocka_unit_test(test_cli_out_concurrent_runs_and_stale_temporaries),
+        cmocka_unit_test(test_cli_out_stale_temporaries_removed),
+        cmocka_unit_test(test_cli_stdout_write_error),
+        cmocka_unit_test(test_cli_out_bad_paths),
         cmocka_unit_test(test_cli_equilibrium_golden),
         cmocka_unit_test(test_cli_equilibrium_files_round_trip),
         cmocka_unit_test(test_cli_equilibrium_regimes),
@@ -1236,6 +1462,8 @@ int main(void)
         cmocka_unit_test(test_cli_equilibrium_vary_identical_for_any_thread_count),
         cmocka_unit_test(test_cli_equilibrium_vary_errors),
         cmocka_unit_test(test_cli_set_kind_on_a_file_with_parameters),
+        cmocka_unit_test(test_cli_options_per_command),
+        cmocka_unit_test(test_cli_repeated_seed_keeps_the_last),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

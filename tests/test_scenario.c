@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cybertrust/error.h"
@@ -27,9 +29,18 @@ static const char *write_tmp(const char *text)
     return tmp_path;
 }
 
+/* Writes `len` bytes to a new file named from `pattern` (which it fills in). */
+static void write_bytes(char *pattern, const char *bytes, size_t len)
+{
+    int fd = mkstemp(pattern);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, bytes, len), (ssize_t)len);
+    close(fd);
+}
+
 static int load_with(const char *text, const char *const *sets, int nsets, ct_params *p)
 {
-    ct_scenario_options opt = {REGIMES, sets, nsets, 0};
+    ct_scenario_options opt = {.regime_dir = REGIMES, .overrides = sets, .noverrides = nsets};
     int rc = ct_scenario_load(write_tmp(text), &opt, p);
     unlink(tmp_path);
     return rc;
@@ -53,7 +64,7 @@ static void load_file(const char *rel, ct_params *p)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", CT_SOURCE_DIR, rel);
-    ct_scenario_options opt = {REGIMES, NULL, 0, 0};
+    ct_scenario_options opt = {.regime_dir = REGIMES};
     int rc = ct_scenario_load(path, &opt, p);
     if (rc) fail_msg("%s", ct_error_last());
 }
@@ -263,9 +274,10 @@ static void test_scenario_override_errors(void **state)
     const char *e[] = {"wrld.decay=0.5"};
     expect_error(STATES, e, 1, "--set wrld.decay=0.5: unknown section wrld; did you mean world?");
     const char *f[] = {"states.us.strategy.strike_at=0.5"};
-    expect_error(STATES, f, 1,
-                 "--set states.us.strategy.strike_at=0.5: strike_at is not a parameter of tit_for_tat; "
-                 "expected one of: depth");
+    expect_error(
+        STATES, f, 1,
+        "--set states.us.strategy.strike_at=0.5: strike_at is not a parameter of tit_for_tat; "
+        "expected one of: depth");
     const char *g[] = {"simulation.rounds=1e3"};
     expect_error(STATES, g, 1, "--set simulation.rounds=1e3: \"1e3\" is not a whole number");
     const char *h[] = {"states.us.id=x"};
@@ -282,7 +294,7 @@ static void test_scenario_file_errors(void **state)
 {
     (void)state;
     ct_params p;
-    ct_scenario_options opt = {REGIMES, NULL, 0, 0};
+    ct_scenario_options opt = {.regime_dir = REGIMES};
     assert_int_equal(ct_scenario_load("/nonexistent/x.cfg", &opt, &p), CT_EIO);
     assert_string_equal(ct_error_last(),
                         "/nonexistent/x.cfg: cannot open: No such file or directory");
@@ -299,13 +311,15 @@ static void test_scenario_none_has_no_keys(void **state)
     expect_error("regime = {\n  template = \"none\";\n  shame = 0.5;\n};\n" STATES, NULL, 0,
                  "@:3: regime.shame cannot be set: the regime is \"none\", no agreement at all; "
                  "name a template (hotline, joint_unit, alliance) to set its values");
-    expect_error("regime = {\n  scope = 0.5;\n};\n" STATES, NULL, 0,
-                 "@:2: regime.scope cannot be set: the regime is \"none\", no agreement at all "
-                 "(the default); name a template (hotline, joint_unit, alliance) to set its values");
+    expect_error(
+        "regime = {\n  scope = 0.5;\n};\n" STATES, NULL, 0,
+        "@:2: regime.scope cannot be set: the regime is \"none\", no agreement at all "
+        "(the default); name a template (hotline, joint_unit, alliance) to set its values");
     const char *set[] = {"regime.clarity=0.5"};
-    expect_error(STATES, set, 1,
-                 "--set: regime.clarity cannot be set: the regime is \"none\", no agreement at all "
-                 "(the default); name a template (hotline, joint_unit, alliance) to set its values");
+    expect_error(
+        STATES, set, 1,
+        "--set: regime.clarity cannot be set: the regime is \"none\", no agreement at all "
+        "(the default); name a template (hotline, joint_unit, alliance) to set its values");
     ct_params p;
     assert_int_equal(load_with("regime = { template = \"none\"; };\n" STATES, NULL, 0, &p), 0);
     assert_false(ct_params_agreement(&p));
@@ -328,8 +342,8 @@ static void test_scenario_set_kind_resets_parameters(void **state)
     const char *fox[] = {"states.ru.strategy.kind=fox"};
     assert_int_equal(load_with(text, fox, 1, &p), 0);
     assert_int_equal(p.state[1].strategy.kind, ct_strategy_find("fox"));
-    assert_close(p.state[1].strategy.param[0], 0.5, 0); /* strike_at's default */
-    assert_close(p.state[1].strategy.param[1], 0.0, 0); /* cover's default */
+    assert_close(p.state[1].strategy.param[0], 0.5, 0);                 /* strike_at's default */
+    assert_close(p.state[1].strategy.param[1], 0.0, 0);                 /* cover's default */
     assert_close(p.state[1].strategy.param[CT_STRATEGY_DEPTH], 0.5, 0); /* depth is kept */
     /* the kind first, whatever the order given */
     const char *both[] = {"states.ru.strategy.strike_at=0.25", "states.ru.strategy.kind=fox"};
@@ -360,7 +374,8 @@ static void test_scenario_depth(void **state)
     assert_close(p.state[1].strategy.param[CT_STRATEGY_DEPTH], 0.75, 0);
     expect_error("states = (\n  { id = \"us\"; strategy = { depth = 1.5; }; },\n"
                  "  { id = \"cn\"; }\n);\n",
-                 NULL, 0, "@:2: states.us.strategy.depth must be in [0, 1] for tit_for_tat, got 1.5");
+                 NULL, 0,
+                 "@:2: states.us.strategy.depth must be in [0, 1] for tit_for_tat, got 1.5");
 }
 
 static void test_scenario_every_shipped_file_loads(void **state)
@@ -392,7 +407,7 @@ static void test_scenario_loads_concurrently(void **state)
         snprintf(set, sizeof set, "states.us.trust=%g", (i % 10) / 10.0);
         const char *sets[] = {set, "regime.dual_use=0.25", "states.cn.strategy.rate=0.125",
                               "world.threat=0.3", "states.us.pushback=0.01"};
-        ct_scenario_options opt = {REGIMES, sets, 5, 0};
+        ct_scenario_options opt = {.regime_dir = REGIMES, .overrides = sets, .noverrides = 5};
         ct_params p;
         wrong +=
             ct_scenario_load(CT_SOURCE_DIR "/scenarios/us_china_hotline_2015.cfg", &opt, &p) != 0 ||
@@ -429,10 +444,481 @@ static void test_scenario_hostile_values(void **state)
     fprintf(fp, "@include \"%s\"\n", strrchr(path, '/') + 1); /* relative to its folder */
     fclose(fp);
     ct_params p;
-    ct_scenario_options opt = {REGIMES, NULL, 0, 0};
+    ct_scenario_options opt = {.regime_dir = REGIMES};
     assert_int_equal(ct_scenario_load(path, &opt, &p), CT_ECONFIG);
-    assert_non_null(strstr(ct_error_last(), "include file nesting too deep"));
+    char want[256];
+    snprintf(want, sizeof want, "%s:1: @include: files include one another 8 deep", path);
+    assert_string_equal(ct_error_last(), want);
     remove(path);
+}
+
+/* Issue 11 item 4.1: libconfig 1.5 keeps the low 32 bits of an integer literal
+ * without an L suffix (5000000000 reads as 705032704) and saturates one with
+ * it: every literal is read exactly or refused with its line, whatever it sets. */
+static void test_scenario_integer_literals(void **state)
+{
+    (void)state;
+    const char *l32 = " is beyond what the file format reads without an L suffix, "
+                      "[-2147483648, 2147483647]; write ";
+    const char *l64 = " is beyond the integers the file format reads, "
+                      "[-9223372036854775808, 9223372036854775807]";
+    const struct {
+        const char *text, *expect; /* expect: a message, its tail after "@:2: " */
+    } probes[] = {
+        {"simulation = {\n  seed = 5000000000;\n};\n", "seed = 5000000000+5000000000L"},
+        {"simulation = {\n  seed = 4294967296;\n};\n", "seed = 4294967296+4294967296L"},
+        {"simulation = {\n  seed = 2147483648;\n};\n", "seed = 2147483648+2147483648L"},
+        {"simulation = {\n  seed = -2147483649;\n};\n", "seed = -2147483649+-2147483649L"},
+        {"simulation = {\n  seed = 0x80000000;\n};\n", "seed = 0x80000000+0x80000000L"},
+        {"simulation = {\n  seed = 0x100000000;\n};\n", "seed = 0x100000000+0x100000000L"},
+        {"simulation = {\n  seed = 99999999999999999999;\n};\n", "seed = 99999999999999999999"},
+        {"simulation = {\n  seed = 99999999999999999999L;\n};\n", "seed = 99999999999999999999L"},
+        {"simulation = {\n  seed = 0xFFFFFFFFFFFFFFFFFL;\n};\n", "seed = 0xFFFFFFFFFFFFFFFFFL"},
+        {"simulation = {\n  seed = 9223372036854775808L;\n};\n", "seed = 9223372036854775808L"},
+        {"simulation = {\n  replications = 4294967396;\n};\n",
+         "replications = 4294967396+4294967396L"},
+        {"simulation = {\n  rounds = 4294967297;\n};\n", "rounds = 4294967297+4294967297L"},
+        {"simulation = {\n  continuation = 0.5; max_rounds = 4294967396;\n};\n",
+         "max_rounds = 4294967396+4294967396L"},
+        {"world = {\n  threat = 4294967296;\n};\n", "threat = 4294967296+4294967296L"},
+        {"payoffs = {\n  R = 4294967299;\n};\n", "R = 4294967299+4294967299L"},
+        {"regime = { template = \"hotline\";\n  shame = 4294967296; };\n",
+         "shame = 4294967296+4294967296L"},
+        {"states = ( { id = \"us\"; },\n  { id = \"cn\"; trust = 4294967296; } );\n",
+         "trust = 4294967296+4294967296L"},
+        {"states = ( { id = \"us\"; },\n  { id = \"cn\"; strategy = { kind = \"opportunist\"; "
+         "rate = 4294967296; }; } );\n",
+         "rate = 4294967296+4294967296L"},
+        {"metagame = { us = [ \"defector\" ];\n  cn = [ 1, 5000000000 ]; };\n",
+         "5000000000+5000000000L"},
+        /* read exactly, then checked as any value */
+        {"simulation = {\n  seed = 4611686018427388200L;\n};\n",
+         "=simulation.seed must be in [0, 4611686018427387904], got 4611686018427388200"},
+        {"simulation = {\n  seed = 9223372036854775807L;\n};\n",
+         "=simulation.seed must be in [0, 4611686018427387904], got 9223372036854775807"},
+        {"simulation = {\n  replications = 4294967396L;\n};\n",
+         "=simulation.replications must be in [1, 1e+09], got 4294967396"},
+        {"world = {\n  threat = 5000000000.0;\n};\n",
+         "=world.threat must be in [0, 1], got 5000000000"},
+    };
+    for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+        char text[512], expect[512];
+        snprintf(text, sizeof text, "%s%s", probes[i].text,
+                 strstr(probes[i].text, "states") ? "" : STATES);
+        const char *e = probes[i].expect, *plus = strchr(e, '+');
+        if (e[0] == '=')
+            snprintf(expect, sizeof expect, "@:2: %s", e + 1);
+        else if (plus)
+            snprintf(expect, sizeof expect, "@:2: %.*s%s%s", (int)(plus - e), e, l32, plus + 1);
+        else
+            snprintf(expect, sizeof expect, "@:2: %s%s", e, l64);
+        expect_error(text, NULL, 0, expect);
+    }
+}
+
+/* The literals libconfig reads exactly are taken as written, then checked. */
+static void test_scenario_integer_literals_exact(void **state)
+{
+    (void)state;
+    /* at the edges and with the suffix; nothing refused in a string or a comment */
+    ct_params p;
+    const char *edges = "simulation = { seed = 4611686018427387904L; replications = 2147483647; "
+                        "rounds = 0x7FFFFFFF; max_rounds = 5000000000L; };\n"
+                        "# seed = 5000000000;\n/* 99999999999999999999 */ // 4294967296\n"
+                        "scenario = { name = \"5000000000\"; description = \"seed = 1e999 "
+                        "0x100000000 \\\"4294967296\\\"\"; };\n" STATES;
+    assert_int_equal(load_with(edges, NULL, 0, &p), CT_ECONFIG); /* read exactly, then checked */
+    assert_string_equal(ct_error_last() + strlen(tmp_path),
+                        ":1: simulation.replications must be in [1, 1e+09], got 2147483647");
+    const char *exact = "simulation = { seed = 4611686018427387904L; replications = 5000L; "
+                        "rounds = 0x10; };\n# seed = 5000000000;\n"
+                        "scenario = { name = \"5000000000\"; };\n" STATES;
+    assert_int_equal(load_with(exact, NULL, 0, &p), 0);
+    assert_true(p.seed == 4611686018427387904L);
+    assert_int_equal(p.replications, 5000);
+    assert_int_equal(p.rounds, 16);
+    assert_string_equal(p.name, "5000000000");
+    const char *neg = "simulation = { seed = -1; };\n" STATES;
+    expect_error(neg, NULL, 0, "@:1: simulation.seed must be in [0, 4611686018427387904], got -1");
+    /* an --set value is read exactly already */
+    const char *big[] = {"simulation.seed=5000000000"};
+    assert_int_equal(load_with(STATES, big, 1, &p), 0);
+    assert_true(p.seed == 5000000000L);
+}
+
+/* Issue 11 item 4.2: the seed's range is exact (2^62 + 296 once passed as a
+ * double), and a message about an override names it as the caller labels it. */
+static void test_scenario_seed_range_and_override_labels(void **state)
+{
+    (void)state;
+    ct_params p;
+    const char *seed[] = {"simulation.seed=9223372036854775807"};
+    const char *range = "simulation.seed must be in [0, 4611686018427387904], got "
+                        "9223372036854775807";
+    char want[512];
+    snprintf(want, sizeof want, "--set: %s", range);
+    expect_error(STATES, seed, 1, want);
+    const char *flag[] = {"--seed"}, *bare[] = {""};
+    ct_scenario_options opt = {
+        .regime_dir = REGIMES, .overrides = seed, .noverrides = 1, .labels = flag};
+    const char *path = write_tmp(STATES);
+    assert_int_equal(ct_scenario_load(path, &opt, &p), CT_ECONFIG);
+    snprintf(want, sizeof want, "--seed: %s", range);
+    assert_string_equal(ct_error_last(), want);
+    opt.labels = bare;
+    assert_int_equal(ct_scenario_load(path, &opt, &p), CT_ECONFIG);
+    assert_string_equal(ct_error_last(), range);
+    /* the label of the override at fault, not of another */
+    const char *two[] = {"simulation.replications=5", "simulation.seed=-1"};
+    const char *reps_first[] = {"--reps", NULL}, *seed_second[] = {NULL, "--seed"};
+    opt = (ct_scenario_options){
+        .regime_dir = REGIMES, .overrides = two, .noverrides = 2, .labels = reps_first};
+    assert_int_equal(ct_scenario_load(path, &opt, &p), CT_ECONFIG);
+    assert_string_equal(ct_error_last(),
+                        "--set: simulation.seed must be in [0, 4611686018427387904], got -1");
+    opt.labels = seed_second;
+    assert_int_equal(ct_scenario_load(path, &opt, &p), CT_ECONFIG);
+    assert_string_equal(ct_error_last(),
+                        "--seed: simulation.seed must be in [0, 4611686018427387904], got -1");
+    /* the path and the value as labelled */
+    const char *word[] = {"simulation.rounds=abc"}, *rounds[] = {"--rounds"};
+    opt = (ct_scenario_options){
+        .regime_dir = REGIMES, .overrides = word, .noverrides = 1, .labels = rounds};
+    assert_int_equal(ct_scenario_load(path, &opt, &p), CT_ECONFIG);
+    assert_string_equal(ct_error_last(), "--rounds: \"abc\" is not a whole number");
+    unlink(path);
+    /* the override that brings a conflict is named */
+    path = write_tmp("simulation = { continuation = 0.9; };\n" STATES);
+    const char *r5[] = {"simulation.rounds=5"};
+    opt.overrides = r5;
+    assert_int_equal(ct_scenario_load(path, &opt, &p), CT_ECONFIG);
+    assert_string_equal(ct_error_last(),
+                        "--rounds: simulation.rounds and simulation.continuation < 1 exclude each "
+                        "other: give rounds for a fixed horizon, or continuation and max_rounds "
+                        "for a geometric one");
+    unlink(path);
+    /* in memory, and in the checks of any parameters */
+    load_with(STATES, NULL, 0, &p);
+    assert_int_equal(ct_scenario_apply(&p, "simulation.seed=4611686018427388200"), CT_ECONFIG);
+    assert_string_equal(ct_error_last(), "--set: simulation.seed must be in [0, "
+                                         "4611686018427387904], got 4611686018427388200");
+    p.seed = 4611686018427388200L;
+    assert_int_equal(ct_params_validate(&p), CT_EINVAL);
+    assert_string_equal(ct_error_last(), "simulation.seed must be in [0, 4611686018427387904], "
+                                         "got 4611686018427388200");
+}
+
+/* Issue 11 item 4.3: the file is checked alone before the overrides apply. */
+static void test_scenario_file_checked_before_overrides(void **state)
+{
+    (void)state;
+    const char *reps[] = {"simulation.replications=2"};
+    expect_error("simulation = { replications = \"many\"; };\n" STATES, reps, 1,
+                 "@:1: simulation.replications must be a number, got a string");
+    const char *threat[] = {"world.threat=0.5"};
+    expect_error("world = { threat = 2; };\n" STATES, threat, 1,
+                 "@:1: world.threat must be in [0, 1], got 2");
+    expect_error("world = { threatt = 0.1; };\n" STATES, threat, 1,
+                 "@:1: unknown setting world.threatt; did you mean threat?");
+    const char *cont[] = {"simulation.continuation=1"};
+    expect_error("simulation = {\n  rounds = 50;\n  continuation = 0.9;\n};\n" STATES, cont, 1,
+                 "@:2: simulation.rounds and simulation.continuation < 1 exclude each other: give "
+                 "rounds for a fixed horizon, or continuation and max_rounds for a geometric one");
+    const char *hostile[] = {"trust_model.hostile_rate=0.9"};
+    expect_error("trust_model = { restrained_rate = 0.6; };\n" STATES, hostile, 1,
+                 "@: trust_model.restrained_rate (0.6) must be below trust_model.hostile_rate "
+                 "(0.5): a hostile partner exploits more");
+    ct_params p;
+    assert_int_equal(load_with("simulation = { replications = 7; };\n" STATES, reps, 1, &p), 0);
+    assert_int_equal(p.replications, 2);
+}
+
+/* Issue 11 item 4.4: text is UTF-8 without control characters, in any setting
+ * of any file and in --set; an override is never cut. */
+static void test_scenario_text_is_clean(void **state)
+{
+    (void)state;
+    const struct {
+        const char *text, *expect;
+    } cases[] = {
+        {"scenario = { name = \"a\\nb\"; };\n",
+         "@:1: scenario.name must be UTF-8 text without control characters, got \"a\\x0ab\""},
+        {"scenario = { description = \"one\nline\"; };\n",
+         "@:1: scenario.description must be UTF-8 text without control characters, got "
+         "\"one\\x0aline\""},
+        {"scenario = { name = \"a\\x00b\"; };\n",
+         "@:1: name must be UTF-8 text without control characters, got \\x00"},
+        {"scenario = { name = \"\\xff\"; };\n",
+         "@:1: scenario.name must be UTF-8 text without control characters, got \"\\xff\""},
+        {"scenario = { name = \"\xc0\xaf\"; };\n", /* overlong '/' */
+         "@:1: scenario.name must be UTF-8 text without control characters, got \"\\xc0\\xaf\""},
+        {"scenario = { name = \"\xed\xa0\x80\"; };\n", /* a surrogate */
+         "@:1: scenario.name must be UTF-8 text without control characters, got "
+         "\"\\xed\\xa0\\x80\""},
+        {"scenario = { name = \"a\xc2\x85\"; };\n", /* C1 next line */
+         "@:1: scenario.name must be UTF-8 text without control characters, got "
+         "\"a\\xc2\\x85\""},
+        {"scenario = { name = \"caf\xc3\"; };\n",
+         "@:1: scenario.name must be UTF-8 text without control characters, got \"caf\\xc3\""},
+        {"scenario = { name = \"a\x7f\"; };\n",
+         "@:1: scenario.name must be UTF-8 text without control characters, got \"a\\x7f\""},
+        {"sweep = { vary = [ \"world.threat=0:1\", \"a\\tb\" ]; };\n",
+         "@:1: sweep.vary[1] must be UTF-8 text without control characters, got \"a\\x09b\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "%s%s", cases[i].text, STATES);
+        expect_error(text, NULL, 0, cases[i].expect);
+    }
+    expect_error("states = (\n  { id = \"us\"; name = \"U\\tS\"; },\n  { id = \"c\\x01n\"; }\n);\n",
+                 NULL, 0,
+                 "@:2: states.us.name must be UTF-8 text without control characters, got "
+                 "\"U\\x09S\"");
+    expect_error("states = (\n  { id = \"us\"; },\n  { id = \"c\\x01n\"; }\n);\n", NULL, 0,
+                 "@:3: states[1].id must be UTF-8 text without control characters, got "
+                 "\"c\\x01n\"");
+    expect_error("states = (\n  { id = \"us\"; strategy = { kind = \"fox\\r\"; }; },\n"
+                 "  { id = \"cn\"; }\n);\n",
+                 NULL, 0,
+                 "@:2: states.us.strategy.kind must be UTF-8 text without control characters, "
+                 "got \"fox\\x0d\"");
+    /* a raw NUL byte, which libconfig would take for the end of the text */
+    char path[] = "/tmp/ct_nul_XXXXXX", want[128];
+    write_bytes(path, "# ok\nscenario = { name = \"a\0b\"; };\n" STATES, 36 + strlen(STATES));
+    ct_params p;
+    ct_scenario_options opt = {.regime_dir = REGIMES};
+    assert_int_equal(ct_scenario_load(path, &opt, &p), CT_ECONFIG);
+    snprintf(want, sizeof want, "%s:2: a NUL byte: a scenario is UTF-8 text", path);
+    assert_string_equal(ct_error_last(), want);
+    unlink(path);
+    /* UTF-8 itself is welcome */
+    assert_int_equal(load_with("scenario = { name = \"caf\xc3\xa9 \xe6\x9d\xb1 \xf0\x9f\x99\x82\"; "
+                               "};\n" STATES,
+                               NULL, 0, &p),
+                     0);
+    assert_string_equal(p.name, "caf\xc3\xa9 \xe6\x9d\xb1 \xf0\x9f\x99\x82");
+}
+
+/* Text given by --set, as in a file; an override is never cut. */
+static void test_scenario_override_text_is_clean(void **state)
+{
+    (void)state;
+    ct_params p;
+    load_with(STATES, NULL, 0, &p);
+    const char *nl[] = {"scenario.name=a\nb"};
+    expect_error(STATES, nl, 1,
+                 "--set scenario.name=a\\x0ab: must be UTF-8 text without control characters");
+    const char *bad[] = {"scenario.description=\xff"};
+    expect_error(STATES, bad, 1,
+                 "--set scenario.description=\\xff: must be UTF-8 text without control characters");
+    assert_int_equal(ct_scenario_apply(&p, "scenario.name=a\tb"), CT_ECONFIG);
+    assert_string_equal(
+        ct_error_last(),
+        "--set scenario.name=a\\x09b: must be UTF-8 text without control characters");
+    /* an override longer than the loader reads whole: never cut (a cut 0.000...1e79 is 0) */
+    char long_set[700], expect[256];
+    snprintf(long_set, sizeof long_set, "world.threat=0.%0600d1e79", 0);
+    const char *cut[] = {long_set};
+    snprintf(expect, sizeof expect, "--set %.100s...: longer than 511 characters", long_set);
+    expect_error(STATES, cut, 1, expect);
+    /* a text too long for its setting, shown cut */
+    char name[300], text[512];
+    memset(name, 'x', 200);
+    name[200] = '\0';
+    snprintf(text, sizeof text, "scenario = { name = \"%s\"; };\n" STATES, name);
+    snprintf(expect, sizeof expect,
+             "@:1: scenario.name must be at most 95 characters, got \"%.100s...\"", name);
+    expect_error(text, NULL, 0, expect);
+}
+
+/* A FIFO at a fresh name in /tmp, into path. */
+static void make_fifo(char *path)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    assert_int_equal(mkfifo(path, 0600), 0);
+}
+
+/* Issue 11 item 4.5: an @include is of a regular file, checked before libconfig
+ * opens it (a FIFO hung it, a folder or /proc/self/mem ended the process). */
+static void test_scenario_includes_regular_files(void **state)
+{
+    (void)state;
+    char fifo[] = "/tmp/ct_fifo_XXXXXX", text[256], want[512];
+    make_fifo(fifo);
+    const struct {
+        const char *name, *tail;
+    } cases[] = {
+        {".", "@:1: @include: /tmp/. is not a regular file"},
+        {"..", "@:1: @include: /tmp/.. is not a regular file"},
+        {fifo + 5, NULL}, /* relative to the scenario's folder */
+        {"../proc/self/mem",
+         "@:1: @include: cannot read /tmp/../proc/self/mem: Input/output error"},
+        {"../dev/zero", "@:1: @include: /tmp/../dev/zero is not a regular file"},
+        {"ct_absent.cfg",
+         "@:1: @include: cannot open /tmp/ct_absent.cfg: No such file or directory"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(text, sizeof text, "@include \"%s\"\n" STATES, cases[i].name);
+        if (cases[i].tail)
+            snprintf(want, sizeof want, "%s", cases[i].tail);
+        else
+            snprintf(want, sizeof want, "@:1: @include: %s is not a regular file", fifo);
+        expect_error(text, NULL, 0, want);
+    }
+    expect_error("@include \"a\\\"b\"\n" STATES, NULL, 0,
+                 "@:1: @include expects a file name in quotes, on one line, without escapes");
+    /* the scenario itself a FIFO: refused, not waited on */
+    ct_params p;
+    ct_scenario_options opt = {.regime_dir = REGIMES};
+    assert_int_equal(ct_scenario_load(fifo, &opt, &p), CT_EIO);
+    snprintf(want, sizeof want, "%s: not a regular file", fifo);
+    assert_string_equal(ct_error_last(), want);
+    unlink(fifo);
+    /* a regular include is read, and scanned like the file */
+    char inc[] = "/tmp/ct_inc_XXXXXX";
+    const char *body = "world = { threat = 0.3; };\n";
+    write_bytes(inc, body, strlen(body));
+    snprintf(text, sizeof text, "@include \"%s\"\n" STATES, inc + 5);
+    assert_int_equal(load_with(text, NULL, 0, &p), 0);
+    assert_close(p.threat, 0.3, 0);
+    FILE *fp = fopen(inc, "w");
+    fputs("world = {\n  threat = 4294967296;\n};\n", fp);
+    fclose(fp);
+    snprintf(want, sizeof want,
+             "%s:2: threat = 4294967296 is beyond what the file format reads without an L "
+             "suffix, [-2147483648, 2147483647]; write 4294967296L",
+             inc);
+    expect_error(text, NULL, 0, want);
+    unlink(inc);
+}
+
+/* Issue 11 item 4.6: a size the loader reads fast: 1 MiB with the includes, 256
+ * settings in a group (libconfig's name check is quadratic in it: 40,000
+ * settings took 6 s before the first error), 32 levels of nesting. */
+static void test_scenario_size_limits(void **state)
+{
+    (void)state;
+    size_t n = (size_t)CT_SCENARIO_MAX_BYTES + 64;
+    char *text = malloc(n + 1);
+    int used = snprintf(text, n + 1, STATES "# ");
+    memset(text + used, 'x', n - (size_t)used);
+    text[n] = '\0';
+    expect_error(text, NULL, 0,
+                 "@: over 1048576 bytes (1 MiB), the most a scenario file holds with the files it "
+                 "includes");
+    /* with an include: together */
+    char inc[] = "/tmp/ct_inc_XXXXXX", line[256], want[512];
+    write_bytes(inc, text, (size_t)CT_SCENARIO_MAX_BYTES - 100);
+    snprintf(line, sizeof line, "@include \"%s\"\n" STATES "# %0100d\n", inc + 5, 0);
+    snprintf(want, sizeof want,
+             "@:1: @include: %s brings the scenario over 1048576 bytes (1 MiB), the most a "
+             "scenario file holds with the files it includes",
+             inc);
+    expect_error(line, NULL, 0, want);
+    unlink(inc);
+    /* 40,000 settings in one group: refused at the 257th, at once */
+    used = snprintf(text, n + 1, STATES "world = {\n");
+    for (int i = 0; i < 40000; i++)
+        used += snprintf(text + used, n + 1 - (size_t)used, "  x%d = 1;\n", i);
+    snprintf(text + used, n + 1 - (size_t)used, "};\n");
+    clock_t start = clock();
+    expect_error(text, NULL, 0, "@:259: more than 256 settings in one group");
+    assert_true((double)(clock() - start) / CLOCKS_PER_SEC < 1.0);
+    used = snprintf(text, n + 1, STATES "metagame = ");
+    for (int i = 0; i < 33; i++)
+        used += snprintf(text + used, n + 1 - (size_t)used, "( ");
+    expect_error(text, NULL, 0, "@:2: groups and lists nested over 32 deep");
+    free(text);
+}
+
+/* Issue 11 item 4.7: a regime template sets every regime value. */
+static void test_scenario_template_complete(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ct_regimes_XXXXXX", path[256], want[512];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/hotline.cfg", dir);
+    FILE *fp = fopen(path, "w");
+    fclose(fp); /* emptied */
+    char scen[] = "/tmp/ct_scenario_XXXXXX";
+    const char *text = "regime = { template = \"hotline\"; };\n" STATES;
+    write_bytes(scen, text, strlen(text));
+    ct_params p;
+    ct_scenario_options opt = {.regime_dir = dir};
+    assert_int_equal(ct_scenario_load(scen, &opt, &p), CT_ECONFIG);
+    snprintf(want, sizeof want,
+             "%s: a regime template must set every regime value; missing scope, dual_use, "
+             "clarity, shame, synergy, monitoring",
+             path);
+    assert_string_equal(ct_error_last(), want);
+    fp = fopen(path, "w");
+    fputs("regime = { scope = 0.2; dual_use = 0.1; clarity = 0.5; shame = 1; };\n", fp);
+    fclose(fp);
+    assert_int_equal(ct_scenario_load_regime(path, &p), CT_ECONFIG);
+    snprintf(want, sizeof want,
+             "%s: a regime template must set every regime value; missing synergy, monitoring",
+             path);
+    assert_string_equal(ct_error_last(), want);
+    unlink(path);
+    unlink(scen);
+    rmdir(dir);
+}
+
+/* Issue 11 item 4.8: with continuation 1 the horizon is rounds; max_rounds
+ * caps only a geometric one (docs/scenarios.md). */
+static void test_scenario_max_rounds_caps_geometric_only(void **state)
+{
+    (void)state;
+    ct_params p;
+    assert_int_equal(
+        load_with("simulation = { continuation = 1.0; max_rounds = 500; };\n" STATES, NULL, 0, &p),
+        0);
+    assert_int_equal(ct_params_max_rounds(&p), 100);
+}
+
+typedef struct {
+    char path[8][256];
+    int n;
+} files_read;
+
+static void note_file(const char *path, void *ctx)
+{
+    files_read *f = ctx;
+    if (f->n < 8) snprintf(f->path[f->n], sizeof f->path[0], "%s", path);
+    f->n++;
+}
+
+/* Issue 11 item 4.9: the caller learns every file a scenario depends on. */
+static void test_scenario_reports_files_read(void **state)
+{
+    (void)state;
+    char inc[] = "/tmp/ct_inc_XXXXXX", scen[] = "/tmp/ct_scenario_XXXXXX", text[256], want[300];
+    const char *body = "world = { threat = 0.3; };\n";
+    write_bytes(inc, body, strlen(body));
+    snprintf(text, sizeof text, "@include \"%s\"\nregime = { template = \"hotline\"; };\n" STATES,
+             inc + 5);
+    write_bytes(scen, text, strlen(text));
+    const char *sets[] = {"world.decay=0.2"};
+    for (int nsets = 0; nsets < 2; nsets++) { /* with an override, the file is read twice */
+        files_read f = {.n = 0};
+        ct_scenario_options opt = {.regime_dir = REGIMES,
+                                   .overrides = sets,
+                                   .noverrides = nsets,
+                                   .on_file = note_file,
+                                   .on_file_ctx = &f};
+        ct_params p;
+        assert_int_equal(ct_scenario_load(scen, &opt, &p), 0);
+        assert_int_equal(f.n, 3);
+        assert_string_equal(f.path[0], scen);
+        snprintf(want, sizeof want, "/tmp/%s", inc + 5);
+        assert_string_equal(f.path[1], want);
+        assert_string_equal(f.path[2], REGIMES "/hotline.cfg");
+    }
+    unlink(inc);
+    unlink(scen);
 }
 
 int main(void)
@@ -454,6 +940,17 @@ int main(void)
         cmocka_unit_test(test_scenario_none_has_no_keys),
         cmocka_unit_test(test_scenario_set_kind_resets_parameters),
         cmocka_unit_test(test_scenario_depth),
+        cmocka_unit_test(test_scenario_integer_literals),
+        cmocka_unit_test(test_scenario_integer_literals_exact),
+        cmocka_unit_test(test_scenario_seed_range_and_override_labels),
+        cmocka_unit_test(test_scenario_file_checked_before_overrides),
+        cmocka_unit_test(test_scenario_text_is_clean),
+        cmocka_unit_test(test_scenario_override_text_is_clean),
+        cmocka_unit_test(test_scenario_includes_regular_files),
+        cmocka_unit_test(test_scenario_size_limits),
+        cmocka_unit_test(test_scenario_template_complete),
+        cmocka_unit_test(test_scenario_max_rounds_caps_geometric_only),
+        cmocka_unit_test(test_scenario_reports_files_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -98,7 +98,7 @@ static void test_sweep_errors(void **state)
 
 static void load(ct_params *p)
 {
-    ct_scenario_options opt = {CT_SOURCE_DIR "/configs/regimes", NULL, 0, 0};
+    ct_scenario_options opt = {.regime_dir = CT_SOURCE_DIR "/configs/regimes"};
     if (ct_scenario_load(CT_SOURCE_DIR "/scenarios/us_russia_joint_unit_2017.cfg", &opt, p))
         fail_msg("%s", ct_error_last());
     p->replications = 150;

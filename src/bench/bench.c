@@ -38,7 +38,8 @@ static int load(const char *name, ct_params *p, const char *const *sets, int nse
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/scenarios/%s", CT_SOURCE_DIR, name);
-    ct_scenario_options opt = {CT_SOURCE_DIR "/configs/regimes", sets, nsets, 0};
+    ct_scenario_options opt = {
+        .regime_dir = CT_SOURCE_DIR "/configs/regimes", .overrides = sets, .noverrides = nsets};
     if (ct_scenario_load(path, &opt, p)) {
         fprintf(stderr, "cybertrust-bench: %s\n", ct_error_last());
         return -1;
@@ -254,6 +255,13 @@ static int classic_tournament(void)
     return 0;
 }
 
+static void target(const char *what, double value, const char *unit, double goal, int at_least)
+{
+    int met = at_least ? value >= goal : value <= goal;
+    printf("| %s | %.3g %s | %s %.3g %s | %s |\n", what, value, unit, at_least ? ">=" : "<=", goal,
+           unit, met ? "met" : "NOT met");
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
@@ -261,6 +269,7 @@ int main(int argc, char **argv)
     if (seconds <= 0) seconds = 1.0;
     if (classic_tournament()) return 1;
     const char *names[] = {"us_china_hotline_2015.cfg", "us_russia_joint_unit_2017.cfg"};
+    double engine1 = 0, ratio1 = 0, batch[3] = {0};
     printf("| scenario | threads | engine (M rep-rounds/s) | RNG floor (M/s) | engine / floor "
            "time | batch with statistics (M/s) |\n|---|---|---|---|---|---|\n");
     for (int s = 0; s < 2; s++) {
@@ -272,6 +281,8 @@ int main(int argc, char **argv)
             printf("| %s | %d | %.2f | %.2f | %.2f | %.2f |\n", names[s], threads, e / 1e6, f / 1e6,
                    f / e, b / 1e6);
             fflush(stdout);
+            if (s == 1 && threads == 1) engine1 = e, ratio1 = f / e;
+            if (s == 1) batch[threads] = b;
         }
     }
     ct_params p;
@@ -280,11 +291,18 @@ int main(int argc, char **argv)
     printf("\npeak memory of a joint-unit run with per-round series: %ld KiB for 1,000 "
            "replications, %ld KiB for 100,000\n",
            small, large);
+    double sweep1 = sweep_rate(1), sweep2 = sweep_rate(2);
     printf("sweep (trust_vs_dual_use, 11 x 11 points of 200 replications): %.1f points/s on "
            "1 thread, %.1f on 2\n",
-           sweep_rate(1), sweep_rate(2));
+           sweep1, sweep2);
     printf("meta-game (joint unit, 10 x 10 strategies, 1,000 replications x 100 rounds): "
            "%.2f s on 1 thread, %.2f s on 2\n",
            metagame_time(1), metagame_time(2));
+    printf("\n| target (joint unit where it applies) | measured | goal | |\n|---|---|---|---|\n");
+    target("engine, one core", engine1 / 1e6, "M rep-rounds/s", 25, 1);
+    target("engine time / generator-only floor", ratio1, "x", 2, 0);
+    target("run (batch with statistics), 2 threads / 1", batch[2] / batch[1], "x", 1.85, 1);
+    target("sweep, 2 threads / 1", sweep2 / sweep1, "x", 1.85, 1);
+    target("memory, 100,000 / 1,000 replications", (double)large / (double)small, "x", 1.05, 0);
     return 0;
 }

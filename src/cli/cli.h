@@ -2,13 +2,17 @@
 #ifndef CYBERTRUST_CLI_H
 #define CYBERTRUST_CLI_H
 
+#include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "cybertrust/batch.h"
 #include "cybertrust/params.h"
 #include "cybertrust/sweep.h"
 #include "cybertrust/tournament.h"
+#include "opt.h"
+#include "outdir.h"
 #include "sweep_file.h"
 
 /* Exit codes (documented in README.md). */
@@ -45,26 +49,90 @@ typedef struct {
     const char *as; /* play: the id of the student's state */
 } run_options;
 
-/* Which options a subcommand takes beyond the common ones. */
-enum {
-    CLI_SWEEP_OPTIONS = 1,
-    CLI_TOURNAMENT_OPTIONS = 2,
-    CLI_EVOLVE_OPTIONS = 4,
-    CLI_RUN_OPTIONS = 8,   /* --narrate */
-    CLI_PLAY_OPTIONS = 16, /* --as */
-};
-
 /* "all" (every kind with its defaults) or a comma-separated list of strategy
  * specifications, "kind" or "kind(param=value, ...)", into out (at most max).
  * Returns how many, or -1 (message printed). */
 int cli_parse_strategies(const char *list, ct_strategy_params *out, int max);
 
-/* Parses argv into `o`, with `min_scen` to `max_scen` scenario arguments.
- * Returns -1 when the caller should exit 0 (after --help), an exit code on
- * error (the message already printed), or 0. --help prints `usage`, then the
- * options all these commands share. */
-int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, int max_scen,
-                          const char *usage, unsigned extra);
+/* Parses argv into `o` (or into a struct whose first member is a run_options)
+ * by the command's table `cmd`, after setting the defaults. Returns -1 when the
+ * caller should exit 0 (after --help), an exit code on error (the message
+ * already printed), or 0. */
+int cli_parse_run_options(int argc, char **argv, run_options *o, const cli_command *cmd);
+
+/* --reps, --seed and --rounds: the --set each implies (parsers of CLI_OPT_REPS...). */
+int cli_opt_shorthand(const cli_opt *opt, const char *value, void *dest);
+/* --shard K/N into o->shard_k and o->shard_n (dest is the run_options). */
+int cli_opt_shard(const cli_opt *opt, const char *value, void *dest);
+/* --set PATH=VALUE, into the list of sets. */
+int cli_opt_set(const cli_opt *opt, const char *value, void *dest);
+
+/* The options shared by the commands that run scenarios, as table rows: a
+ * command includes those it honours. Their destinations are run_options
+ * fields, so they serve any options struct whose first member is a run_options. */
+#define CLI_RUN_AT(field) offsetof(run_options, field)
+#define CLI_OPT_REPS                                                                               \
+    {                                                                                              \
+        .name = "reps", .value = "N", .help = "replications (overrides simulation.replications)",  \
+        .kind = CLI_OPT_CUSTOM, .at = CLI_RUN_AT(reps_set), .min = 1, .max = 1000000000L,          \
+        .parse = cli_opt_shorthand                                                                 \
+    }
+#define CLI_OPT_SEED                                                                               \
+    {                                                                                              \
+        .name = "seed", .value = "S", .help = "seed (overrides simulation.seed)",                  \
+        .kind = CLI_OPT_CUSTOM, .at = CLI_RUN_AT(seed_set), .min = 0, .max = LONG_MAX,             \
+        .parse = cli_opt_shorthand                                                                 \
+    }
+#define CLI_OPT_ROUNDS                                                                             \
+    {                                                                                              \
+        .name = "rounds", .value = "T",                                                            \
+        .help = "fixed horizon of T rounds (overrides simulation.rounds)", .kind = CLI_OPT_CUSTOM, \
+        .at = CLI_RUN_AT(rounds_set), .min = 1, .max = 100000000L, .parse = cli_opt_shorthand      \
+    }
+#define CLI_OPT_THREADS                                                                            \
+    {                                                                                              \
+        .name = "threads", .value = "N",                                                           \
+        .help = "worker threads (default: all cores); results do not depend on N",                 \
+        .kind = CLI_OPT_CUSTOM, .at = CLI_RUN_AT(threads), .min = 1, .max = 1024,                  \
+        .parse = cli_opt_int                                                                       \
+    }
+#define CLI_OPT_SET                                                                                \
+    {                                                                                              \
+        .name = "set", .value = "PATH=VALUE",                                                      \
+        .help = "override any setting, e.g. regime.dual_use=0.5 or\nstates.us.trust=0.8 (a state " \
+                "by its id); repeatable",                                                          \
+        .kind = CLI_OPT_CUSTOM, .at = 0, .max_count = MAX_SETS, .parse = cli_opt_set               \
+    }
+#define CLI_OPT_OUT                                                                                \
+    {                                                                                              \
+        .name = "out", .value = "DIR", .help = "write result files into DIR (created if needed)",  \
+        .kind = CLI_OPT_STRING, .at = CLI_RUN_AT(out), .complete = "dir"                           \
+    }
+#define CLI_OPT_QUIET                                                                              \
+    {                                                                                              \
+        .name = "quiet", .help = "print nothing on stdout", .kind = CLI_OPT_FLAG,                  \
+        .at = CLI_RUN_AT(quiet)                                                                    \
+    }
+#define CLI_OPT_PROGRESS                                                                           \
+    {                                                                                              \
+        .name = "progress", .help = "show progress on stderr even when it is not a terminal",      \
+        .kind = CLI_OPT_FLAG, .at = CLI_RUN_AT(progress)                                           \
+    }
+#define CLI_OPT_STRATEGIES                                                                         \
+    {                                                                                              \
+        .name = "strategies", .value = "LIST",                                                     \
+        .help = "\"all\" or strategy specifications separated by commas,\n"                        \
+                "kind or kind(param=value, ...)",                                                  \
+        .kind = CLI_OPT_STRING, .at = CLI_RUN_AT(strategies), .complete = "strategies"             \
+    }
+
+/* A run_options command's positional scenario files: fields of cli_command. */
+#define CLI_SCENARIO_ARGS(lo, hi)                                                                  \
+    .arg_name = "scenario file", .args_complete = "cfg", .min_args = (lo), .max_args = (hi),       \
+    .args_at = CLI_RUN_AT(scenario_path), .nargs_at = CLI_RUN_AT(nscenarios)
+
+/* An int option (CUSTOM) in [opt->min, opt->max]. */
+int cli_opt_int(const cli_opt *opt, const char *value, void *dest);
 
 /* Loads every scenario of `o` into `p`. Returns 0 or an exit code (message printed). */
 int cli_load_scenarios(const run_options *o, ct_params *p);
@@ -86,22 +154,6 @@ void cli_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
-
-/* Output files, written under a temporary name and renamed into place by
- * cli_file_commit, so that an interrupted run leaves nothing that looks whole. */
-typedef struct {
-    FILE *fp;
-    char path[4096];
-    char tmp[4096];
-} out_file;
-
-/* Creates `dir` (and its parents) if needed. 0 or -1 (message printed). */
-int cli_make_dir(const char *dir);
-int cli_file_open(out_file *f, const char *dir, const char *name);
-/* Closes and renames into place; 0, or -1 (message printed, temporary removed). */
-int cli_file_commit(out_file *f);
-/* Closes and removes the temporary file. */
-void cli_file_abort(out_file *f);
 
 /* Writes the "#" provenance lines that begin every CSV file. */
 void cli_csv_provenance(FILE *fp, const run_options *o, const ct_params *p, int n);
@@ -146,7 +198,7 @@ typedef struct {
  * the `writer` (the one process that writes files) also checks every point and
  * opens DIR (starting it, or --resume). Returns 0, -1 after --help, or an exit
  * code (message printed). */
-int sweep_setup(sweep_job *j, int argc, char **argv, const char *usage, int writer);
+int sweep_setup(sweep_job *j, int argc, char **argv, const cli_command *cmd, int writer);
 /* The points this process has yet to run; *n of them (caller frees). NULL when out of memory. */
 long *sweep_pending(const sweep_job *j, long *n);
 /* The points of this process done, in sweep.csv. */
@@ -162,7 +214,11 @@ int sweep_write_point(sweep_job *j, long point, const char *rows, size_t len);
 /* Sorts sweep.csv by point and writes the manifest. Returns 0 or EXIT_RUNTIME. */
 int sweep_finish(sweep_job *j);
 void sweep_free(sweep_job *j);
-extern const char sweep_usage[]; /* the sweep command's --help text */
+/* Each command's usage and options (cmd_<name>.c), for --help, the parser,
+ * the completion and the man page. */
+extern const cli_command cli_run_command, cli_compare_command, cli_sweep_command, cli_merge_command,
+    cli_analyze_command, cli_tournament_command, cli_evolve_command, cli_equilibrium_command,
+    cli_play_command, cli_plot_command;
 struct json_t;
 
 /* Writes `root` (consumed) to DIR/NAME atomically; 0 or -1 (message printed). */

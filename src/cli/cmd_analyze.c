@@ -11,7 +11,6 @@
  * prints, as text or JSON, iterating the library's table of thresholds, so a
  * new threshold needs no change here unless it is of a new kind. */
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <math.h>
 #include <stddef.h>
@@ -38,15 +37,7 @@ static const char usage[] =
     "with the weight the scenario gives the future; and how the temptation grows\n"
     "from the first round (every exposure at base_exposure) to the sustained game.\n"
     "For --game FILE: the equilibria of a two-player game in a libconfig file (see\n"
-    "configs/games/), and the thresholds if it is a 2x2 game.\n"
-    "\n"
-    "options:\n"
-    "  --game FILE       analyze the game in FILE instead of a scenario\n"
-    "  --set PATH=VALUE  override a scenario setting; repeatable\n"
-    "  --json            print JSON instead of text\n"
-    "  --help            this text\n"
-    "\n"
-    "exit codes: 0 success, 1 runtime failure, 2 usage error, 3 invalid scenario or game\n";
+    "configs/games/), and the thresholds if it is a 2x2 game.\n";
 
 #define NTHRESHOLDS CT_ANALYSIS_THRESHOLDS
 #define THRESHOLD(i) (&ct_analysis_threshold_defs[i])
@@ -467,58 +458,46 @@ static int finish_stdout(int rc)
 }
 
 typedef struct {
-    run_options o;
+    run_options o; /* first: CLI_OPT_SET addresses run_options fields */
     const char *game;
     int json;
 } analyze_args;
 
-/* Parses the options into *a. Returns 0, -1 after --help, or EXIT_USAGE. */
-static int parse_args(int argc, char **argv, analyze_args *a)
-{
-    static const struct option longopts[] = {{"game", required_argument, NULL, 'g'},
-                                             {"set", required_argument, NULL, 'S'},
-                                             {"json", no_argument, NULL, 'j'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'g':
-            a->game = optarg;
-            break;
-        case 'S':
-            if (!strchr(optarg, '=') || a->o.nsets >= MAX_SETS) {
-                cli_error("--set expects PATH=VALUE, got '%s'", optarg);
-                return EXIT_USAGE;
-            }
-            a->o.sets[a->o.nsets++] = optarg;
-            break;
-        case 'j':
-            a->json = 1;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return -1;
-        case ':':
-            cli_error("%s needs a value (see --help)", argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            cli_error("unknown option '%s' (see --help)", argv[optind - 1]);
-            return EXIT_USAGE;
-        }
-    }
-    return 0;
-}
+static const cli_opt analyze_table[] = {
+    {.name = "game",
+     .value = "FILE",
+     .help = "analyze the game in FILE instead of a scenario",
+     .kind = CLI_OPT_STRING,
+     .at = offsetof(analyze_args, game),
+     .complete = "cfg"},
+    CLI_OPT_SET,
+    {.name = "json",
+     .help = "print JSON instead of text",
+     .kind = CLI_OPT_FLAG,
+     .at = offsetof(analyze_args, json)},
+    CLI_OPT_END,
+};
+
+const cli_command cli_analyze_command = {
+    .name = "analyze",
+    .usage = usage,
+    .footer = "\nexit codes: 0 success, 1 runtime failure, 2 usage error, 3 invalid scenario "
+              "or game\n",
+    .arg_name = "scenario file",
+    .args_complete = "cfg",
+    .max_args = -1, /* one, or none with --game: checked below */
+    .args_at = offsetof(analyze_args, o.scenario_path),
+    .nargs_at = offsetof(analyze_args, o.nscenarios),
+    .options = analyze_table,
+};
 
 static int run(int argc, char **argv)
 {
     analyze_args a;
     memset(&a, 0, sizeof a);
-    int rc = parse_args(argc, argv, &a);
+    int rc = cli_opt_parse(&cli_analyze_command, argc, argv, &a);
     if (rc) return rc < 0 ? EXIT_OK : rc;
-    int rest = argc - optind;
+    int rest = a.o.nscenarios;
     if (a.game) {
         if (rest != 0 || a.o.nsets) {
             cli_error("--game FILE takes no scenario and no --set (see --help)");
@@ -530,8 +509,6 @@ static int run(int argc, char **argv)
         cli_error("expected 1 scenario file, or --game FILE (see --help)");
         return EXIT_USAGE;
     }
-    a.o.scenario_path[0] = argv[optind];
-    a.o.nscenarios = 1;
     ct_params p;
     rc = cli_load_scenarios(&a.o, &p);
     return rc ? rc : analyse_scenario(&p, a.json);

@@ -17,10 +17,20 @@ static const char usage[] =
     "--set applies to every scenario; --set states.ID... to those with state ID.\n"
     "With --out DIR, also writes DIR/compare.json and DIR/compare.csv.\n";
 
+static const cli_opt compare_table[] = {
+    CLI_OPT_REPS, CLI_OPT_SEED, CLI_OPT_ROUNDS, CLI_OPT_THREADS,
+    CLI_OPT_SET,  CLI_OPT_OUT,  CLI_OPT_QUIET,  CLI_OPT_END,
+};
+
+const cli_command cli_compare_command = {.name = "compare",
+                                         .usage = usage,
+                                         CLI_SCENARIO_ARGS(2, MAX_SCENARIOS),
+                                         .options = compare_table};
+
 int cmd_compare(int argc, char **argv)
 {
     run_options o;
-    int rc = cli_parse_run_options(argc, argv, &o, 2, MAX_SCENARIOS, usage, 0);
+    int rc = cli_parse_run_options(argc, argv, &o, &cli_compare_command);
     if (rc) return rc < 0 ? EXIT_OK : rc;
     ct_params p[MAX_SCENARIOS];
     if ((rc = cli_load_scenarios(&o, p))) return rc;
@@ -31,7 +41,7 @@ int cmd_compare(int argc, char **argv)
                     "the first scenario's (seed %ld, %ld replications) are used\n",
                     o.scenario_path[k], p[0].seed, p[0].replications);
 
-    if (o.out && cli_make_dir(o.out)) return EXIT_RUNTIME;
+    if (o.out && (rc = cli_out_begin(o.out))) return rc;
     ct_batch_options bo = {.replications = p[0].replications,
                            .seed = (uint64_t)p[0].seed,
                            .threads = o.threads,
@@ -50,7 +60,7 @@ int cmd_compare(int argc, char **argv)
     if (!o.quiet) report_compare_text(stdout, &o, p, o.nscenarios, b);
     rc = EXIT_OK;
     if (o.out) {
-        if (report_compare_files(o.out, &o, p, o.nscenarios, b))
+        if (report_compare_files(o.out, &o, p, o.nscenarios, b) || cli_out_commit())
             rc = EXIT_RUNTIME;
         else if (!o.quiet)
             fprintf(stderr, "wrote %s/compare.json, compare.csv\n", o.out);

@@ -49,37 +49,6 @@ static const char usage[] =
     "would choose, as a table of the --metric of the --state. States are matched\n"
     "by id, and where the ids differ by position (the second with the second).\n"
     "\n"
-    "  --strategies ID=LIST  the strategy set of the state with id ID: strategy\n"
-    "                        specifications separated by commas, e.g.\n"
-    "                        us=\"tit_for_tat, bayesian(exit_below=0.3, depth=0.5)\";\n"
-    "                        one per state; without it, the scenario's block\n"
-    "                        metagame = { ID = [ \"SPEC\", ... ]; ... };\n"
-    "  --bootstrap B         bootstrap resamples (default 200; 0 for none)\n"
-    "  --tolerance EPS       payoff_total by which a resampled equilibrium may miss\n"
-    "                        and still count as holding (default 0)\n"
-    "  --max-support K       enumerate supports of at most K strategies\n"
-    "  --brief               the answer on one screen (80 columns): each scenario's\n"
-    "                        selected equilibrium and its key metrics, the paired\n"
-    "                        differences, the strategy pairs by sign (no bootstrap\n"
-    "                        unless --bootstrap is given)\n"
-    "  --metric NAME         the metric comparisons are summed up in (the cell\n"
-    "                        table, --vary): payoff_total, payoff_per_round,\n"
-    "                        net_security (the default; payoff_total when every\n"
-    "                        scenario is in matrix mode), exploitation_loss,\n"
-    "                        exploitation_gain, exploitations_suffered,\n"
-    "                        exposure_final, share_mean, trust_final or collapsed\n"
-    "  --state ID            whose metric (default the first scenario's first state)\n"
-    "  --vary PATH=LO:HI[:N] where the answer flips: the whole comparison at N\n"
-    "                        evenly spaced values of the number setting PATH (as in\n"
-    "                        --set, applied to every scenario; N from 2 to 101,\n"
-    "                        default 5): each scenario's selected equilibrium and\n"
-    "                        the difference in the metric, each scenario minus the\n"
-    "                        first, at the selected equilibria; where its sign\n"
-    "                        changes between neighbouring values, 8 bisection steps\n"
-    "                        (each a full meta-game) narrow the bracket. A flip can\n"
-    "                        be a jump where the selected equilibrium changes. No\n"
-    "                        bootstrap (it reports no robustness)\n"
-    "\n"
     "At most 64 strategies per state. Support enumeration examines at most\n"
     "5,000,000 pairs of supports (every size up to 12 x 12, sizes up to 2 at\n"
     "64 x 64); the output says when it is partial. With --out DIR, writes\n"
@@ -100,96 +69,144 @@ typedef struct {
 
 /* ---- arguments ------------------------------------------------------------- */
 
-static int parse_number(const char *opt, const char *text, double min, double max, int whole,
-                        double *out)
+/* The parser's destination: the shared options first (CLI_OPT_REPS and the
+ * rest address run_options fields), then this command's own. */
+typedef struct {
+    run_options o;
+    own_options own;
+} eq_args;
+
+#define OWN_AT(field) offsetof(eq_args, own.field)
+
+static int parse_bootstrap(const cli_opt *opt, const char *value, void *dest)
+{
+    own_options *own = dest;
+    if (cli_opt_long(opt, value, &own->bootstrap)) return EXIT_USAGE;
+    own->bootstrap_given = 1;
+    return 0;
+}
+
+static int parse_tolerance(const cli_opt *opt, const char *value, void *dest)
 {
     char *end = NULL;
-    double v = strtod(text, &end);
-    if (end == text || *end || !isfinite(v) || v < min || v > max || (whole && v != floor(v))) {
-        cli_error("%s expects %s in [%g, %g], got '%s'", opt, whole ? "a whole number" : "a number",
-                  min, max, text);
+    double v = strtod(value, &end);
+    if (end == value || *end || !isfinite(v) || v < 0) {
+        cli_error("--%s expects a number >= 0, got '%s'", opt->name, value);
         return EXIT_USAGE;
     }
-    *out = v;
+    *(double *)dest = v;
     return 0;
 }
 
-static int own_option(own_options *own, const char *name, const char *value)
+/* --vary, --metric and --state: one each (a second is a mistake, not an override). */
+static int parse_once(const cli_opt *opt, const char *value, void *dest)
 {
-    double v;
-    if (strcmp(name, "--strategies") == 0) {
-        if (own->nstrategies == (int)(sizeof own->strategies / sizeof own->strategies[0])) {
-            cli_error("too many --strategies options");
-            return EXIT_USAGE;
-        }
-        own->strategies[own->nstrategies++] = value;
-    } else if (strcmp(name, "--bootstrap") == 0) {
-        if (parse_number(name, value, 0, CT_METAGAME_BOOTSTRAP_MAX, 1, &v)) return EXIT_USAGE;
-        own->bootstrap = (long)v;
-        own->bootstrap_given = 1;
-    } else if (strcmp(name, "--vary") == 0 || strcmp(name, "--metric") == 0 ||
-               strcmp(name, "--state") == 0) {
-        const char **slot = strcmp(name, "--vary") == 0     ? &own->vary
-                            : strcmp(name, "--metric") == 0 ? &own->metric
-                                                            : &own->state;
-        if (*slot) {
-            cli_error("%s is given twice", name);
-            return EXIT_USAGE;
-        }
-        *slot = value;
-    } else if (strcmp(name, "--tolerance") == 0) {
-        char *end = NULL;
-        own->tolerance = strtod(value, &end);
-        if (end == value || *end || !isfinite(own->tolerance) || own->tolerance < 0) {
-            cli_error("--tolerance expects a number >= 0, got '%s'", value);
-            return EXIT_USAGE;
-        }
-    } else {
-        if (parse_number(name, value, 1, CT_METAGAME_MAX, 1, &v)) return EXIT_USAGE;
-        own->max_support = (long)v;
+    if (*(const char **)dest) {
+        cli_error("--%s is given twice", opt->name);
+        return EXIT_USAGE;
     }
+    *(const char **)dest = value;
     return 0;
 }
 
-/* Takes this command's options out of argv into `own`; the rest, for the shared
- * parser, into rest (*nrest of them, rest[0] the command's name). */
-static int take_own_options(int argc, char **argv, own_options *own, char **rest, int *nrest)
-{
-    static const char *const mine[] = {"--strategies",  "--bootstrap", "--tolerance",
-                                       "--max-support", "--vary",      "--metric",
-                                       "--state"};
-    static const char *const valued[] = {"--reps",    "--seed", "--rounds",
-                                         "--threads", "--set",  "--out"};
-    *nrest = 0;
-    rest[(*nrest)++] = argv[0];
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i], *eq = strchr(arg, '=');
-        size_t len = eq && strncmp(arg, "--", 2) == 0 ? (size_t)(eq - arg) : strlen(arg);
-        int taken = strcmp(arg, "--brief") == 0;
-        own->brief |= taken;
-        for (size_t m = 0; m < sizeof mine / sizeof mine[0] && !taken; m++) {
-            if (strlen(mine[m]) != len || strncmp(arg, mine[m], len) != 0) continue;
-            taken = 1;
-            if (!eq && i + 1 == argc) {
-                cli_error("%s needs a value (see --help)", mine[m]);
-                return EXIT_USAGE;
-            }
-            if (own_option(own, mine[m], eq && len == (size_t)(eq - arg) ? eq + 1 : argv[++i]))
-                return EXIT_USAGE;
-        }
-        if (taken) continue;
-        rest[(*nrest)++] = argv[i];
-        if (strcmp(arg, "--") == 0) {
-            while (++i < argc)
-                rest[(*nrest)++] = argv[i];
-            break;
-        }
-        for (size_t v = 0; v < sizeof valued / sizeof valued[0]; v++)
-            if (strcmp(arg, valued[v]) == 0 && i + 1 < argc) rest[(*nrest)++] = argv[++i];
-    }
-    rest[*nrest] = NULL;
-    return 0;
-}
+static const char *const metric_names[] = {"payoff_total",
+                                           "payoff_per_round",
+                                           "net_security",
+                                           "exploitation_loss",
+                                           "exploitation_gain",
+                                           "exploitations_suffered",
+                                           "exposure_final",
+                                           "share_mean",
+                                           "trust_final",
+                                           "collapsed",
+                                           NULL};
+
+static const cli_opt equilibrium_table[] = {
+    {.name = "strategies",
+     .value = "ID=LIST",
+     .help = "the strategy set of the state with id ID: strategy\n"
+             "specifications separated by commas, e.g.\n"
+             "us=\"tit_for_tat, bayesian(exit_below=0.3, depth=0.5)\";\n"
+             "one per state; without it, the scenario's block\n"
+             "metagame = { ID = [ \"SPEC\", ... ]; ... };",
+     .kind = CLI_OPT_LIST,
+     .at = OWN_AT(strategies),
+     .count_at = OWN_AT(nstrategies),
+     .max_count = CT_STATES * CT_METAGAME_SCENARIOS,
+     .complete = "strategies"},
+    {.name = "bootstrap",
+     .value = "B",
+     .help = "bootstrap resamples (default 200; 0 for none)",
+     .kind = CLI_OPT_CUSTOM,
+     .at = offsetof(eq_args, own),
+     .min = 0,
+     .max = CT_METAGAME_BOOTSTRAP_MAX,
+     .parse = parse_bootstrap},
+    {.name = "tolerance",
+     .value = "EPS",
+     .help = "payoff_total by which a resampled equilibrium may miss\n"
+             "and still count as holding (default 0)",
+     .kind = CLI_OPT_CUSTOM,
+     .at = OWN_AT(tolerance),
+     .parse = parse_tolerance},
+    {.name = "max-support",
+     .value = "K",
+     .help = "enumerate supports of at most K strategies",
+     .kind = CLI_OPT_LONG,
+     .at = OWN_AT(max_support),
+     .min = 1,
+     .max = CT_METAGAME_MAX},
+    {.name = "brief",
+     .help = "the answer on one screen (80 columns): each scenario's\n"
+             "selected equilibrium and its key metrics, the paired\n"
+             "differences, the strategy pairs by sign (no bootstrap\n"
+             "unless --bootstrap is given)",
+     .kind = CLI_OPT_FLAG,
+     .at = OWN_AT(brief)},
+    {.name = "metric",
+     .value = "NAME",
+     .help = "the metric comparisons are summed up in (the cell\n"
+             "table, --vary): net_security by default (payoff_total\n"
+             "when every scenario is in matrix mode)",
+     .kind = CLI_OPT_CUSTOM,
+     .at = OWN_AT(metric),
+     .choices = metric_names,
+     .parse = parse_once},
+    {.name = "state",
+     .value = "ID",
+     .help = "whose metric (default the first scenario's first state)",
+     .kind = CLI_OPT_CUSTOM,
+     .at = OWN_AT(state),
+     .parse = parse_once},
+    {.name = "vary",
+     .value = "PATH=LO:HI[:N]",
+     .help = "where the answer flips: the whole comparison at N\n"
+             "evenly spaced values of the number setting PATH (as in\n"
+             "--set, applied to every scenario; N from 2 to 101,\n"
+             "default 5): each scenario's selected equilibrium and\n"
+             "the difference in the metric, each scenario minus the\n"
+             "first, at the selected equilibria; where its sign\n"
+             "changes between neighbouring values, 8 bisection steps\n"
+             "(each a full meta-game) narrow the bracket. A flip can\n"
+             "be a jump where the selected equilibrium changes. No\n"
+             "bootstrap (it reports no robustness)",
+     .kind = CLI_OPT_CUSTOM,
+     .at = OWN_AT(vary),
+     .parse = parse_once},
+    CLI_OPT_REPS,
+    CLI_OPT_SEED,
+    CLI_OPT_ROUNDS,
+    CLI_OPT_THREADS,
+    CLI_OPT_SET,
+    CLI_OPT_OUT,
+    CLI_OPT_QUIET,
+    CLI_OPT_END,
+};
+
+const cli_command cli_equilibrium_command = {.name = "equilibrium",
+                                             .usage = usage,
+                                             CLI_SCENARIO_ARGS(1, CT_METAGAME_SCENARIOS),
+                                             .options = equilibrium_table};
 
 /* The command line as typed, for the outputs' provenance (the shared parser saw
  * only the options it knows). */
@@ -863,19 +880,12 @@ static int write_csv(const ct_metagame *g, const run_options *o, const ct_params
 
 /* ---- the command ---------------------------------------------------------------- */
 
-static int prepare(int argc, char **argv, run_options *o, own_options *own, ct_params *p,
-                   ct_metagame_sets *sets, int match[][CT_STATES])
+static int prepare(int argc, char **argv, eq_args *a, ct_params *p, ct_metagame_sets *sets,
+                   int match[][CT_STATES])
 {
-    char **rest = malloc(((size_t)argc + 1) * sizeof *rest);
-    int nrest;
-    if (!rest) {
-        cli_error("out of memory");
-        return EXIT_RUNTIME;
-    }
-    *own = (own_options){.bootstrap = CT_METAGAME_BOOTSTRAP};
-    int rc = take_own_options(argc, argv, own, rest, &nrest);
-    if (!rc) rc = cli_parse_run_options(nrest, rest, o, 1, CT_METAGAME_SCENARIOS, usage, 0);
-    free(rest); /* o keeps pointers into argv, not into rest */
+    run_options *o = &a->o;
+    own_options *own = &a->own;
+    int rc = cli_parse_run_options(argc, argv, o, &cli_equilibrium_command);
     if (rc) return rc;
     command_line(argc, argv, o->command_line, sizeof o->command_line);
     if ((rc = cli_load_scenarios(o, p))) return rc;
@@ -956,7 +966,7 @@ static int run(const run_options *o, const ct_params *p, const ct_metagame_sets 
     rc = EXIT_OK;
     if (o->out) {
         if (write_json(g, o, p, o->nscenarios, mo) || write_csv(g, o, p, o->nscenarios) ||
-            (o->nscenarios > 1 && eq_write_cell_csv(g, o, p, o->nscenarios)))
+            (o->nscenarios > 1 && eq_write_cell_csv(g, o, p, o->nscenarios)) || cli_out_commit())
             rc = EXIT_RUNTIME;
         else if (!o->quiet)
             fprintf(stderr, "wrote %s/equilibrium.json, metagame.csv%s\n", o->out,
@@ -968,13 +978,15 @@ static int run(const run_options *o, const ct_params *p, const ct_metagame_sets 
 
 int cmd_equilibrium(int argc, char **argv)
 {
-    static run_options o;
+    static eq_args a;
     static ct_params p[CT_METAGAME_SCENARIOS];
     static ct_metagame_sets sets;
-    own_options own;
     int match[CT_METAGAME_SCENARIOS][CT_STATES];
     eq_focus focus;
-    int rc = prepare(argc, argv, &o, &own, p, &sets, match);
+    a.own = (own_options){.bootstrap = CT_METAGAME_BOOTSTRAP};
+    int rc = prepare(argc, argv, &a, p, &sets, match);
+    const run_options o = a.o; /* a copy for reading: its sets point into a.o */
+    const own_options own = a.own;
     if (!rc) rc = resolve_focus(&own, &o, p, match, &focus);
     if (rc) return rc < 0 ? EXIT_OK : rc;
     progress_line line = {0};
@@ -1001,6 +1013,6 @@ int cmd_equilibrium(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (own.vary) return eq_vary(&o, p, &sets, &mo, own.vary, focus);
-    if (o.out && cli_make_dir(o.out)) return EXIT_RUNTIME;
+    if (o.out && (rc = cli_out_begin(o.out))) return rc;
     return run(&o, p, &sets, &mo, focus, own.brief);
 }

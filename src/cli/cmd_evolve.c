@@ -36,6 +36,78 @@ static const char usage[] =
     "With --out DIR, writes evolve.csv (replicator trajectory) or moran.csv, and\n"
     "evolve.json.\n";
 
+static const char *const methods[] = {"replicator", "moran", NULL};
+static const char *const fitnesses[] = {"linear", "exponential", NULL};
+
+static int parse_fitness(const cli_opt *opt, const char *value, void *dest)
+{
+    int f = ct_evolution_fitness_parse(value);
+    if (f < 0) return cli_opt_choice_error(opt, value);
+    *(int *)dest = f;
+    return 0;
+}
+
+static const cli_opt evolve_table[] = {
+    CLI_OPT_STRATEGIES,
+    {.name = "method",
+     .value = "NAME",
+     .help = "replicator (the default) or moran",
+     .kind = CLI_OPT_CHOICE,
+     .at = CLI_RUN_AT(method),
+     .choices = methods},
+    {.name = "time",
+     .value = "T",
+     .help = "replicator: the time to integrate over (default 100)",
+     .kind = CLI_OPT_DOUBLE,
+     .at = CLI_RUN_AT(time),
+     .dmin = 1e-9,
+     .dmax = 1e9},
+    {.name = "start",
+     .value = "x1,x2,...",
+     .help = "replicator: the initial shares (default equal)",
+     .kind = CLI_OPT_STRING,
+     .at = CLI_RUN_AT(start)},
+    {.name = "population",
+     .value = "N",
+     .help = "moran: the population size (default 100)",
+     .kind = CLI_OPT_LONG,
+     .at = CLI_RUN_AT(population),
+     .min = 2,
+     .max = 1000000},
+    {.name = "selection",
+     .value = "W",
+     .help = "moran: the intensity of selection (default 0.1)",
+     .kind = CLI_OPT_DOUBLE,
+     .at = CLI_RUN_AT(selection),
+     .dmin = 0,
+     .dmax = 1e6},
+    {.name = "fitness",
+     .value = "NAME",
+     .help = "moran: linear (the default) or exponential",
+     .kind = CLI_OPT_CUSTOM,
+     .at = CLI_RUN_AT(fitness),
+     .choices = fitnesses,
+     .parse = parse_fitness},
+    {.name = "runs",
+     .value = "R",
+     .help = "moran: simulated runs per strategy (default 10000)",
+     .kind = CLI_OPT_LONG,
+     .at = CLI_RUN_AT(runs),
+     .min = 1,
+     .max = 100000000L},
+    CLI_OPT_REPS,
+    CLI_OPT_SEED,
+    CLI_OPT_ROUNDS,
+    CLI_OPT_THREADS,
+    CLI_OPT_SET,
+    CLI_OPT_OUT,
+    CLI_OPT_QUIET,
+    CLI_OPT_END,
+};
+
+const cli_command cli_evolve_command = {
+    .name = "evolve", .usage = usage, CLI_SCENARIO_ARGS(1, 1), .options = evolve_table};
+
 #define SAMPLES 200 /* trajectory points written */
 
 static const char *kind(const ct_tournament_result *t, int i)
@@ -138,9 +210,10 @@ static int replicator(const run_options *o, const ct_params *p, const ct_tournam
         return EXIT_OK;
     }
     out_file f;
-    if (cli_make_dir(o->out) || cli_file_open(&f, o->out, "evolve.csv")) {
+    rc = cli_out_begin(o->out);
+    if (rc || cli_file_open(&f, o->out, "evolve.csv")) {
         free(traj);
-        return EXIT_RUNTIME;
+        return rc ? rc : EXIT_RUNTIME;
     }
     cli_csv_provenance(f.fp, o, p, 1);
     fprintf(f.fp, "t");
@@ -181,8 +254,9 @@ static int moran(const run_options *o, const ct_params *p, const ct_tournament_r
     const char *fitness = ct_evolution_fitness_name(mo.fitness);
     FILE *fp = NULL;
     out_file f;
-    if (o->out && (cli_make_dir(o->out) || cli_file_open(&f, o->out, "moran.csv")))
-        return EXIT_RUNTIME;
+    int orc = o->out ? cli_out_begin(o->out) : 0;
+    if (orc) return orc;
+    if (o->out && cli_file_open(&f, o->out, "moran.csv")) return EXIT_RUNTIME;
     if (o->out) {
         fp = f.fp;
         cli_csv_provenance(fp, o, p, 1);
@@ -248,7 +322,7 @@ static int moran(const run_options *o, const ct_params *p, const ct_tournament_r
 int cmd_evolve(int argc, char **argv)
 {
     run_options o;
-    int rc = cli_parse_run_options(argc, argv, &o, 1, 1, usage, CLI_EVOLVE_OPTIONS);
+    int rc = cli_parse_run_options(argc, argv, &o, &cli_evolve_command);
     if (rc) return rc < 0 ? EXIT_OK : rc;
     ct_params p;
     ct_tournament_result t;

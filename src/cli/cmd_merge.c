@@ -3,7 +3,6 @@
  * sweeps, incomplete shards, and sets of shards that miss or repeat a point.
  * The shards' sweep.csv files are indexed and copied in point order by
  * sweep_file.c, in memory that grows with the points, not the files. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,14 +17,41 @@ static const char usage[] =
     "\n"
     "Joins the output folders of 'cybertrust sweep --shard K/N' runs into one sweep\n"
     "folder (sweep.csv sorted by point, and sweep.json), identical to the sweep run\n"
-    "on one machine. Every shard must be complete and of the same sweep.\n"
-    "\n"
-    "options:\n"
-    "  --out DIR   the folder to write (created if needed)\n"
-    "  --quiet     no note on stderr\n"
-    "  --help      this text\n"
-    "\n"
-    "exit codes: 0 success, 1 runtime failure, 2 usage error\n";
+    "on one machine. Every shard must be complete and of the same sweep.\n";
+
+typedef struct {
+    const char *dirs[MAX_SHARDS];
+    int ndirs;
+    const char *out;
+    int quiet;
+} merge_args;
+
+static const cli_opt merge_table[] = {
+    {.name = "out",
+     .value = "DIR",
+     .help = "the folder to write (created if needed)",
+     .kind = CLI_OPT_STRING,
+     .at = offsetof(merge_args, out),
+     .complete = "dir"},
+    {.name = "quiet",
+     .help = "no note on stderr",
+     .kind = CLI_OPT_FLAG,
+     .at = offsetof(merge_args, quiet)},
+    CLI_OPT_END,
+};
+
+const cli_command cli_merge_command = {
+    .name = "merge",
+    .usage = usage,
+    .footer = "\nexit codes: 0 success, 1 runtime failure, 2 usage error\n",
+    .arg_name = "folder",
+    .args_complete = "dir",
+    .min_args = 0,
+    .max_args = -MAX_SHARDS, /* the count is checked with --out */
+    .args_at = offsetof(merge_args, dirs),
+    .nargs_at = offsetof(merge_args, ndirs),
+    .options = merge_table,
+};
 
 static json_t *load_manifest(const char *dir)
 {
@@ -38,7 +64,7 @@ static json_t *load_manifest(const char *dir)
 }
 
 /* Checks folder i's manifest against the first's (*first, taken from folder 0). */
-static int check_manifest(char **dirs, int i, json_t **first)
+static int check_manifest(const char **dirs, int i, json_t **first)
 {
     json_t *m = load_manifest(dirs[i]);
     if (!m) return EXIT_RUNTIME;
@@ -75,7 +101,7 @@ static json_t *merged_manifest(const json_t *first, long points)
     return merged;
 }
 
-static int merge(int ndirs, char **dirs, const char *out, int quiet)
+static int merge(int ndirs, const char **dirs, const char *out, int quiet)
 {
     json_t *first = NULL;
     sweep_merge *m = NULL;
@@ -94,10 +120,12 @@ static int merge(int ndirs, char **dirs, const char *out, int quiet)
         }
         if (!rc) rc = sweep_merge_add(m, dirs[i]);
     }
+    if (!rc) rc = cli_out_begin(out);
     if (!rc) rc = sweep_merge_write(m, out);
     if (!rc)
         rc = cli_write_json(out, "sweep.json", merged_manifest(first, points)) ? EXIT_RUNTIME
                                                                                : EXIT_OK;
+    if (!rc && cli_out_commit()) rc = EXIT_RUNTIME;
     if (!rc && !quiet)
         fprintf(stderr, "merge: %ld points from %d folders in %s/sweep.csv\n", points, ndirs, out);
     sweep_merge_free(m);
@@ -107,37 +135,12 @@ static int merge(int ndirs, char **dirs, const char *out, int quiet)
 
 int cmd_merge(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"out", required_argument, NULL, 'o'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    const char *out = NULL;
-    int quiet = 0, c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            out = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return EXIT_OK;
-        case ':':
-            cli_error("%s needs a value (see --help)", argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            cli_error("unknown option '%s' (see --help)", argv[optind - 1]);
-            return EXIT_USAGE;
-        }
-    }
-    int ndirs = argc - optind;
-    if (!out || ndirs < 1 || ndirs > MAX_SHARDS) {
+    merge_args m = {0};
+    int rc = cli_opt_parse(&cli_merge_command, argc, argv, &m);
+    if (rc) return rc < 0 ? EXIT_OK : rc;
+    if (!m.out || m.ndirs < 1) {
         cli_error("merge expects DIR... --out DIR (see --help)");
         return EXIT_USAGE;
     }
-    return merge(ndirs, argv + optind, out, quiet);
+    return merge(m.ndirs, m.dirs, m.out, m.quiet);
 }

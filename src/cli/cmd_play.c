@@ -30,6 +30,21 @@ static const char usage[] =
     "alarms were real, and your score beside every built-in strategy's in your seat\n"
     "with the same random numbers. --rounds T shortens the game for a class.\n";
 
+static const cli_opt play_table[] = {
+    {.name = "as",
+     .value = "ID",
+     .help = "the id of the state you play (required)",
+     .kind = CLI_OPT_STRING,
+     .at = CLI_RUN_AT(as)},
+    CLI_OPT_SEED,
+    CLI_OPT_ROUNDS,
+    CLI_OPT_SET,
+    CLI_OPT_END,
+};
+
+const cli_command cli_play_command = {
+    .name = "play", .usage = usage, CLI_SCENARIO_ARGS(1, 1), .options = play_table};
+
 /* Reads one line; 0 at the end of input. */
 static int ask(const char *prompt, char *buf, size_t n)
 {
@@ -207,7 +222,7 @@ static int play(const ct_params *p, int seat)
 int cmd_play(int argc, char **argv)
 {
     run_options o;
-    int rc = cli_parse_run_options(argc, argv, &o, 1, 1, usage, CLI_PLAY_OPTIONS);
+    int rc = cli_parse_run_options(argc, argv, &o, &cli_play_command);
     if (rc) return rc < 0 ? EXIT_OK : rc;
     if (!o.as) {
         cli_error("play needs --as ID, the state you play (see --help)");

@@ -31,17 +31,52 @@ static const char usage[] =
     "  tournament.csv  -> tournament  the ranking with CIs\n"
     "  evolve.csv      -> evolve      replicator trajectories\n"
     "--format ascii draws on this terminal with gnuplot's dumb terminal.\n"
-    "Needs gnuplot (Debian: apt-get install gnuplot-nox).\n"
-    "\n"
-    "exit codes: 0 success, 1 runtime failure (no gnuplot, nothing to plot), 2 usage error\n";
+    "Needs gnuplot (Debian: apt-get install gnuplot-nox).\n";
 
 #define VARS 4096
 
 typedef struct {
     const char *dir, *format, *metric, *state;
+    int ndirs;       /* positional arguments: at most one, dir */
     char vars[VARS]; /* gnuplot -e assignments */
     size_t used;
 } plot_ctx;
+
+static const char *const formats[] = {"png", "svg", "ascii", NULL};
+
+static const cli_opt plot_table[] = {
+    {.name = "format",
+     .value = "FORMAT",
+     .help = "png (the default), svg or ascii",
+     .kind = CLI_OPT_CHOICE,
+     .at = offsetof(plot_ctx, format),
+     .choices = formats},
+    {.name = "metric",
+     .value = "NAME",
+     .help = "sweep: the metric (default net_security)",
+     .kind = CLI_OPT_STRING,
+     .at = offsetof(plot_ctx, metric)},
+    {.name = "state",
+     .value = "ID",
+     .help = "sweep: the state (default the first)",
+     .kind = CLI_OPT_STRING,
+     .at = offsetof(plot_ctx, state)},
+    CLI_OPT_END,
+};
+
+const cli_command cli_plot_command = {
+    .name = "plot",
+    .usage = usage,
+    .footer = "\nexit codes: 0 success, 1 runtime failure (no gnuplot, nothing to plot), 2 usage "
+              "error\n",
+    .arg_name = "folder",
+    .args_complete = "dir",
+    .min_args = 1,
+    .max_args = 1,
+    .args_at = offsetof(plot_ctx, dir),
+    .nargs_at = offsetof(plot_ctx, ndirs),
+    .options = plot_table,
+};
 
 /* Appends name='value' (gnuplot doubles a quote inside single quotes). */
 static void var(plot_ctx *c, const char *name, const char *value)
@@ -328,34 +363,32 @@ static int render(plot_ctx *c, const plot_kind *k)
     c->vars[0] = '\0';
     int rc = k->setup(c);
     if (rc) return rc;
-    char data[4200], out[4200], tmp[4300], script[4200], term[128];
+    char data[4200], out[4200], name[128], script[4200], term[128];
+    out_file img = {0}; /* gnuplot writes into the private folder of cli_file_open */
     snprintf(data, sizeof data, "%s/%s", c->dir, k->data);
     snprintf(script, sizeof script, "%s/%s.gp", plots_dir(), k->name);
     int ascii = !strcmp(c->format, "ascii");
     if (ascii) {
         snprintf(term, sizeof term, "dumb size 110,%s",
                  !strcmp(k->name, "timeseries") ? "60" : "32");
-        out[0] = tmp[0] = '\0';
+        out[0] = '\0';
         printf("\n");
     } else {
         snprintf(term, sizeof term, "%s size %s", !strcmp(c->format, "png") ? "pngcairo" : "svg",
                  k->size);
-        snprintf(out, sizeof out, "%s/%s.%s", c->dir, k->name, c->format);
-        snprintf(tmp, sizeof tmp, "%s/.%s.%ld.tmp", c->dir, k->name, (long)getpid());
+        snprintf(name, sizeof name, "%s.%s", k->name, c->format);
+        if (cli_file_open(&img, c->dir, name)) return -1;
+        snprintf(out, sizeof out, "%s", img.path);
     }
     var(c, "datafile", data);
-    var(c, "outfile", tmp);
+    var(c, "outfile", img.tmp);
     var(c, "term", term);
     if (gnuplot(c->vars, script) != 0) {
         cli_error("gnuplot failed on %s", script);
-        if (!ascii) remove(tmp);
+        if (!ascii) cli_file_abort(&img);
         return -1;
     }
-    if (!ascii && rename(tmp, out) != 0) {
-        cli_error("cannot write %s: %s", out, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
+    if (!ascii && cli_file_commit(&img)) return -1;
     if (!ascii) fprintf(stderr, "wrote %s\n", out);
     return 0;
 }
@@ -365,52 +398,22 @@ int cmd_plot(int argc, char **argv)
     plot_ctx c;
     memset(&c, 0, sizeof c);
     c.format = "png";
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage, stdout);
-            return EXIT_OK;
-        }
-        const char **slot = !strcmp(a, "--format")   ? &c.format
-                            : !strcmp(a, "--metric") ? &c.metric
-                            : !strcmp(a, "--state")  ? &c.state
-                                                     : NULL;
-        if (slot) {
-            if (i + 1 >= argc) {
-                cli_error("%s needs a value (see --help)", a);
-                return EXIT_USAGE;
-            }
-            *slot = argv[++i];
-        } else if (a[0] == '-') {
-            cli_error("unknown option '%s' (see --help)", a);
-            return EXIT_USAGE;
-        } else if (c.dir) {
-            cli_error("plot takes one folder (see --help)");
-            return EXIT_USAGE;
-        } else {
-            c.dir = a;
-        }
-    }
-    if (!c.dir) {
-        cli_error("plot expects a folder (see --help)");
-        return EXIT_USAGE;
-    }
-    if (strcmp(c.format, "png") && strcmp(c.format, "svg") && strcmp(c.format, "ascii")) {
-        cli_error("--format expects png, svg or ascii, got '%s'", c.format);
-        return EXIT_USAGE;
-    }
+    int rc = cli_opt_parse(&cli_plot_command, argc, argv, &c);
+    if (rc) return rc < 0 ? EXIT_OK : rc;
     struct stat st;
     if (stat(c.dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         cli_error("%s is not a folder", c.dir);
         return EXIT_USAGE;
     }
+    int lrc = cli_out_lock(c.dir); /* no run writes there meanwhile */
+    if (lrc) return lrc;
     if (!have_gnuplot()) {
         cli_error("gnuplot is not installed; install it with: apt-get install gnuplot-nox");
         return EXIT_RUNTIME;
     }
     int drawn = 0, failed = 0;
     for (size_t i = 0; i < sizeof plots / sizeof plots[0]; i++) {
-        int rc = render(&c, &plots[i]);
+        rc = render(&c, &plots[i]);
         drawn += rc == 0;
         failed |= rc < 0;
     }

@@ -17,6 +17,36 @@ static const char usage[] =
     "DIR/replications.csv. With --narrate, tells one replication (the seed's) round\n"
     "by round in plain English instead, and debriefs it.\n";
 
+static const cli_opt run_table[] = {
+    CLI_OPT_REPS,
+    CLI_OPT_SEED,
+    CLI_OPT_ROUNDS,
+    CLI_OPT_THREADS,
+    CLI_OPT_SET,
+    CLI_OPT_OUT,
+    CLI_OPT_QUIET,
+    {.name = "narrate",
+     .help = "tell one replication (the seed's) round by round instead",
+     .kind = CLI_OPT_FLAG,
+     .at = CLI_RUN_AT(narrate)},
+    CLI_OPT_END,
+};
+
+const cli_command cli_run_command = {
+    .name = "run", .usage = usage, CLI_SCENARIO_ARGS(1, 1), .options = run_table};
+
+/* --narrate tells one replication on stdout: the options of a batch would be ignored. */
+static int check_narrate(const run_options *o)
+{
+    if (!o->narrate || (!o->out && !o->quiet && !o->reps_set[0] && !o->threads)) return 0;
+    cli_error("--narrate tells one replication; %s is for a run (see --help)",
+              o->out           ? "--out"
+              : o->quiet       ? "--quiet"
+              : o->reps_set[0] ? "--reps"
+                               : "--threads");
+    return EXIT_USAGE;
+}
+
 typedef struct {
     out_file file;
     const ct_params *p;
@@ -57,14 +87,16 @@ static int open_replications(replication_sink *rs, const run_options *o, const c
 int cmd_run(int argc, char **argv)
 {
     run_options o;
-    int rc = cli_parse_run_options(argc, argv, &o, 1, 1, usage, CLI_RUN_OPTIONS);
+    int rc = cli_parse_run_options(argc, argv, &o, &cli_run_command);
+    if (!rc) rc = check_narrate(&o);
     if (rc) return rc < 0 ? EXIT_OK : rc;
     ct_params p;
     if ((rc = cli_load_scenarios(&o, &p))) return rc;
     if (o.narrate) return cli_narrate(&p);
 
     replication_sink rs = {{0}, NULL};
-    if (o.out && (cli_make_dir(o.out) || open_replications(&rs, &o, &p))) return EXIT_RUNTIME;
+    if (o.out && (rc = cli_out_begin(o.out))) return rc;
+    if (o.out && open_replications(&rs, &o, &p)) return EXIT_RUNTIME;
     ct_batch_options bo = {.replications = p.replications,
                            .seed = (uint64_t)p.seed,
                            .threads = o.threads,
@@ -87,7 +119,7 @@ int cmd_run(int argc, char **argv)
     rc = EXIT_OK;
     if (o.out) {
         if (cli_file_commit(&rs.file) || report_summary_json(o.out, &o, &p, b) ||
-            report_series_csv(o.out, &o, &p, b))
+            report_series_csv(o.out, &o, &p, b) || cli_out_commit())
             rc = EXIT_RUNTIME;
         else if (!o.quiet)
             fprintf(stderr, "wrote %s/summary.json, series.csv, replications.csv\n", o.out);

@@ -11,7 +11,7 @@
 #include "cli.h"
 #include "cybertrust/error.h"
 
-const char sweep_usage[] =
+static const char usage[] =
     "usage: cybertrust sweep SCENARIO --vary PATH=SPEC [--vary PATH=SPEC]... --out DIR\n"
     "                        [--resume] [--shard K/N] [--progress|--quiet] [options]\n"
     "\n"
@@ -24,6 +24,38 @@ const char sweep_usage[] =
     "--resume; --shard K/N runs the K-th of N interleaved slices of the points\n"
     "(join them with 'cybertrust merge'). --progress shows progress on stderr even\n"
     "when it is not a terminal; --quiet never does.\n";
+
+static const cli_opt sweep_table[] = {
+    {.name = "vary",
+     .value = "PATH=SPEC",
+     .help = "a dimension of the grid: FROM:TO:STEPS or v1,v2,...; repeatable",
+     .kind = CLI_OPT_LIST,
+     .at = CLI_RUN_AT(vary),
+     .count_at = CLI_RUN_AT(nvary),
+     .max_count = MAX_SETS},
+    CLI_OPT_OUT,
+    {.name = "resume",
+     .help = "finish a sweep that was stopped",
+     .kind = CLI_OPT_FLAG,
+     .at = CLI_RUN_AT(resume)},
+    {.name = "shard",
+     .value = "K/N",
+     .help = "run the K-th of N interleaved slices of the points",
+     .kind = CLI_OPT_CUSTOM,
+     .at = 0,
+     .parse = cli_opt_shard},
+    CLI_OPT_PROGRESS,
+    {.name = "quiet", .help = "never show progress", .kind = CLI_OPT_FLAG, .at = CLI_RUN_AT(quiet)},
+    CLI_OPT_REPS,
+    CLI_OPT_SEED,
+    CLI_OPT_ROUNDS,
+    CLI_OPT_THREADS,
+    CLI_OPT_SET,
+    CLI_OPT_END,
+};
+
+const cli_command cli_sweep_command = {
+    .name = "sweep", .usage = usage, CLI_SCENARIO_ARGS(1, 1), .options = sweep_table};
 
 /* Loads, runs and formats one point (outside the lock: formatting the numbers
  * costs as much as a short point's simulation). 0 or an exit code. */
@@ -43,7 +75,7 @@ static int run_point(const sweep_job *j, long point, int threads, char **rows, s
 int cmd_sweep(int argc, char **argv)
 {
     sweep_job j;
-    int rc = sweep_setup(&j, argc, argv, sweep_usage, 1);
+    int rc = sweep_setup(&j, argc, argv, &cli_sweep_command, 1);
     if (rc) {
         sweep_free(&j);
         return rc < 0 ? EXIT_OK : rc;

@@ -24,10 +24,26 @@ static const char usage[] =
     "strategies (95% CI), self-play excluded as in Axelrod-Python, and prints the\n"
     "pairwise table (self-play included). In matrix mode without noise this is the\n"
     "classic iterated prisoner's dilemma round robin. With --out DIR, writes\n"
-    "tournament.csv, tournament_pairs.csv and tournament.json.\n"
-    "\n"
-    "  --strategies LIST  the strategies (required)\n"
-    "  --self-play        count each strategy's match against itself in its score\n";
+    "tournament.csv, tournament_pairs.csv and tournament.json.\n";
+
+static const cli_opt tournament_table[] = {
+    CLI_OPT_STRATEGIES,
+    {.name = "self-play",
+     .help = "count each strategy's match against itself in its score",
+     .kind = CLI_OPT_FLAG,
+     .at = CLI_RUN_AT(self_play)},
+    CLI_OPT_REPS,
+    CLI_OPT_SEED,
+    CLI_OPT_ROUNDS,
+    CLI_OPT_THREADS,
+    CLI_OPT_SET,
+    CLI_OPT_OUT,
+    CLI_OPT_QUIET,
+    CLI_OPT_END,
+};
+
+const cli_command cli_tournament_command = {
+    .name = "tournament", .usage = usage, CLI_SCENARIO_ARGS(1, 1), .options = tournament_table};
 
 /* Runs the tournament of o->strategies; shared with evolve. 0 or an exit code. */
 int cli_run_tournament(const run_options *o, ct_params *p, ct_tournament_result *t)
@@ -142,7 +158,8 @@ static json_t *summary(const ct_summary *s)
 
 static int write_files(const run_options *o, const ct_params *p, const ct_tournament_result *t)
 {
-    if (cli_make_dir(o->out)) return EXIT_RUNTIME;
+    int rc = cli_out_begin(o->out);
+    if (rc) return rc;
     out_file f;
     if (cli_file_open(&f, o->out, "tournament.csv")) return EXIT_RUNTIME;
     cli_csv_provenance(f.fp, o, p, 1);
@@ -219,7 +236,7 @@ static int write_files(const run_options *o, const ct_params *p, const ct_tourna
 int cmd_tournament(int argc, char **argv)
 {
     run_options o;
-    int rc = cli_parse_run_options(argc, argv, &o, 1, 1, usage, CLI_TOURNAMENT_OPTIONS);
+    int rc = cli_parse_run_options(argc, argv, &o, &cli_tournament_command);
     if (rc) return rc < 0 ? EXIT_OK : rc;
     ct_params p;
     ct_tournament_result t;

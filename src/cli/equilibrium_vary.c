@@ -213,7 +213,10 @@ static int load_at(vary_job *j, double v)
     else
         snprintf(j->override, sizeof j->override, "%s=%.17g", j->path, v);
     j->overrides[o->nsets] = j->override;
-    ct_scenario_options so = {cli_regime_dir(), j->overrides, o->nsets + 1, o->nscenarios > 1};
+    ct_scenario_options so = {.regime_dir = cli_regime_dir(),
+                              .overrides = j->overrides,
+                              .noverrides = o->nsets + 1,
+                              .skip_absent_states = o->nscenarios > 1};
     for (int k = 0; k < o->nscenarios; k++) {
         if (ct_scenario_load(o->scenario_path[k], &so, &j->q[k]) == 0) continue;
         const char *msg = ct_error_last(), *cut = NULL;
@@ -647,7 +650,8 @@ static int vary_run(vary_job *j, crossing *c, int *nc)
         int rc = load_at(j, grid_value(j, i == 0 ? 0 : i == 1 ? j->n - 1 : i - 1));
         if (rc) return rc;
     }
-    if (j->o->out && cli_make_dir(j->o->out)) return EXIT_RUNTIME;
+    int orc = j->o->out ? cli_out_begin(j->o->out) : 0;
+    if (orc) return orc;
     for (int i = 0; i < j->n; i++) {
         snprintf(doing, sizeof doing, "value %d of %d", i + 1, j->n);
         int at = run_at(j, grid_value(j, i), 0, doing);
@@ -671,6 +675,7 @@ static int vary_run(vary_job *j, crossing *c, int *nc)
     if (!j->o->quiet) print_text(j, c, *nc);
     if (!j->o->out) return 0;
     int rc = write_csv(j);
+    if (!rc && cli_out_commit()) rc = EXIT_RUNTIME;
     if (!rc && !j->o->quiet) fprintf(stderr, "wrote %s/vary.csv\n", j->o->out);
     return rc;
 }

@@ -119,11 +119,12 @@ int main(int argc, char **argv)
     } else {
         /* only rank 0 speaks about bad options, and only it writes */
         if (rank != 0) fclose(stdout);
-        rc = sweep_setup(&j, argc - 1, argv + 1, sweep_usage, rank == 0);
+        rc = sweep_setup(&j, argc - 1, argv + 1, &cli_sweep_command, rank == 0);
     }
     MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (rc == 0) rc = rank == 0 ? writer(&j, ranks) : (worker(&j), 0);
     MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (rank == 0 && rc >= 0) rc = cli_out_finish(rc); /* the lock, standard output */
     sweep_free(&j);
     MPI_Finalize();
     return rc < 0 ? EXIT_OK : rc;

@@ -2,7 +2,6 @@
 /* Options shared by the subcommands that run scenarios, scenario loading, output
  * files written atomically, and the program's error messages. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -89,34 +88,6 @@ const char *cli_regime_dir(void)
     return dir;
 }
 
-static const char options_help[] =
-    "\n"
-    "options:\n"
-    "  --reps N          replications (overrides simulation.replications)\n"
-    "  --seed S          seed (overrides simulation.seed)\n"
-    "  --rounds T        fixed horizon of T rounds (overrides simulation.rounds)\n"
-    "  --threads N       worker threads (default: all cores); results do not depend on N\n"
-    "  --set PATH=VALUE  override any setting, e.g. regime.dual_use=0.5 or\n"
-    "                    states.us.trust=0.8 (a state by its id); repeatable\n"
-    "  --out DIR         write result files into DIR (created if needed)\n"
-    "  --quiet           print nothing on stdout\n"
-    "  --help            this text\n"
-    "\n"
-    "exit codes: 0 success, 1 runtime failure, 2 usage error, 3 invalid scenario\n";
-
-static int parse_long(const char *opt, const char *text, long min, long max, long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (end == text || *end || errno || v < min || v > max) {
-        cli_error("%s expects a whole number in [%ld, %ld], got '%s'", opt, min, max, text);
-        return EXIT_USAGE;
-    }
-    *out = v;
-    return 0;
-}
-
 static void join_command_line(int argc, char **argv, char *buf, size_t n)
 {
     size_t used = (size_t)snprintf(buf, n, "cybertrust");
@@ -124,18 +95,6 @@ static void join_command_line(int argc, char **argv, char *buf, size_t n)
         int plain = strpbrk(argv[i], " \t\"'\\$") == NULL && argv[i][0];
         used += (size_t)snprintf(buf + used, n - used, plain ? " %s" : " '%s'", argv[i]);
     }
-}
-
-static int parse_double(const char *opt, const char *text, double min, double max, double *out)
-{
-    char *end = NULL;
-    double v = strtod(text, &end);
-    if (end == text || *end || !isfinite(v) || v < min || v > max) {
-        cli_error("%s expects a number in [%g, %g], got '%s'", opt, min, max, text);
-        return EXIT_USAGE;
-    }
-    *out = v;
-    return 0;
 }
 
 int cli_parse_strategies(const char *list, ct_strategy_params *out, int max)
@@ -151,18 +110,28 @@ int cli_parse_strategies(const char *list, ct_strategy_params *out, int max)
     return n < 0 ? -1 : n;
 }
 
-/* "K/N" with 1 <= K <= N. */
-static int parse_shard(const char *text, run_options *o)
+int cli_opt_int(const cli_opt *opt, const char *value, void *dest)
 {
+    long v;
+    if (cli_opt_long(opt, value, &v)) return EXIT_USAGE;
+    *(int *)dest = (int)v;
+    return 0;
+}
+
+/* "K/N" with 1 <= K <= N. */
+int cli_opt_shard(const cli_opt *opt, const char *value, void *dest)
+{
+    run_options *o = dest;
     char *end = NULL;
-    long k = strtol(text, &end, 10), n = 0;
-    if (end != text && *end == '/') {
+    long k = strtol(value, &end, 10), n = 0;
+    (void)opt;
+    if (end != value && *end == '/') {
         const char *rest = end + 1;
         n = strtol(rest, &end, 10);
         if (end == rest || *end) n = 0;
     }
     if (n < 1 || n > 1000000 || k < 1 || k > n) {
-        cli_error("--shard expects K/N with 1 <= K <= N, got '%s'", text);
+        cli_error("--shard expects K/N with 1 <= K <= N, got '%s'", value);
         return EXIT_USAGE;
     }
     o->shard_k = (int)k;
@@ -170,33 +139,36 @@ static int parse_shard(const char *text, run_options *o)
     return 0;
 }
 
-int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, int max_scen,
-                          const char *usage, unsigned extra)
+int cli_opt_set(const cli_opt *opt, const char *value, void *dest)
 {
-    static const struct option longopts[] = {{"reps", required_argument, NULL, 'n'},
-                                             {"seed", required_argument, NULL, 's'},
-                                             {"rounds", required_argument, NULL, 'r'},
-                                             {"threads", required_argument, NULL, 't'},
-                                             {"set", required_argument, NULL, 'S'},
-                                             {"out", required_argument, NULL, 'o'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {"vary", required_argument, NULL, 'V'},
-                                             {"resume", no_argument, NULL, 'R'},
-                                             {"shard", required_argument, NULL, 'K'},
-                                             {"progress", no_argument, NULL, 'P'},
-                                             {"strategies", required_argument, NULL, 'L'},
-                                             {"method", required_argument, NULL, 'M'},
-                                             {"time", required_argument, NULL, 'T'},
-                                             {"population", required_argument, NULL, 'N'},
-                                             {"start", required_argument, NULL, 'X'},
-                                             {"selection", required_argument, NULL, 'W'},
-                                             {"runs", required_argument, NULL, 'U'},
-                                             {"fitness", required_argument, NULL, 'F'},
-                                             {"self-play", no_argument, NULL, 'Y'},
-                                             {"narrate", no_argument, NULL, 'A'},
-                                             {"as", required_argument, NULL, 'I'},
-                                             {NULL, 0, NULL, 0}};
+    run_options *o = dest;
+    if (!strchr(value, '=') || value[0] == '=') {
+        cli_error("--set expects PATH=VALUE, got '%s'", value);
+        return EXIT_USAGE;
+    }
+    if (o->nsets >= opt->max_count) {
+        cli_error("at most %d --set options", opt->max_count);
+        return EXIT_USAGE;
+    }
+    o->sets[o->nsets++] = value;
+    return 0;
+}
+
+/* --reps, --seed and --rounds each fill one buffer with the --set they imply,
+ * so a repeated one keeps its last value. */
+int cli_opt_shorthand(const cli_opt *opt, const char *value, void *dest)
+{
+    long v;
+    if (cli_opt_long(opt, value, &v)) return EXIT_USAGE;
+    const char *key = strcmp(opt->name, "reps") == 0   ? "simulation.replications"
+                      : strcmp(opt->name, "seed") == 0 ? "simulation.seed"
+                                                       : "simulation.rounds";
+    snprintf(dest, 64, "%s=%ld", key, v);
+    return 0;
+}
+
+int cli_parse_run_options(int argc, char **argv, run_options *o, const cli_command *cmd)
+{
     memset(o, 0, sizeof *o);
     o->shard_k = o->shard_n = 1;
     o->method = "replicator";
@@ -206,133 +178,12 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, int min_scen, i
     o->population = 100;
     o->runs = 10000;
     join_command_line(argc, argv, o->command_line, sizeof o->command_line);
-    const char *implied[3];
-    int nimplied = 0;
-    long v;
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'n':
-            if (parse_long("--reps", optarg, 1, 1000000000L, &v)) return EXIT_USAGE;
-            snprintf(o->reps_set, sizeof o->reps_set, "simulation.replications=%ld", v);
-            implied[nimplied++] = o->reps_set;
-            break;
-        case 's':
-            if (parse_long("--seed", optarg, 0, LONG_MAX, &v)) return EXIT_USAGE;
-            snprintf(o->seed_set, sizeof o->seed_set, "simulation.seed=%ld", v);
-            implied[nimplied++] = o->seed_set;
-            break;
-        case 'r':
-            if (parse_long("--rounds", optarg, 1, 100000000L, &v)) return EXIT_USAGE;
-            snprintf(o->rounds_set, sizeof o->rounds_set, "simulation.rounds=%ld", v);
-            implied[nimplied++] = o->rounds_set;
-            break;
-        case 't':
-            if (parse_long("--threads", optarg, 1, 1024, &v)) return EXIT_USAGE;
-            o->threads = (int)v;
-            break;
-        case 'S':
-            if (!strchr(optarg, '=') || optarg[0] == '=') {
-                cli_error("--set expects PATH=VALUE, got '%s'", optarg);
-                return EXIT_USAGE;
-            }
-            if (o->nsets >= MAX_SETS) {
-                cli_error("at most %d --set options", MAX_SETS);
-                return EXIT_USAGE;
-            }
-            o->sets[o->nsets++] = optarg;
-            break;
-        case 'V':
-        case 'R':
-        case 'K':
-        case 'P':
-            if (!(extra & CLI_SWEEP_OPTIONS)) {
-                cli_error("unknown option '%s' (see --help)", argv[optind - 1]);
-                return EXIT_USAGE;
-            }
-            if (c == 'V' && o->nvary < MAX_SETS) o->vary[o->nvary++] = optarg;
-            if (c == 'R') o->resume = 1;
-            if (c == 'P') o->progress = 1;
-            if (c == 'K' && parse_shard(optarg, o)) return EXIT_USAGE;
-            break;
-        case 'L':
-            if (!(extra & (CLI_TOURNAMENT_OPTIONS | CLI_EVOLVE_OPTIONS))) goto unknown;
-            o->strategies = optarg;
-            break;
-        case 'Y':
-            if (!(extra & CLI_TOURNAMENT_OPTIONS)) goto unknown;
-            o->self_play = 1;
-            break;
-        case 'M':
-        case 'T':
-        case 'N':
-        case 'X':
-        case 'W':
-        case 'U':
-        case 'F':
-            if (!(extra & CLI_EVOLVE_OPTIONS)) goto unknown;
-            if (c == 'F' && (o->fitness = ct_evolution_fitness_parse(optarg)) < 0) {
-                cli_error("--fitness expects linear or exponential, got '%s'", optarg);
-                return EXIT_USAGE;
-            }
-            if (c == 'M' && strcmp(optarg, "replicator") != 0 && strcmp(optarg, "moran") != 0) {
-                cli_error("--method expects replicator or moran, got '%s'", optarg);
-                return EXIT_USAGE;
-            }
-            if (c == 'M') o->method = optarg;
-            if (c == 'X') o->start = optarg;
-            if (c == 'T' && parse_double("--time", optarg, 1e-9, 1e9, &o->time)) return EXIT_USAGE;
-            if (c == 'W' && parse_double("--selection", optarg, 0, 1e6, &o->selection))
-                return EXIT_USAGE;
-            if (c == 'N' && parse_long("--population", optarg, 2, 1000000, &o->population))
-                return EXIT_USAGE;
-            if (c == 'U' && parse_long("--runs", optarg, 1, 100000000L, &o->runs))
-                return EXIT_USAGE;
-            break;
-        case 'A':
-            if (!(extra & CLI_RUN_OPTIONS)) goto unknown;
-            o->narrate = 1;
-            break;
-        case 'I':
-            if (!(extra & CLI_PLAY_OPTIONS)) goto unknown;
-            o->as = optarg;
-            break;
-        case 'o':
-            o->out = optarg;
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            fputs(options_help, stdout);
-            return -1;
-        case ':':
-            cli_error("%s needs a value (see --help)", argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-        unknown:
-            cli_error("unknown option '%s' (see --help)", argv[optind - 1]);
-            return EXIT_USAGE;
-        }
-    }
+    int rc = cli_opt_parse(cmd, argc, argv, o);
+    if (rc) return rc;
     /* --reps, --seed and --rounds are shorthands that apply after every --set. */
-    for (int i = 0; i < nimplied; i++)
-        o->sets[o->nsets++] = implied[i];
-    for (int i = optind; i < argc; i++) {
-        if (o->nscenarios >= max_scen) {
-            cli_error("too many scenarios (at most %d; see --help)", max_scen);
-            return EXIT_USAGE;
-        }
-        o->scenario_path[o->nscenarios++] = argv[i];
-    }
-    if (o->nscenarios < min_scen) {
-        cli_error("expected %s%d scenario file%s (see --help)",
-                  min_scen == max_scen ? "" : "at least ", min_scen, min_scen == 1 ? "" : "s");
-        return EXIT_USAGE;
-    }
+    const char *implied[] = {o->reps_set, o->seed_set, o->rounds_set};
+    for (int i = 0; i < 3; i++)
+        if (implied[i][0]) o->sets[o->nsets++] = implied[i];
     return 0;
 }
 
@@ -359,7 +210,18 @@ static int check_state_overrides(const run_options *o, const ct_params *p)
 
 int cli_load_scenarios(const run_options *o, ct_params *p)
 {
-    ct_scenario_options so = {cli_regime_dir(), o->sets, o->nsets, o->nscenarios > 1};
+    /* the loader names an override by the flag the user typed (NULL: --set) */
+    const char *labels[sizeof o->sets / sizeof o->sets[0]];
+    for (int i = 0; i < o->nsets; i++)
+        labels[i] = o->sets[i] == o->reps_set     ? "--reps"
+                    : o->sets[i] == o->seed_set   ? "--seed"
+                    : o->sets[i] == o->rounds_set ? "--rounds"
+                                                  : NULL;
+    ct_scenario_options so = {.regime_dir = cli_regime_dir(),
+                              .overrides = o->sets,
+                              .noverrides = o->nsets,
+                              .skip_absent_states = o->nscenarios > 1,
+                              .labels = labels};
     for (int k = 0; k < o->nscenarios; k++) {
         int rc = ct_scenario_load(o->scenario_path[k], &so, &p[k]);
         if (rc) {
@@ -368,65 +230,6 @@ int cli_load_scenarios(const run_options *o, ct_params *p)
         }
     }
     return o->nscenarios > 1 ? check_state_overrides(o, p) : 0;
-}
-
-int cli_make_dir(const char *dir)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s", dir);
-    for (char *q = path + 1; *q; q++) {
-        if (*q != '/') continue;
-        *q = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) goto fail;
-        *q = '/';
-    }
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) goto fail;
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        cli_error("%s: not a directory", dir);
-        return -1;
-    }
-    return 0;
-fail:
-    cli_error("cannot create directory %s: %s", path, strerror(errno));
-    return -1;
-}
-
-int cli_file_open(out_file *f, const char *dir, const char *name)
-{
-    snprintf(f->path, sizeof f->path, "%s/%s", dir, name);
-    snprintf(f->tmp, sizeof f->tmp, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
-    f->fp = fopen(f->tmp, "w");
-    if (!f->fp) {
-        cli_error("cannot write %s: %s", f->tmp, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-int cli_file_commit(out_file *f)
-{
-    int bad = ferror(f->fp);
-    if (fclose(f->fp) != 0) bad = 1;
-    f->fp = NULL;
-    if (bad) {
-        cli_error("error writing %s: %s", f->path, strerror(errno));
-        remove(f->tmp);
-        return -1;
-    }
-    if (rename(f->tmp, f->path) != 0) {
-        cli_error("cannot rename %s to %s: %s", f->tmp, f->path, strerror(errno));
-        remove(f->tmp);
-        return -1;
-    }
-    return 0;
-}
-
-void cli_file_abort(out_file *f)
-{
-    if (f->fp) fclose(f->fp);
-    f->fp = NULL;
-    remove(f->tmp);
 }
 
 void cli_csv_provenance(FILE *fp, const run_options *o, const ct_params *p, int n)

@@ -148,6 +148,8 @@ int sweep_load_point(const sweep_job *j, long point, ct_params *p)
 static int open_output(sweep_job *j)
 {
     char manifest[4200];
+    int lrc = cli_out_lock(j->o.out); /* one sweep at a time; also refuses a path too long */
+    if (lrc) return lrc;
     snprintf(manifest, sizeof manifest, "%s/sweep.json", j->o.out);
     struct stat st;
     int exists = stat(manifest, &st) == 0;
@@ -200,10 +202,10 @@ static int build_grid(sweep_job *j)
     return 0;
 }
 
-int sweep_setup(sweep_job *j, int argc, char **argv, const char *usage, int writer)
+int sweep_setup(sweep_job *j, int argc, char **argv, const cli_command *cmd, int writer)
 {
     memset(j, 0, sizeof *j);
-    int rc = cli_parse_run_options(argc, argv, &j->o, 1, 1, usage, CLI_SWEEP_OPTIONS);
+    int rc = cli_parse_run_options(argc, argv, &j->o, cmd);
     if (rc) return rc;
     if (!j->o.out) {
         cli_error("sweep needs --out DIR (see --help)");

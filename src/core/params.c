@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cybertrust/error.h"
@@ -151,16 +152,32 @@ const ct_key *ct_params_key(const char *section, const char *name)
     return NULL;
 }
 
+/* A bound of `k` for a message: %g where it reads back exactly ("1e+08"), else
+ * every digit (2^62, which %g would show as 4.61169e+18, below values it refuses). */
+static void bound_text(const ct_key *k, double b, char *buf, size_t n)
+{
+    snprintf(buf, n, "%g", b);
+    if (k->type == CT_KEY_INT && strtod(buf, NULL) != b) snprintf(buf, n, "%.0f", b);
+}
+
+/* The allowed range of numeric key `k` into why. */
+static void range_text(const ct_key *k, char *why, size_t n)
+{
+    char lo[32], hi[32];
+    bound_text(k, k->min, lo, sizeof lo);
+    bound_text(k, k->max, hi, sizeof hi);
+    if (k->max == BIG && k->min == -BIG)
+        snprintf(why, n, "must be a finite number in [%s, %s]", lo, hi);
+    else if (k->max == BIG)
+        snprintf(why, n, "must be %s %s", k->open_min ? ">" : ">=", lo);
+    else
+        snprintf(why, n, "must be in %s%s, %s]", k->open_min ? "(" : "[", lo, hi);
+}
+
 int ct_params_check_number(const ct_key *k, double v, char *why, size_t n)
 {
-    const char *open = k->open_min ? "(" : "[";
     if (!isfinite(v) || v < k->min || v > k->max || (k->open_min && v == k->min)) {
-        if (k->max == BIG && k->min == -BIG)
-            snprintf(why, n, "must be a finite number in [%g, %g]", k->min, k->max);
-        else if (k->max == BIG)
-            snprintf(why, n, "must be %s %g", k->open_min ? ">" : ">=", k->min);
-        else
-            snprintf(why, n, "must be in %s%g, %g]", open, k->min, k->max);
+        range_text(k, why, n);
         return CT_EINVAL;
     }
     if (k->type == CT_KEY_INT && v != floor(v)) {
@@ -168,6 +185,41 @@ int ct_params_check_number(const ct_key *k, double v, char *why, size_t n)
         return CT_EINVAL;
     }
     return 0;
+}
+
+int ct_params_check_whole(const ct_key *k, long long v, char *why, size_t n)
+{
+    /* the bounds of integer keys are whole numbers below 2^63: exact as long long */
+    if (v < (long long)k->min || v > (long long)k->max || (k->open_min && v == (long long)k->min)) {
+        range_text(k, why, n);
+        return CT_EINVAL;
+    }
+    return 0;
+}
+
+ptrdiff_t ct_params_text_flaw(const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; s[i];) {
+        unsigned c = s[i];
+        if (c < 0x20 || c == 0x7f) return (ptrdiff_t)i;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c < 0xc2 || c > 0xf4) return (ptrdiff_t)i; /* a continuation byte, or overlong */
+        size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        unsigned long cp = c & (0x3fu >> (len - 1));
+        for (size_t j = 1; j < len; j++) {
+            if ((s[i + j] & 0xc0) != 0x80) return (ptrdiff_t)i; /* stops at the NUL too */
+            cp = cp << 6 | (s[i + j] & 0x3fu);
+        }
+        unsigned long least = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+        if (cp < least || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp <= 0x9f)
+            return (ptrdiff_t)i;
+        i += len;
+    }
+    return -1;
 }
 
 int ct_params_check_text(const ct_key *k, const char *text, char *why, size_t n)
@@ -181,6 +233,10 @@ int ct_params_check_text(const ct_key *k, const char *text, char *why, size_t n)
     }
     if (len + 1 > k->size) {
         snprintf(why, n, "must be at most %zu characters", k->size - 1);
+        return CT_EINVAL;
+    }
+    if (ct_params_text_flaw(text) >= 0) {
+        snprintf(why, n, "must be UTF-8 text without control characters");
         return CT_EINVAL;
     }
     if (k->type == CT_KEY_IDENT) {
@@ -212,8 +268,10 @@ static int validate_keys(const ct_key *keys, int n, const void *base, const char
             v = *(const double *)f;
             break;
         case CT_KEY_INT:
-            v = (double)*(const long *)f;
-            break;
+            if (ct_params_check_whole(k, *(const long *)f, why, sizeof why))
+                return ct_error_set(CT_EINVAL, "%s.%s %s, got %ld", prefix, k->name, why,
+                                    *(const long *)f);
+            continue;
         case CT_KEY_MODE:
             if (ct_params_check_text(k, mode_names[*(const int *)f == CT_MODE_MATRIX], why,
                                      sizeof why))

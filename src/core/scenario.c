@@ -16,15 +16,20 @@
  * (they cannot report what was written but not expected). */
 #include "cybertrust/scenario.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libconfig.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cybertrust/error.h"
 #include "cybertrust/names.h"
@@ -32,15 +37,68 @@
 #define MAX_NAMES 64
 #define OVERRIDE_MAX 512 /* longest PATH=VALUE read whole */
 #define OVERRIDE_PARTS 5
+#define SHOWN_MAX 100 /* bytes of a text quoted in a message */
+#define SHOWN_SIZE (4 * SHOWN_MAX + 16)
+#define GROUP_MAX 256   /* settings in one group */
+#define NEST_MAX 32     /* groups and lists within one another */
+#define INCLUDE_DEPTH 8 /* files within one another; libconfig stops at 10 */
 
 typedef struct {
     const char *file; /* the file being read, for messages */
     ct_params *p;
     int rounds_written;
     int in_template;
+    const ct_scenario_options *opt; /* the labels of overrides, the file callback; or NULL */
 } loader;
 
 /* ---- messages ------------------------------------------------------------ */
+
+/* The label the caller gave override `i` (see ct_scenario_options), or NULL. */
+static const char *override_label(const ct_scenario_options *opt, int i)
+{
+    if (!opt || !opt->labels || i < 0 || i >= opt->noverrides) return NULL;
+    return opt->labels[i];
+}
+
+/* `text` for a message: control characters, and every byte above 0x7f if the
+ * text is not UTF-8, as \xNN; cut with "..." after SHOWN_MAX bytes. */
+static const char *shown(const char *text, char *buf, size_t n)
+{
+    int raw_high = ct_params_text_flaw(text) < 0;
+    size_t used = 0;
+    for (size_t i = 0; text[i] && used + 8 < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (i >= SHOWN_MAX && (c & 0xc0) != 0x80) { /* not inside a character */
+            used += (size_t)snprintf(buf + used, n - used, "...");
+            break;
+        }
+        if (c < 0x20 || c == 0x7f || (c >= 0x80 && !raw_high))
+            used += (size_t)snprintf(buf + used, n - used, "\\x%02x", c);
+        else
+            buf[used++] = (char)c;
+    }
+    buf[used < n ? used : n - 1] = '\0';
+    return buf;
+}
+
+/* A message about override `arg`: "--set PATH=VALUE: ..." by default, or
+ * "LABEL: ..." with the caller's label ("" for the message alone). */
+static int override_fail(const char *label, const char *arg, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static int override_fail(const char *label, const char *arg, const char *fmt, ...)
+{
+    char msg[768], what[SHOWN_SIZE];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!label) return ct_error_set(CT_ECONFIG, "--set %s: %s", shown(arg, what, sizeof what), msg);
+    return ct_error_set(CT_ECONFIG, "%s%s%s", label, *label ? ": " : "", msg);
+}
 
 static int fail_at(const loader *ld, const config_setting_t *s, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -58,7 +116,11 @@ static int fail_at(const loader *ld, const config_setting_t *s, const char *fmt,
     unsigned line = s ? config_setting_source_line(s) : 0;
     const char *file =
         s && config_setting_source_file(s) ? config_setting_source_file(s) : ld->file;
-    if (s && line == 0) return ct_error_set(CT_ECONFIG, "--set: %s", msg);
+    if (s && line == 0) { /* written by override number `hook` (from 1; 0: unknown) */
+        const char *label = override_label(ld->opt, (int)(uintptr_t)config_setting_get_hook(s) - 1);
+        if (!label) return ct_error_set(CT_ECONFIG, "--set: %s", msg);
+        return ct_error_set(CT_ECONFIG, "%s%s%s", label, *label ? ": " : "", msg);
+    }
     if (line == 0) return ct_error_set(CT_ECONFIG, "%s: %s", ld->file, msg);
     return ct_error_set(CT_ECONFIG, "%s:%u: %s", file, line, msg);
 }
@@ -136,16 +198,19 @@ static int read_number(const loader *ld, const config_setting_t *s, const char *
 static int read_key(const loader *ld, const config_setting_t *s, const ct_key *k, void *base,
                     const char *path)
 {
-    char why[160];
+    char why[160], what[SHOWN_SIZE];
     void *field = ct_params_field(k, base);
     if (k->type == CT_KEY_REAL || k->type == CT_KEY_INT) {
         double v;
         int rc = read_number(ld, s, path, k->type == CT_KEY_INT, &v);
         if (rc) return rc;
+        long long whole = config_setting_get_int64(s);
+        if (k->type == CT_KEY_INT && ct_params_check_whole(k, whole, why, sizeof why))
+            return fail_at(ld, s, "%s %s, got %lld", path, why, whole);
         if (ct_params_check_number(k, v, why, sizeof why))
             return fail_at(ld, s, "%s %s, got %.17g", path, why, v);
         if (k->type == CT_KEY_INT)
-            *(long *)field = (long)config_setting_get_int64(s);
+            *(long *)field = (long)whole;
         else
             *(double *)field = v;
         return 0;
@@ -155,7 +220,7 @@ static int read_key(const loader *ld, const config_setting_t *s, const ct_key *k
                        type_name(config_setting_type(s)));
     const char *text = config_setting_get_string(s);
     if (ct_params_check_text(k, text, why, sizeof why))
-        return fail_at(ld, s, "%s %s, got \"%s\"", path, why, text);
+        return fail_at(ld, s, "%s %s, got \"%s\"", path, why, shown(text, what, sizeof what));
     if (k->type == CT_KEY_MODE)
         *(int *)field = ct_params_mode_parse(text);
     else
@@ -166,6 +231,7 @@ static int read_key(const loader *ld, const config_setting_t *s, const ct_key *k
 /* ---- sections ------------------------------------------------------------ */
 
 static int read_regime_template(loader *ld, const config_setting_t *group, const char *regime_dir);
+static int load_regime(const char *path, ct_params *p, const ct_scenario_options *opt);
 
 static int read_section(loader *ld, const config_setting_t *group, const char *section,
                         const char *regime_dir)
@@ -250,7 +316,7 @@ static int read_regime_template(loader *ld, const config_setting_t *group, const
         return fail_at(ld, s, "regime.template \"%s\" is not a known template%s", name,
                        suggest(name, names, n, hint, sizeof hint));
     }
-    return ct_scenario_load_regime(path, ld->p);
+    return load_regime(path, ld->p, ld->opt);
 }
 
 static int read_strategy(loader *ld, const config_setting_t *group, ct_state_params *st)
@@ -270,8 +336,10 @@ static int read_strategy(loader *ld, const config_setting_t *group, ct_state_par
         const char *names[MAX_NAMES];
         for (int i = 0; i < ct_strategy_count; i++)
             names[i] = ct_strategy_types[i].name;
+        char what[SHOWN_SIZE];
         return fail_at(ld, kind, "states.%s.strategy.kind \"%s\" is not a known strategy%s", st->id,
-                       kname, suggest(kname, names, ct_strategy_count, hint, sizeof hint));
+                       shown(kname, what, sizeof what),
+                       suggest(kname, names, ct_strategy_count, hint, sizeof hint));
     }
     ct_params_set_strategy(st, k);
     const ct_strategy_type *t = &ct_strategy_types[k];
@@ -444,43 +512,48 @@ static config_setting_t *find_state(config_setting_t *root, const char *id, char
     return NULL;
 }
 
-/* VALUE as --set reads it: a whole number (integer) or a number, into *v and *whole. */
-static int parse_value(const char *value, int integer, const char *arg, double *v, long long *whole)
+/* VALUE as --set reads it: a whole number (integer) or a number, into *v and
+ * *whole; `label` names the override in messages (override_fail). */
+static int parse_value(const char *value, int integer, const char *arg, const char *label,
+                       double *v, long long *whole)
 {
     char *end = NULL;
     errno = 0;
     if (integer) {
         *whole = strtoll(value, &end, 10);
         if (end == value || *end || errno)
-            return ct_error_set(CT_ECONFIG, "--set %s: \"%s\" is not a whole number", arg, value);
+            return override_fail(label, arg, "\"%s\" is not a whole number", value);
         *v = (double)*whole;
         return 0;
     }
     *v = strtod(value, &end);
-    if (end == value || *end)
-        return ct_error_set(CT_ECONFIG, "--set %s: \"%s\" is not a number", arg, value);
+    if (end == value || *end) return override_fail(label, arg, "\"%s\" is not a number", value);
     return 0;
 }
 
-/* Writes VALUE as a setting named `name` in `parent`, replacing any setting there. */
+/* An override being applied: its text, its label and its number in the list. */
+typedef struct {
+    const char *arg, *label;
+    int index;
+} override;
+
+/* Writes VALUE as a setting named `name` in `parent`, replacing any setting
+ * there, marked (its hook) with the override's number, from 1, for messages. */
 static int put(config_setting_t *parent, const char *name, int number, int integer,
-               const char *value, const char *arg)
+               const char *value, const override *o)
 {
     if (config_setting_get_member(parent, name)) config_setting_remove(parent, name);
-    if (!number) {
-        config_setting_t *s = config_setting_add(parent, name, CONFIG_TYPE_STRING);
-        if (!s || !config_setting_set_string(s, value))
-            return ct_error_set(CT_ECONFIG, "--set %s: cannot store the value", arg);
-        return 0;
-    }
-    double v;
-    long long whole;
-    int rc = parse_value(value, integer, arg, &v, &whole);
+    double v = 0;
+    long long whole = 0;
+    int rc = number ? parse_value(value, integer, o->arg, o->label, &v, &whole) : 0;
     if (rc) return rc;
-    config_setting_t *s =
-        config_setting_add(parent, name, integer ? CONFIG_TYPE_INT64 : CONFIG_TYPE_FLOAT);
-    if (!s || !(integer ? config_setting_set_int64(s, whole) : config_setting_set_float(s, v)))
-        return ct_error_set(CT_ECONFIG, "--set %s: cannot store the value", arg);
+    int type = !number ? CONFIG_TYPE_STRING : integer ? CONFIG_TYPE_INT64 : CONFIG_TYPE_FLOAT;
+    config_setting_t *s = config_setting_add(parent, name, type);
+    int stored = s && (!number   ? config_setting_set_string(s, value)
+                       : integer ? config_setting_set_int64(s, whole)
+                                 : config_setting_set_float(s, v));
+    if (!stored) return override_fail(o->label, o->arg, "cannot store the value");
+    config_setting_set_hook(s, (void *)(uintptr_t)(o->index + 1));
     return 0;
 }
 
@@ -505,61 +578,16 @@ static int split_override(const char *arg, char *buf, size_t n, char *part[], co
     return nparts;
 }
 
-static int apply_override(config_setting_t *root, const char *arg, int skip_absent)
+/* states.ID.strategy.NAME=VALUE into the state's group `st`. */
+static int put_strategy(config_setting_t *st, char *part[], int nparts, const char *value,
+                        const override *o)
 {
-    char buf[OVERRIDE_MAX], hint[512], ids[256], *part[OVERRIDE_PARTS];
-    const char *names[MAX_NAMES], *value;
-    int nparts = split_override(arg, buf, sizeof buf, part, &value);
-    if (nparts < 0) return ct_error_set(CT_ECONFIG, "--set %s: expected PATH=VALUE", arg);
-    const char *section = part[0];
-    int nsec = section_count();
-    for (int i = 0; i < nsec; i++)
-        names[i] = ct_params_sections[i];
-    int known = 0;
-    for (int i = 0; i < nsec; i++)
-        known |= strcmp(section, names[i]) == 0;
-    if (!known)
-        return ct_error_set(CT_ECONFIG, "--set %s: unknown section %s%s", arg, section,
-                            suggest(section, names, nsec, hint, sizeof hint));
-
-    if (strcmp(section, "states") != 0) {
-        if (nparts != 2)
-            return ct_error_set(CT_ECONFIG, "--set %s: expected %s.SETTING=VALUE", arg, section);
-        const ct_key *k = ct_params_key(section, part[1]);
-        if (!k) {
-            int n = section_keys(section, names);
-            return ct_error_set(CT_ECONFIG, "--set %s: unknown setting %s.%s%s", arg, section,
-                                part[1], suggest(part[1], names, n, hint, sizeof hint));
-        }
-        config_setting_t *g = child_group(root, section);
-        if (!g) return ct_error_set(CT_ECONFIG, "--set %s: %s is not a group", arg, section);
-        int number = k->type == CT_KEY_REAL || k->type == CT_KEY_INT;
-        return put(g, part[1], number, k->type == CT_KEY_INT, value, arg);
-    }
-
-    if (nparts < 3)
-        return ct_error_set(CT_ECONFIG, "--set %s: expected states.ID.SETTING=VALUE", arg);
-    config_setting_t *st = find_state(root, part[1], ids, sizeof ids);
-    if (!st && skip_absent) return 0;
-    if (!st)
-        return ct_error_set(CT_ECONFIG, "--set %s: no state has the id \"%s\" (the states are %s)",
-                            arg, part[1], ids[0] ? ids : "not defined");
-    if (strcmp(part[2], "strategy") != 0) {
-        const ct_key *k = ct_params_key("states", part[2]);
-        if (!k || nparts != 3) {
-            int n = section_keys("states", names);
-            return ct_error_set(CT_ECONFIG, "--set %s: unknown setting states.%s.%s%s", arg,
-                                part[1], part[2], suggest(part[2], names, n, hint, sizeof hint));
-        }
-        if (strcmp(part[2], "id") == 0)
-            return ct_error_set(CT_ECONFIG, "--set %s: a state's id cannot be overridden", arg);
-        return put(st, part[2], k->type == CT_KEY_REAL, 0, value, arg);
-    }
+    char hint[512];
+    const char *names[MAX_NAMES];
     if (nparts != 4)
-        return ct_error_set(CT_ECONFIG, "--set %s: expected states.%s.strategy.NAME=VALUE", arg,
-                            part[1]);
+        return override_fail(o->label, o->arg, "expected states.%s.strategy.NAME=VALUE", part[1]);
     config_setting_t *sg = child_group(st, "strategy");
-    if (!sg) return ct_error_set(CT_ECONFIG, "--set %s: strategy is not a group", arg);
+    if (!sg) return override_fail(o->label, o->arg, "strategy is not a group");
     const char *kname = CT_STRATEGY_DEFAULT;
     config_setting_lookup_string(sg, "kind", &kname);
     if (strcmp(part[3], "kind") == 0) {
@@ -571,18 +599,76 @@ static int apply_override(config_setting_t *root, const char *arg, int skip_abse
                 if (strcmp(name, "kind") != 0 && strcmp(name, ct_strategy_depth.name) != 0)
                     config_setting_remove_elem(sg, (unsigned)i);
             }
-        return put(sg, "kind", 0, 0, value, arg);
+        return put(sg, "kind", 0, 0, value, o);
     }
     int kind = ct_strategy_find(kname);
-    if (kind < 0)
-        return ct_error_set(CT_ECONFIG, "--set %s: \"%s\" is not a known strategy", arg, kname);
+    if (kind < 0) return override_fail(o->label, o->arg, "\"%s\" is not a known strategy", kname);
     if (ct_strategy_param_find(kind, part[3]) < 0) {
         int n = ct_strategy_param_names(kind, names);
-        return ct_error_set(CT_ECONFIG, "--set %s: %s is not a parameter of %s%s", arg, part[3],
-                            ct_strategy_types[kind].name,
-                            suggest(part[3], names, n, hint, sizeof hint));
+        return override_fail(o->label, o->arg, "%s is not a parameter of %s%s", part[3],
+                             ct_strategy_types[kind].name,
+                             suggest(part[3], names, n, hint, sizeof hint));
     }
-    return put(sg, part[3], 1, 0, value, arg);
+    return put(sg, part[3], 1, 0, value, o);
+}
+
+/* states.ID.SETTING=VALUE into the tree. */
+static int put_state(config_setting_t *root, char *part[], int nparts, const char *value,
+                     const override *o, int skip_absent)
+{
+    char hint[512], ids[256];
+    const char *names[MAX_NAMES];
+    if (nparts < 3) return override_fail(o->label, o->arg, "expected states.ID.SETTING=VALUE");
+    config_setting_t *st = find_state(root, part[1], ids, sizeof ids);
+    if (!st && skip_absent) return 0;
+    if (!st)
+        return override_fail(o->label, o->arg, "no state has the id \"%s\" (the states are %s)",
+                             part[1], ids[0] ? ids : "not defined");
+    if (strcmp(part[2], "strategy") == 0) return put_strategy(st, part, nparts, value, o);
+    const ct_key *k = ct_params_key("states", part[2]);
+    if (!k || nparts != 3) {
+        int n = section_keys("states", names);
+        return override_fail(o->label, o->arg, "unknown setting states.%s.%s%s", part[1], part[2],
+                             suggest(part[2], names, n, hint, sizeof hint));
+    }
+    if (strcmp(part[2], "id") == 0)
+        return override_fail(o->label, o->arg, "a state's id cannot be overridden");
+    return put(st, part[2], k->type == CT_KEY_REAL, 0, value, o);
+}
+
+/* Writes the override "PATH=VALUE" into the tree, replacing what the file set. */
+static int apply_override(config_setting_t *root, const override *o, int skip_absent)
+{
+    char buf[OVERRIDE_MAX], hint[512], *part[OVERRIDE_PARTS];
+    const char *names[MAX_NAMES], *value;
+    if (strlen(o->arg) >= sizeof buf) /* never cut: a cut number is another number */
+        return override_fail(o->label, o->arg, "longer than %d characters", OVERRIDE_MAX - 1);
+    if (ct_params_text_flaw(o->arg) >= 0)
+        return override_fail(o->label, o->arg, "must be UTF-8 text without control characters");
+    int nparts = split_override(o->arg, buf, sizeof buf, part, &value);
+    if (nparts < 0) return override_fail(o->label, o->arg, "expected PATH=VALUE");
+    const char *section = part[0];
+    int nsec = section_count();
+    for (int i = 0; i < nsec; i++)
+        names[i] = ct_params_sections[i];
+    int known = 0;
+    for (int i = 0; i < nsec; i++)
+        known |= strcmp(section, names[i]) == 0;
+    if (!known)
+        return override_fail(o->label, o->arg, "unknown section %s%s", section,
+                             suggest(section, names, nsec, hint, sizeof hint));
+    if (strcmp(section, "states") == 0) return put_state(root, part, nparts, value, o, skip_absent);
+    if (nparts != 2) return override_fail(o->label, o->arg, "expected %s.SETTING=VALUE", section);
+    const ct_key *k = ct_params_key(section, part[1]);
+    if (!k) {
+        int n = section_keys(section, names);
+        return override_fail(o->label, o->arg, "unknown setting %s.%s%s", section, part[1],
+                             suggest(part[1], names, n, hint, sizeof hint));
+    }
+    config_setting_t *g = child_group(root, section);
+    if (!g) return override_fail(o->label, o->arg, "%s is not a group", section);
+    int number = k->type == CT_KEY_REAL || k->type == CT_KEY_INT;
+    return put(g, part[1], number, k->type == CT_KEY_INT, value, o);
 }
 
 /* "states.ID.strategy.kind=..." */
@@ -633,8 +719,10 @@ static int apply_key(const ct_key *k, void *base, const char *path, const char *
             return ct_error_set(CT_ECONFIG, "--set: %s must be a number, got a string", path);
         double v;
         long long whole = 0;
-        int rc = parse_value(value, k->type == CT_KEY_INT, arg, &v, &whole);
+        int rc = parse_value(value, k->type == CT_KEY_INT, arg, NULL, &v, &whole);
         if (rc) return rc;
+        if (k->type == CT_KEY_INT && ct_params_check_whole(k, whole, why, sizeof why))
+            return ct_error_set(CT_ECONFIG, "--set: %s %s, got %lld", path, why, whole);
         if (ct_params_check_number(k, v, why, sizeof why))
             return ct_error_set(CT_ECONFIG, "--set: %s %s, got %.17g", path, why, v);
         if (k->type == CT_KEY_INT)
@@ -643,8 +731,11 @@ static int apply_key(const ct_key *k, void *base, const char *path, const char *
             *(double *)field = v;
         return 0;
     }
-    if (ct_params_check_text(k, value, why, sizeof why))
-        return ct_error_set(CT_ECONFIG, "--set: %s %s, got \"%s\"", path, why, value);
+    if (ct_params_check_text(k, value, why, sizeof why)) {
+        char what[SHOWN_SIZE];
+        return ct_error_set(CT_ECONFIG, "--set: %s %s, got \"%s\"", path, why,
+                            shown(value, what, sizeof what));
+    }
     if (k->type == CT_KEY_MODE)
         *(int *)field = ct_params_mode_parse(value);
     else
@@ -663,7 +754,7 @@ static int apply_strategy_param(ct_state_params *st, const char *name, const cha
     const ct_strategy_param *sp = ct_strategy_param_info(kind, pi);
     double v;
     long long whole;
-    int rc = parse_value(value, 0, arg, &v, &whole);
+    int rc = parse_value(value, 0, arg, NULL, &v, &whole);
     if (rc) return rc;
     if (!isfinite(v) || v < sp->min || v > sp->max)
         return ct_error_set(CT_ECONFIG,
@@ -703,6 +794,8 @@ int ct_scenario_apply(ct_params *p, const char *arg)
     char buf[OVERRIDE_MAX], *part[OVERRIDE_PARTS];
     const char *value;
     if (strlen(arg) >= sizeof buf) return ct_error_set(CT_EINVAL, "--set %.40s...: too long", arg);
+    if (ct_params_text_flaw(arg) >= 0)
+        return override_fail(NULL, arg, "must be UTF-8 text without control characters");
     int nparts = split_override(arg, buf, sizeof buf, part, &value);
     if (nparts < 0) return ct_error_set(CT_ECONFIG, "--set %s: expected PATH=VALUE", arg);
     if (!ct_scenario_override_local(arg))
@@ -729,28 +822,390 @@ int ct_scenario_apply(ct_params *p, const char *arg)
     return rc;
 }
 
-/* ---- files --------------------------------------------------------------- */
+/* ---- the file's text ------------------------------------------------------
+ * libconfig 1.5 reads some text wrongly and some files dangerously, so each
+ * file is read and scanned here before libconfig parses it, and its strings
+ * are checked after:
+ *   - an integer literal without an L suffix keeps its low 32 bits
+ *     (5000000000 reads as 705032704), one with the suffix saturates at 64
+ *     bits: a literal libconfig would not read exactly is refused, by line;
+ *   - a NUL byte, raw or as "\x00", silently cuts or drops text;
+ *   - an @include of anything but a regular file hangs (a FIFO) or ends the
+ *     process inside libconfig's scanner ("input in flex scanner failed", exit
+ *     2: a folder, /proc/self/mem): each target, at the path libconfig will
+ *     open, is opened without blocking, checked and read whole here first;
+ *   - libconfig checks each new setting's name against those of its group one
+ *     by one, quadratic in the group's size (40,000 settings in one group took
+ *     6 s): a file with its includes holds at most CT_SCENARIO_MAX_BYTES, a
+ *     group at most GROUP_MAX settings, nested at most NEST_MAX deep.
+ * Rejected: libconfig 1.7's include hook (Debian 12 has 1.5), and parsing the
+ * text here instead of libconfig (a second parser to keep in step): this scan
+ * knows tokens, not grammar, and leaves every syntax error to libconfig. A file
+ * changed between the scan and libconfig's read escapes the scan. */
 
-static int read_file(config_t *cfg, const char *path)
+typedef struct {
+    const char *dir;                /* libconfig's include folder: DIR/NAME is what it opens */
+    size_t left;                    /* bytes the file and its includes may still hold */
+    const ct_scenario_options *opt; /* its on_file, or NULL */
+} scan;
+
+typedef struct { /* where the scan is in one file */
+    const char *file, *text;
+    size_t i;
+    unsigned line;
+    int bol;          /* only blanks since the line began */
+    const char *name; /* the last setting name seen, for messages */
+    int name_len;
+    int assigned;                   /* the last token was '=' or ':' */
+    int depth, count[NEST_MAX + 1]; /* nesting, and the settings named at each level */
+} cursor;
+
+enum { READ_OK, READ_CANNOT_OPEN, READ_NOT_REGULAR, READ_FAILED, READ_TOO_LARGE };
+
+/* Reads the regular file at `path` whole, at most `max` bytes, into a new
+ * NUL-terminated buffer *text of *len bytes; *err is errno after a failure. */
+static int slurp(const char *path, size_t max, char **text, size_t *len, int *err)
 {
+    *text = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY); /* a FIFO must not wait for a writer */
+    if (fd < 0) return *err = errno, READ_CANNOT_OPEN;
     struct stat st;
-    if (stat(path, &st) != 0)
-        return ct_error_set(CT_EIO, "%s: cannot open: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode)) return ct_error_set(CT_EIO, "%s: not a regular file", path);
-    if (config_read_file(cfg, path) == CONFIG_TRUE) return 0;
-    if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
-        return ct_error_set(CT_EIO, "%s: cannot read: %s", path, strerror(errno));
-    return ct_error_set(CT_ECONFIG, "%s:%d: syntax error: %s",
-                        config_error_file(cfg) ? config_error_file(cfg) : path,
-                        config_error_line(cfg), config_error_text(cfg));
+    int rc = fstat(fd, &st) != 0 ? READ_FAILED : S_ISREG(st.st_mode) ? READ_OK : READ_NOT_REGULAR;
+    size_t cap = 0;
+    *err = errno;
+    while (rc == READ_OK) {
+        if (*len == cap) { /* reading max + 1 bytes tells a file over max */
+            size_t want = cap ? 2 * cap : 16384;
+            want = want < max + 1 ? want : max + 1;
+            char *grown = cap > max ? NULL : realloc(*text, want + 1);
+            if (!grown) {
+                rc = cap > max ? READ_TOO_LARGE : READ_FAILED;
+                *err = ENOMEM;
+                break;
+            }
+            *text = grown;
+            cap = want;
+        }
+        ssize_t got = read(fd, *text + *len, cap - *len);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) rc = READ_FAILED, *err = errno;
+        if (got <= 0) break;
+        *len += (size_t)got;
+    }
+    close(fd);
+    if (rc != READ_OK) {
+        free(*text);
+        *text = NULL;
+    } else {
+        (*text)[*len] = '\0';
+    }
+    return rc;
 }
 
-int ct_scenario_load_regime(const char *path, ct_params *p)
+/* The message for a file slurp could not read: the scenario itself (from NULL)
+ * or the target of an @include at from:line. */
+static int read_failure(const char *path, const char *from, unsigned line, int why, int err)
+{
+    const long most = CT_SCENARIO_MAX_BYTES;
+    if (why == READ_TOO_LARGE && !from)
+        return ct_error_set(CT_ECONFIG,
+                            "%s: over %ld bytes (1 MiB), the most a scenario file holds with the "
+                            "files it includes",
+                            path, most);
+    if (why == READ_TOO_LARGE)
+        return ct_error_set(CT_ECONFIG,
+                            "%s:%u: @include: %s brings the scenario over %ld bytes (1 MiB), the "
+                            "most a scenario file holds with the files it includes",
+                            from, line, path, most);
+    const char *what = why == READ_CANNOT_OPEN ? "cannot open" : "cannot read";
+    if (!from && why == READ_NOT_REGULAR)
+        return ct_error_set(CT_EIO, "%s: not a regular file", path);
+    if (!from) return ct_error_set(CT_EIO, "%s: %s: %s", path, what, strerror(err));
+    if (why == READ_NOT_REGULAR)
+        return ct_error_set(CT_ECONFIG, "%s:%u: @include: %s is not a regular file", from, line,
+                            path);
+    return ct_error_set(CT_ECONFIG, "%s:%u: @include: %s %s: %s", from, line, what, path,
+                        strerror(err));
+}
+
+/* A number at c->i: an integer literal libconfig would not read exactly is refused. */
+static int scan_number(cursor *c)
+{
+    const char *t = c->text;
+    size_t start = c->i, i = start;
+    int sign = t[i] == '-' || t[i] == '+', neg = t[i] == '-', over = 0;
+    i += (size_t)sign;
+    int hex = !sign && t[i] == '0' && (t[i + 1] == 'x' || t[i + 1] == 'X'); /* unsigned only */
+    unsigned long long v = 0;
+    for (i += hex ? 2 : 0; hex ? isxdigit((unsigned char)t[i]) : isdigit((unsigned char)t[i]);
+         i++) {
+        unsigned d = isdigit((unsigned char)t[i])
+                         ? (unsigned)(t[i] - '0')
+                         : (unsigned)(tolower((unsigned char)t[i]) - 'a' + 10);
+        over |= hex ? v >> 60 != 0 : v > (ULLONG_MAX - d) / 10;
+        v = v * (hex ? 16 : 10) + d;
+    }
+    if (!hex && (t[i] == '.' || t[i] == 'e' || t[i] == 'E')) { /* a float: read as a double */
+        while (t[i] && (isdigit((unsigned char)t[i]) || strchr(".eE", t[i]) ||
+                        ((t[i] == '+' || t[i] == '-') && (t[i - 1] == 'e' || t[i - 1] == 'E'))))
+            i++;
+        c->i = i;
+        return 0;
+    }
+    int n = (int)(i - start), suffix = t[i] == 'L';
+    while (t[i] == 'L')
+        i++;
+    c->i = i;
+    int shown_len = (int)(i - start) < 40 ? (int)(i - start) : 40;
+    unsigned long long most64 = (1ULL << 63) - !neg, most = suffix ? most64 : (1ULL << 31) - !neg;
+    if (!over && v <= most) return 0;
+    char who[160];
+    snprintf(who, sizeof who, "%.*s%s%.*s%s", c->assigned ? c->name_len : 0, c->name ? c->name : "",
+             c->assigned ? " = " : "", shown_len, t + start, shown_len < 40 ? "" : "...");
+    if (!over && v <= most64)
+        return ct_error_set(CT_ECONFIG,
+                            "%s:%u: %s is beyond what the file format reads without an L suffix, "
+                            "[-2147483648, 2147483647]; write %.*sL",
+                            c->file, c->line, who, n, t + start);
+    return ct_error_set(CT_ECONFIG,
+                        "%s:%u: %s is beyond the integers the file format reads, "
+                        "[-9223372036854775808, 9223372036854775807]",
+                        c->file, c->line, who);
+}
+
+/* A string at c->i, to its closing quote: "\x00" would vanish from the text. */
+static int scan_string(cursor *c)
+{
+    const char *t = c->text;
+    size_t i = c->i + 1;
+    for (; t[i] && t[i] != '"'; i++) {
+        if (t[i] == '\\' && t[i + 1] == 'x' && t[i + 2] == '0' && t[i + 3] == '0')
+            return ct_error_set(CT_ECONFIG,
+                                "%s:%u: %.*s%s must be UTF-8 text without control characters, "
+                                "got \\x00",
+                                c->file, c->line, c->assigned ? c->name_len : 0,
+                                c->name ? c->name : "", c->assigned ? "" : "a string");
+        if (t[i] == '\\' && t[i + 1]) i++; /* \" does not close the string */
+        if (t[i] == '\n') c->line++;
+    }
+    c->i = t[i] ? i + 1 : i;
+    return 0;
+}
+
+static int scan_file(scan *sc, const char *path, const char *from, unsigned line, int depth);
+
+/* @include "NAME" at the start of a line: the file libconfig will open, DIR/NAME. */
+static int scan_include(scan *sc, cursor *c, int depth)
+{
+    const char *t = c->text;
+    size_t i = c->i + 8;
+    if (strncmp(t + c->i, "@include", 8) != 0 || (t[i] != ' ' && t[i] != '\t')) {
+        c->i++; /* not an include: libconfig reports the '@' */
+        return 0;
+    }
+    while (t[i] == ' ' || t[i] == '\t')
+        i++;
+    size_t start = i + 1, end = start;
+    while (t[i] == '"' && t[end] && t[end] != '"' && t[end] != '\\' &&
+           (unsigned char)t[end] >= 0x20)
+        end++;
+    if (t[i] != '"' || t[end] != '"' || end == start)
+        return ct_error_set(CT_ECONFIG,
+                            "%s:%u: @include expects a file name in quotes, on one line, "
+                            "without escapes",
+                            c->file, c->line);
+    i = end;
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s%s%.*s", sc->dir ? sc->dir : "", sc->dir ? "/" : "",
+                     (int)(i - start), t + start);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return ct_error_set(CT_ECONFIG, "%s:%u: @include: the path is too long", c->file, c->line);
+    if (depth >= INCLUDE_DEPTH)
+        return ct_error_set(CT_ECONFIG, "%s:%u: @include: files include one another %d deep",
+                            c->file, c->line, INCLUDE_DEPTH);
+    c->i = i + 1;
+    return scan_file(sc, path, c->file, c->line, depth + 1);
+}
+
+/* A sign at c->i: '=' names a setting of the group, brackets nest. */
+static int scan_sign(cursor *c)
+{
+    char ch = c->text[c->i++];
+    c->assigned = ch == '=' || ch == ':';
+    if (c->assigned && ++c->count[c->depth] > GROUP_MAX)
+        return ct_error_set(CT_ECONFIG, "%s:%u: more than %d settings in one group", c->file,
+                            c->line, GROUP_MAX);
+    if (ch == '{' || ch == '(' || ch == '[') {
+        if (c->depth == NEST_MAX)
+            return ct_error_set(CT_ECONFIG, "%s:%u: groups and lists nested over %d deep", c->file,
+                                c->line, NEST_MAX);
+        c->count[++c->depth] = 0;
+    }
+    if ((ch == '}' || ch == ')' || ch == ']') && c->depth > 0) c->depth--;
+    return 0;
+}
+
+/* A comment at c->i, to the end of its line or its closing star-slash. */
+static void skip_comment(cursor *c)
+{
+    const char *t = c->text + c->i;
+    const char *end = t[0] == '/' && t[1] == '*' ? strstr(t + 2, "*/") : NULL;
+    size_t n = end                          ? (size_t)(end - t) + 2
+               : t[0] == '/' && t[1] == '*' ? strlen(t)
+                                            : strcspn(t, "\n");
+    for (size_t i = 0; i < n; i++)
+        c->line += t[i] == '\n';
+    c->i += n;
+}
+
+/* One token at c->i: a blank, a comment, an @include, a string, a number, a
+ * name or a sign. */
+static int scan_token(scan *sc, cursor *c, int depth)
+{
+    const char *t = c->text + c->i;
+    int bol = c->bol;
+    c->bol = t[0] == '\n' || (bol && (t[0] == ' ' || t[0] == '\t'));
+    if (strchr(" \t\r\n\f\v", t[0])) {
+        c->line += t[0] == '\n';
+        c->i++;
+        return 0;
+    }
+    if (bol && t[0] == '@') return scan_include(sc, c, depth);
+    if (t[0] == '#' || (t[0] == '/' && (t[1] == '/' || t[1] == '*'))) {
+        skip_comment(c);
+        return 0;
+    }
+    int rc = 0, digit = isdigit((unsigned char)t[0]), next = isdigit((unsigned char)t[1]);
+    if (t[0] == '"') {
+        rc = scan_string(c);
+    } else if (digit || (t[0] == '.' && next) ||
+               ((t[0] == '-' || t[0] == '+') && (next || t[1] == '.'))) {
+        rc = scan_number(c);
+    } else if (isalpha((unsigned char)t[0]) || t[0] == '*') {
+        size_t n = strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_*");
+        c->name = t;
+        c->name_len = n < 64 ? (int)n : 64;
+        c->i += n;
+    } else {
+        return scan_sign(c);
+    }
+    c->assigned = 0;
+    return rc;
+}
+
+/* Reads and scans the file at `path`: the scenario itself (from NULL) or the
+ * target of an @include at from:line, `depth` files deep. */
+static int scan_file(scan *sc, const char *path, const char *from, unsigned line, int depth)
+{
+    char *text;
+    size_t len;
+    int err, rc = slurp(path, sc->left, &text, &len, &err);
+    if (rc != READ_OK) return read_failure(path, from, line, rc, err);
+    sc->left -= len;
+    if (sc->opt && sc->opt->on_file) sc->opt->on_file(path, sc->opt->on_file_ctx);
+    const char *nul = memchr(text, '\0', len);
+    cursor c = {.file = path, .text = text, .line = 1, .bol = 1};
+    for (size_t i = 0; nul && text + i < nul; i++)
+        c.line += text[i] == '\n';
+    rc = nul ? ct_error_set(CT_ECONFIG, "%s:%u: a NUL byte: a scenario is UTF-8 text", path, c.line)
+             : 0;
+    while (!rc && text[c.i])
+        rc = scan_token(sc, &c, depth);
+    free(text);
+    return rc;
+}
+
+/* The name of element `i` of `parent` for a path: ".NAME", "NAME" at the root,
+ * ".ID" for a group with a clean string id in a list (a state), else "[i]". */
+static int element_name(const config_setting_t *parent, const config_setting_t *e, int i, int root,
+                        char *buf, size_t n)
+{
+    const char *id = NULL;
+    if (config_setting_is_group(parent))
+        return snprintf(buf, n, "%s%s", root ? "" : ".", config_setting_name(e));
+    if (config_setting_is_group(e) && config_setting_lookup_string(e, "id", &id) &&
+        ct_params_text_flaw(id) < 0 && strlen(id) < 64)
+        return snprintf(buf, n, ".%s", id);
+    return snprintf(buf, n, "[%d]", i);
+}
+
+/* Checks every string under `s`, whose path is `path` (used bytes of size):
+ * UTF-8 text without control characters. */
+static int check_strings(const char *file, const config_setting_t *s, char *path, size_t used,
+                         size_t size)
+{
+    if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+        const char *text = config_setting_get_string(s);
+        if (ct_params_text_flaw(text) < 0) return 0;
+        char what[SHOWN_SIZE];
+        return ct_error_set(CT_ECONFIG,
+                            "%s:%u: %s must be UTF-8 text without control characters, got \"%s\"",
+                            config_setting_source_file(s) ? config_setting_source_file(s) : file,
+                            config_setting_source_line(s), path, shown(text, what, sizeof what));
+    }
+    if (!config_setting_is_aggregate(s)) return 0;
+    for (int i = 0; i < config_setting_length(s); i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        int n = element_name(s, e, i, used == 0, path + used, size - used);
+        size_t next = n < 0 || used + (size_t)n >= size ? size - 1 : used + (size_t)n;
+        int rc = check_strings(file, e, path, next, size);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+/* ---- files --------------------------------------------------------------- */
+
+/* Reads the file at `path` into cfg: scanned first with what it includes (see
+ * above; opt's on_file is told of each, opt may be NULL), parsed, then every
+ * string checked. Includes are found beside the file, whichever loader reads. */
+static int read_file(config_t *cfg, const char *path, const ct_scenario_options *opt)
+{
+    char dir[4096];
+    if (strlen(path) >= sizeof dir)
+        return ct_error_set(CT_EIO, "%.100s...: cannot open: the path is too long", path);
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    config_set_include_dir(cfg, slash ? (*slash = '\0', dir) : ".");
+    scan sc = {.dir = config_get_include_dir(cfg), .left = CT_SCENARIO_MAX_BYTES, .opt = opt};
+    int rc = scan_file(&sc, path, NULL, 0, 0);
+    if (rc) return rc;
+    if (config_read_file(cfg, path) != CONFIG_TRUE) {
+        if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
+            return ct_error_set(CT_EIO, "%s: cannot read: %s", path, strerror(errno));
+        return ct_error_set(CT_ECONFIG, "%s:%d: syntax error: %s",
+                            config_error_file(cfg) ? config_error_file(cfg) : path,
+                            config_error_line(cfg), config_error_text(cfg));
+    }
+    char where[512] = "";
+    return check_strings(path, config_root_setting(cfg), where, 0, sizeof where);
+}
+
+/* A template sets every regime value: one it left out would be 0 unsaid. */
+static int check_template_complete(const loader *ld, const config_t *cfg)
+{
+    char missing[512] = "", path[64];
+    size_t used = 0;
+    for (int i = 0; i < ct_params_key_count; i++) {
+        const ct_key *k = &ct_params_keys[i];
+        if (strcmp(k->section, "regime") != 0 || strcmp(k->name, "template") == 0) continue;
+        snprintf(path, sizeof path, "regime.%s", k->name);
+        if (!config_lookup(cfg, path) && used < sizeof missing)
+            used += (size_t)snprintf(missing + used, sizeof missing - used, "%s%s",
+                                     used ? ", " : "", k->name);
+    }
+    if (!used) return 0;
+    return fail_at(ld, NULL, "a regime template must set every regime value; missing %s", missing);
+}
+
+/* ct_scenario_load_regime, telling opt's on_file (opt may be NULL). */
+static int load_regime(const char *path, ct_params *p, const ct_scenario_options *opt)
 {
     config_t cfg;
     config_init(&cfg);
-    int rc = read_file(&cfg, path);
-    loader ld = {path, p, 0, 1};
+    int rc = read_file(&cfg, path, opt);
+    loader ld = {path, p, 0, 1, NULL};
     if (!rc) {
         const config_setting_t *root = config_root_setting(&cfg);
         for (int i = 0; i < config_setting_length(root) && !rc; i++) {
@@ -762,16 +1217,22 @@ int ct_scenario_load_regime(const char *path, ct_params *p)
                 rc = read_section(&ld, s, "regime", NULL);
         }
     }
+    if (!rc) rc = check_template_complete(&ld, &cfg);
     config_destroy(&cfg);
     return rc;
+}
+
+int ct_scenario_load_regime(const char *path, ct_params *p)
+{
+    return load_regime(path, p, NULL);
 }
 
 int ct_scenario_load_sweep(const char *path, ct_sweep *sweep)
 {
     config_t cfg;
     config_init(&cfg);
-    int rc = read_file(&cfg, path);
-    loader ld = {path, NULL, 0, 0};
+    int rc = read_file(&cfg, path, NULL);
+    loader ld = {path, NULL, 0, 0, NULL};
     const config_setting_t *s = rc ? NULL : config_lookup(&cfg, "sweep");
     if (s) rc = check_sweep(&ld, s, sweep);
     config_destroy(&cfg);
@@ -842,12 +1303,8 @@ int ct_scenario_load_metagame(const char *path, const ct_params *p, ct_metagame_
 {
     config_t cfg;
     config_init(&cfg);
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    config_set_include_dir(&cfg, slash ? (*slash = '\0', dir) : ".");
     memset(out, 0, sizeof *out);
-    int rc = read_file(&cfg, path);
+    int rc = read_file(&cfg, path, NULL);
     loader ld = {.file = path};
     const config_setting_t *s = rc ? NULL : config_lookup(&cfg, "metagame");
     if (s) rc = check_metagame(&ld, s, p, out);
@@ -908,8 +1365,8 @@ int ct_scenario_load_game(const char *path, ct_bimatrix *g)
     config_t cfg;
     config_init(&cfg);
     memset(g, 0, sizeof *g);
-    loader ld = {path, NULL, 0, 0};
-    int rc = read_file(&cfg, path);
+    loader ld = {path, NULL, 0, 0, NULL};
+    int rc = read_file(&cfg, path, NULL);
     const config_setting_t *game = rc ? NULL : config_lookup(&cfg, "game");
     if (!rc && (!game || !config_setting_is_group(game)))
         rc = fail_at(&ld, game, "a game file holds a group game = { rows; cols; A; B; ... }");
@@ -942,37 +1399,52 @@ int ct_scenario_load_game(const char *path, ct_bimatrix *g)
     return rc;
 }
 
-int ct_scenario_load(const char *path, const ct_scenario_options *opt, ct_params *out)
+/* The tree into ld->p: its sections, the rule between the horizons, then the
+ * checks of ct_params_validate. */
+static int read_tree(loader *ld, const config_t *cfg, const char *regime_dir)
 {
-    config_t cfg;
-    config_init(&cfg);
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    config_set_include_dir(&cfg, slash ? (*slash = '\0', dir) : ".");
-    int rc = read_file(&cfg, path);
-    config_setting_t *root = config_root_setting(&cfg);
-    /* kinds first: a new kind resets its strategy's parameters, and then the
-     * other overrides apply, whatever the order they were given in */
-    for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; !rc && opt && i < opt->noverrides; i++)
-            if (is_kind_override(opt->overrides[i]) == !pass)
-                rc = apply_override(root, opt->overrides[i], opt->skip_absent_states);
-    ct_params_init(out);
-    loader ld = {path, out, 0, 0};
-    if (!rc) rc = read_root(&ld, root, opt ? opt->regime_dir : NULL);
-    if (!rc && ld.rounds_written && out->continuation < 1.0) {
-        const config_setting_t *s = config_lookup(&cfg, "simulation.rounds");
-        rc = fail_at(&ld, s,
+    ct_params_init(ld->p);
+    int rc = read_root(ld, config_root_setting(cfg), regime_dir);
+    if (!rc && ld->rounds_written && ld->p->continuation < 1.0) {
+        const config_setting_t *s = config_lookup(cfg, "simulation.rounds"),
+                               *c = config_lookup(cfg, "simulation.continuation");
+        if (c && config_setting_source_line(c) == 0) s = c; /* an override made the conflict */
+        rc = fail_at(ld, s,
                      "simulation.rounds and simulation.continuation < 1 exclude each other: "
                      "give rounds for a fixed horizon, or continuation and max_rounds for a "
                      "geometric one");
     }
-    if (!rc && ct_params_validate(out)) {
+    if (!rc && ct_params_validate(ld->p)) {
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", ct_error_last());
-        rc = ct_error_set(CT_ECONFIG, "%s: %s", path, msg);
+        rc = ct_error_set(CT_ECONFIG, "%s: %s", ld->file, msg);
     }
+    return rc;
+}
+
+int ct_scenario_load(const char *path, const ct_scenario_options *opt, ct_params *out)
+{
+    config_t cfg;
+    config_init(&cfg);
+    ct_params_init(out);
+    int rc = read_file(&cfg, path, opt), n = opt ? opt->noverrides : 0;
+    const char *regime_dir = opt ? opt->regime_dir : NULL;
+    if (!rc && n > 0) { /* the file alone first, so that no override hides an error in it */
+        ct_scenario_options alone = {.regime_dir = regime_dir};
+        loader ld = {path, out, 0, 0, &alone};
+        rc = read_tree(&ld, &cfg, regime_dir);
+    }
+    config_setting_t *root = config_root_setting(&cfg);
+    /* kinds first: a new kind resets its strategy's parameters, and then the
+     * other overrides apply, whatever the order they were given in */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; !rc && i < n; i++)
+            if (is_kind_override(opt->overrides[i]) == !pass) {
+                override o = {opt->overrides[i], override_label(opt, i), i};
+                rc = apply_override(root, &o, opt->skip_absent_states);
+            }
+    loader ld = {path, out, 0, 0, opt};
+    if (!rc) rc = read_tree(&ld, &cfg, regime_dir);
     config_destroy(&cfg);
     return rc;
 }

@@ -119,8 +119,19 @@ void *ct_params_field(const ct_key *k, void *base);
  * "must be in [0, 1]", to `why` and returns CT_EINVAL. */
 int ct_params_check_number(const ct_key *k, double v, char *why, size_t n);
 
-/* 0 if `text` is an allowed value of text key `k`; otherwise as above. */
+/* 0 if the whole number `v` is an allowed value of integer key `k`, compared
+ * exactly (as a double, 2^62 + 296 would pass for 2^62); otherwise as above. */
+int ct_params_check_whole(const ct_key *k, long long v, char *why, size_t n);
+
+/* 0 if `text` is an allowed value of text key `k`; otherwise as above. Every
+ * text must be UTF-8 without control characters (ct_params_text_flaw). */
 int ct_params_check_text(const ct_key *k, const char *text, char *why, size_t n);
+
+/* The offset of the first byte of `text` that breaks UTF-8 (a stray or missing
+ * continuation byte, an overlong form, a surrogate, beyond U+10FFFF) or starts
+ * a control character (U+0000-U+001F, U+007F-U+009F: newlines, tabs, escapes),
+ * or -1 if there is none. */
+ptrdiff_t ct_params_text_flaw(const char *text);
 
 /* Checks every setting and the relations between them. Returns 0, or CT_EINVAL
  * with a message naming the setting (e.g. "states.us.trust must be in [0, 1], got 2"). */

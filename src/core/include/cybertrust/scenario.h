@@ -7,18 +7,40 @@
 #include "cybertrust/params.h"
 #include "cybertrust/sweep.h"
 
+/* The most a scenario file holds, with the files it includes (each regime
+ * template has the same allowance). */
+#define CT_SCENARIO_MAX_BYTES (1L << 20)
+
 typedef struct {
     const char *regime_dir;       /* folder of the regime templates (NAME.cfg) */
     const char *const *overrides; /* "PATH=VALUE" settings applied over the file, in order */
     int noverrides;
     int skip_absent_states; /* skip, rather than reject, overrides of a state id the file lacks */
+    /* How messages name each override (NULL for all defaults): labels[i] for
+     * overrides[i], such as the flag the user typed, "--seed: simulation.seed
+     * must be in [...], got ..."; a NULL entry for "--set PATH=VALUE: ..."
+     * ("--set: ..." for a value out of range); "" for the message alone. */
+    const char *const *labels;
+    /* Called with the path of each file as it is read (NULL: not called): the
+     * scenario, each file it includes (the path libconfig opens), the regime
+     * template; so that a caller can hash all a result depends on. A load that
+     * fails may have reported some. */
+    void (*on_file)(const char *path, void *ctx);
+    void *on_file_ctx;
 } ct_scenario_options;
 
 /* Reads the scenario at `path`, applies its regime template and the overrides,
  * and checks everything. On success fills `out` and returns 0. On failure
  * returns CT_ECONFIG (or CT_EIO for an unreadable file) with a message that
  * names the file, the line and the setting ("x.cfg:12: regime.scope must be in
- * [0, 1], got 1.3"), or "--set" for an override; `out` is then unspecified. */
+ * [0, 1], got 1.3"), or the override (see labels); `out` is then unspecified.
+ * The file is checked alone before the overrides apply, so that an override
+ * cannot hide an error in it. Refused before libconfig reads them: a file (with
+ * its includes) over CT_SCENARIO_MAX_BYTES, an @include of anything but a
+ * regular file, an integer literal libconfig would not read exactly (beyond 32
+ * bits without an L suffix: it keeps the low 32 bits), a NUL byte, more than
+ * 256 settings in one group; after: any text that is not UTF-8 without control
+ * characters. */
 int ct_scenario_load(const char *path, const ct_scenario_options *opt, ct_params *out);
 
 /* 1 if the override "PATH=VALUE" (or a bare PATH) can be applied by
@@ -62,7 +84,8 @@ int ct_scenario_load_metagame(const char *path, const ct_params *p, ct_metagame_
  * Returns 0, or CT_EIO / CT_ECONFIG with file:line and the setting. */
 int ct_scenario_load_game(const char *path, ct_bimatrix *g);
 
-/* Applies the regime template file at `path` to `p` (its regime keys only). */
+/* Applies the regime template file at `path` to `p` (its regime keys only,
+ * which it must all set: an incomplete template is an error naming its path). */
 int ct_scenario_load_regime(const char *path, ct_params *p);
 
 #endif
