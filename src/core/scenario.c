@@ -5,7 +5,10 @@
  * reported as "--set", not as the file line it replaced); the tree is then
  * walked against the settings table of params.c. Every setting is checked where
  * it is read, so a message can name its file and line. Precedence, lowest
- * first: defaults, the regime template, the scenario file, the overrides.
+ * first: defaults, the regime template, the scenario file, the overrides. With
+ * overrides, the tree is walked first without them, so that none can hide an
+ * error in the file. Before libconfig reads a file, its text is scanned for
+ * what libconfig would read wrongly or dangerously (see "the file's text").
  *
  * Rules beyond single settings: exactly two states, each with an id; a
  * strategy's parameters are checked against its kind; `rounds` and a

@@ -39,8 +39,8 @@ typedef struct {
  * its includes) over CT_SCENARIO_MAX_BYTES, an @include of anything but a
  * regular file, an integer literal libconfig would not read exactly (beyond 32
  * bits without an L suffix: it keeps the low 32 bits), a NUL byte, more than
- * 256 settings in one group; after: any text that is not UTF-8 without control
- * characters. */
+ * 256 settings in one group, groups and lists nested over 32 deep; after: any
+ * text that is not UTF-8 without control characters. */
 int ct_scenario_load(const char *path, const ct_scenario_options *opt, ct_params *out);
 
 /* 1 if the override "PATH=VALUE" (or a bare PATH) can be applied by
