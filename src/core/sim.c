@@ -107,16 +107,15 @@ struct ct_sim {
 static void view(const ct_sim *sim, int i, long round, ct_view *v)
 {
     const agent *a = &sim->a[i], *b = &sim->a[1 - i];
-    ct_view out = {round,
-                   sim->active ? sim->depth[i] * sim->p.scope : 0.0,
-                   a->alarm_last,
-                   a->alarm_before,
-                   a->own_last,
-                   b->share_last,
-                   a->trust,
-                   b->exposure,
-                   0.0};
-    *v = out;
+    *v = (ct_view){.round = round,
+                   .scope = sim->active ? sim->depth[i] * sim->p.scope : 0.0,
+                   .alarm_last = a->alarm_last,
+                   .alarm_before = a->alarm_before,
+                   .own_last = a->own_last,
+                   .partner_share = b->share_last,
+                   .trust = a->trust,
+                   .knowledge = b->exposure,
+                   .u = 0.0};
 }
 
 void ct_sim_view(const ct_sim *sim, int state, ct_view *v)
@@ -221,142 +220,179 @@ static double matrix_payoff(const ct_params *p, int own, int partner)
     return partner ? p->S : p->R;
 }
 
-int ct_sim_step(ct_sim *sim)
+/* 0. The round's random numbers: a state's block only where one of its lanes'
+ * outcomes is uncertain (refresh_draws). */
+static void draw_numbers(const ct_sim *sim, long t, double u[CT_STATES][CT_RNG_LANES])
 {
-    if (sim->t >= sim->horizon) return 0;
-    const ct_params *p = &sim->p;
-    long t = ++sim->t;
-    /* which states need their block this round: a lane is read only where its
-     * outcome is uncertain */
-    double u[CT_STATES][CT_RNG_LANES];
     for (int i = 0; i < CT_STATES; i++) {
         if (sim->draws[i])
             ct_rng_block(sim->key, sim->point, sim->rep, (uint64_t)t, sim->stream[i], u[i]);
         else /* every outcome is certain: any value gives it */
             u[i][0] = u[i][1] = u[i][2] = u[i][3] = 0.5;
     }
+}
 
-    ct_round *r = &sim->last;
-    r->round = t;
-    r->active = sim->active;
+/* 1-2. State i chooses from what it knew (or takes the override), then
+ * execution noise and unruly hackers give what actually happens. */
+static void choose_and_execute(ct_sim *sim, int i, long t, const double u[CT_RNG_LANES])
+{
+    const ct_params *p = &sim->p;
+    agent *a = &sim->a[i];
+    ct_round_state *rs = &sim->last.state[i];
     double scope = sim->active ? p->scope : 0.0;
-
-    /* 1-2. choices, then execution */
-    for (int i = 0; i < CT_STATES; i++) {
-        agent *a = &sim->a[i];
-        ct_round_state *rs = &r->state[i];
-        ct_view v;
-        view(sim, i, t, &v);
-        v.u = u[i][0];
-        ct_move m = {0.0, 0, 0};
-        if (sim->overridden[i]) {
-            m = sim->override[i];
-            sim->overridden[i] = 0;
-        } else {
-            sim->decide[i](p->state[i].strategy.param, &v, a->mem, &m);
-        }
-        rs->share = m.share > scope ? scope : m.share > 0.0 ? m.share : 0.0;
-        rs->intended = m.exploit != 0;
-        rs->withdrew = m.withdraw != 0 && sim->active;
-        int posture = rs->intended ^ (u[i][1] < p->execution_noise);
-        rs->rogue = !posture && u[i][2] < p->state[i].rogue;
-        rs->exploited = posture || rs->rogue;
-        rs->trust_before = a->trust;
-        rs->exposure_before = a->exposure;
+    ct_view v;
+    view(sim, i, t, &v);
+    v.u = u[0];
+    ct_move m = {.share = 0.0};
+    if (sim->overridden[i]) {
+        m = sim->override[i];
+        sim->overridden[i] = 0;
+    } else {
+        sim->decide[i](p->state[i].strategy.param, &v, a->mem, &m);
     }
+    rs->share = m.share > scope ? scope : m.share > 0.0 ? m.share : 0.0;
+    rs->intended = m.exploit != 0;
+    rs->withdrew = m.withdraw != 0 && sim->active;
+    int posture = rs->intended ^ (u[1] < p->execution_noise);
+    rs->rogue = !posture && u[2] < p->state[i].rogue;
+    rs->exploited = posture || rs->rogue;
+    rs->trust_before = a->trust;
+    rs->exposure_before = a->exposure;
+}
 
-    /* 4. alarms (drawn before payoffs only because shaming needs them) */
-    double p_false = ct_game_p_false(p->misperception, sim->active ? p->clarity : 0.0);
-    double p_detect[CT_STATES];
+/* 4. Alarms (drawn before payoffs only because shaming needs them): p_detect[i]
+ * is the chance that i detects an exploitation by its partner, *p_false that of
+ * a false alarm (the channel's clarity only while the agreement stands). */
+static void raise_alarms(ct_sim *sim, double u[CT_STATES][CT_RNG_LANES], double p_detect[CT_STATES],
+                         double *p_false)
+{
+    const ct_params *p = &sim->p;
+    ct_round *r = &sim->last;
+    *p_false = ct_game_p_false(p->misperception, sim->active ? p->clarity : 0.0);
     for (int i = 0; i < CT_STATES; i++) {
         const ct_round_state *partner = &r->state[1 - i];
         p_detect[i] = ct_game_p_detect(p->detection, p->monitoring, partner->share);
-        r->state[i].alarm = u[i][3] < (partner->exploited ? p_detect[i] : p_false);
+        r->state[i].alarm = u[i][3] < (partner->exploited ? p_detect[i] : *p_false);
     }
+}
 
-    /* 3. payoffs, from s(t) and K(t) */
-    for (int i = 0; i < CT_STATES; i++) {
-        const ct_state_params *sp = &p->state[i];
-        ct_round_state *rs = &r->state[i], *partner = &r->state[1 - i];
-        if (p->mode == CT_MODE_MATRIX) {
-            memset(&rs->payoff, 0, sizeof rs->payoff);
-            rs->payoff.total = matrix_payoff(p, rs->exploited, partner->exploited);
-            continue;
-        }
-        ct_payoff_input in = {p->threat,
-                              p->synergy,
-                              p->base_access,
-                              p->criticality,
-                              p->shame,
-                              sp->value,
-                              sp->defence_gain,
-                              sp->exploit_gain,
-                              sp->share_cost,
-                              sp->pushback,
-                              sp->legitimacy,
-                              rs->share,
-                              partner->share,
-                              rs->exposure_before,
-                              partner->exposure_before,
-                              rs->exploited,
-                              partner->exploited,
-                              partner->alarm,
-                              sim->active};
-        ct_game_payoff(&in, &rs->payoff);
+/* 3. State i's payoff of the round, from s(t) and K(t). */
+static void pay(ct_sim *sim, int i)
+{
+    const ct_params *p = &sim->p;
+    const ct_state_params *sp = &p->state[i];
+    ct_round_state *rs = &sim->last.state[i], *partner = &sim->last.state[1 - i];
+    if (p->mode == CT_MODE_MATRIX) {
+        memset(&rs->payoff, 0, sizeof rs->payoff);
+        rs->payoff.total = matrix_payoff(p, rs->exploited, partner->exploited);
+        return;
     }
+    ct_payoff_input in = {.threat = p->threat,
+                          .synergy = p->synergy,
+                          .base_access = p->base_access,
+                          .criticality = p->criticality,
+                          .shame = p->shame,
+                          .value = sp->value,
+                          .defence_gain = sp->defence_gain,
+                          .exploit_gain = sp->exploit_gain,
+                          .share_cost = sp->share_cost,
+                          .pushback = sp->pushback,
+                          .legitimacy = sp->legitimacy,
+                          .own_share = rs->share,
+                          .partner_share = partner->share,
+                          .own_exposure = rs->exposure_before,
+                          .partner_exposure = partner->exposure_before,
+                          .own_exploit = rs->exploited,
+                          .partner_exploit = partner->exploited,
+                          .partner_alarm = partner->alarm,
+                          .active = sim->active};
+    ct_game_payoff(&in, &rs->payoff);
+}
 
-    /* 5-6. stocks, burn, trust; then the books */
+/* 5-6. State i's stock (decay and sharing, then reconnaissance by an actual
+ * intrusion, then the burn of a detected one) and its trust. */
+static void update_stock_and_trust(ct_sim *sim, int i, double p_detect, double p_false)
+{
+    const ct_params *p = &sim->p;
+    agent *a = &sim->a[i];
+    ct_round_state *rs = &sim->last.state[i];
+    int attacked = sim->last.state[1 - i].exploited;
+    double k = ct_game_stock_next(a->exposure, rs->share, p->decay, p->dual_use, p->base_exposure);
+    if (attacked) k = ct_game_stock_recon(k, p->recon);
+    if (attacked && rs->alarm) k = ct_game_stock_burn(k, p->burn, p->base_exposure);
+    a->exposure = k;
+    double a_r = ct_game_alarm_rate(p->restrained_rate, p_detect, p_false);
+    double a_h = ct_game_alarm_rate(p->hostile_rate, p_detect, p_false);
+    a->trust = ct_game_trust_update(a->trust, rs->alarm, a_r, a_h);
+    rs->exposure_after = a->exposure;
+    rs->trust_after = a->trust;
+}
+
+/* The books of state i: discount-weighted payoff sums, counts, the memory its
+ * strategy sees next round. */
+static void keep_books(ct_sim *sim, int i, long t, double w)
+{
+    agent *a = &sim->a[i];
+    const ct_round_state *rs = &sim->last.state[i];
+    int attacked = sim->last.state[1 - i].exploited;
+    const ct_payoff *pay = &rs->payoff;
+    ct_payoff *sum = &a->sum_w;
+    sum->total += w * pay->total;
+    sum->third_party_loss += w * pay->third_party_loss;
+    sum->exploitation_loss += w * pay->exploitation_loss;
+    sum->exploitation_gain += w * pay->exploitation_gain;
+    sum->share_cost += w * pay->share_cost;
+    sum->pushback += w * pay->pushback;
+    sum->shaming += w * pay->shaming;
+    sum->legitimacy += w * pay->legitimacy;
+    a->share_sum += rs->share;
+    a->trust_sum += rs->trust_before;
+    if (a->exposure > a->exposure_peak) a->exposure_peak = a->exposure;
+    a->committed += rs->exploited;
+    if (attacked) {
+        a->suffered++;
+        if (isnan(a->first_exploited)) a->first_exploited = (double)t;
+    }
+    a->alarms_true += rs->alarm && attacked;
+    a->alarms_false += rs->alarm && !attacked;
+    a->alarm_before = a->alarm_last;
+    a->alarm_last = rs->alarm;
+    a->own_last = rs->exploited;
+    a->share_last = rs->share;
+}
+
+/* 7. A withdrawal ends the agreement from the next round. */
+static void withdraw(ct_sim *sim, long t)
+{
+    const ct_round *r = &sim->last;
+    if (!sim->active || !(r->state[0].withdrew || r->state[1].withdrew)) return;
+    sim->active = 0;
+    refresh_draws(sim);
+    sim->collapse_round = (double)t;
+}
+
+/* One round, in the order of docs/model.md section 2.6. */
+int ct_sim_step(ct_sim *sim)
+{
+    if (sim->t >= sim->horizon) return 0;
+    long t = ++sim->t;
+    double u[CT_STATES][CT_RNG_LANES], p_detect[CT_STATES], p_false;
+    draw_numbers(sim, t, u);
+    sim->last.round = t;
+    sim->last.active = sim->active;
+    for (int i = 0; i < CT_STATES; i++)
+        choose_and_execute(sim, i, t, u[i]);
+    raise_alarms(sim, u, p_detect, &p_false);
+    for (int i = 0; i < CT_STATES; i++)
+        pay(sim, i);
     double w = sim->weight;
     sim->weight_sum += w;
     for (int i = 0; i < CT_STATES; i++) {
-        agent *a = &sim->a[i];
-        ct_round_state *rs = &r->state[i];
-        const ct_round_state *partner = &r->state[1 - i];
-        int attacked = partner->exploited;
-        double k =
-            ct_game_stock_next(a->exposure, rs->share, p->decay, p->dual_use, p->base_exposure);
-        if (attacked) k = ct_game_stock_recon(k, p->recon);
-        if (attacked && rs->alarm) k = ct_game_stock_burn(k, p->burn, p->base_exposure);
-        a->exposure = k;
-        double a_r = ct_game_alarm_rate(p->restrained_rate, p_detect[i], p_false);
-        double a_h = ct_game_alarm_rate(p->hostile_rate, p_detect[i], p_false);
-        a->trust = ct_game_trust_update(a->trust, rs->alarm, a_r, a_h);
-        rs->exposure_after = a->exposure;
-        rs->trust_after = a->trust;
-
-        const ct_payoff *pay = &rs->payoff;
-        ct_payoff *sum = &a->sum_w;
-        sum->total += w * pay->total;
-        sum->third_party_loss += w * pay->third_party_loss;
-        sum->exploitation_loss += w * pay->exploitation_loss;
-        sum->exploitation_gain += w * pay->exploitation_gain;
-        sum->share_cost += w * pay->share_cost;
-        sum->pushback += w * pay->pushback;
-        sum->shaming += w * pay->shaming;
-        sum->legitimacy += w * pay->legitimacy;
-        a->share_sum += rs->share;
-        a->trust_sum += rs->trust_before;
-        if (a->exposure > a->exposure_peak) a->exposure_peak = a->exposure;
-        a->committed += rs->exploited;
-        if (attacked) {
-            a->suffered++;
-            if (isnan(a->first_exploited)) a->first_exploited = (double)t;
-        }
-        a->alarms_true += rs->alarm && attacked;
-        a->alarms_false += rs->alarm && !attacked;
-        a->alarm_before = a->alarm_last;
-        a->alarm_last = rs->alarm;
-        a->own_last = rs->exploited;
-        a->share_last = rs->share;
+        update_stock_and_trust(sim, i, p_detect[i], p_false);
+        keep_books(sim, i, t, w);
     }
-    sim->weight *= p->discount;
-
-    /* 7. withdrawal, effective next round */
-    if (sim->active && (r->state[0].withdrew || r->state[1].withdrew)) {
-        sim->active = 0;
-        refresh_draws(sim);
-        sim->collapse_round = (double)t;
-    }
+    sim->weight *= sim->p.discount;
+    withdraw(sim, t);
     return 1;
 }
 
