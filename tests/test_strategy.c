@@ -1,4 +1,4 @@
-/* Each strategy's rule on hand-made histories (MODEL.md section 3). */
+/* Each strategy's rule on hand-made histories (docs/model.md section 3). */
 #include "assert_close.h"
 
 #include <string.h>

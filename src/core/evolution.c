@@ -27,6 +27,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_odeiv2.h>
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,7 +253,7 @@ long ct_evolution_moran_simulate(const double *M, int k, int i, int j, const ct_
     uint32_t stream = ct_rng_stream(CT_RNG_MORAN, "");
     uint64_t pair = (uint64_t)(i * k + j);
     long fixed = 0;
-#pragma omp parallel for num_threads(threads > 0 ? threads : 1) reduction(+ : fixed) \
+#pragma omp parallel for num_threads(threads > 0 ? threads : omp_get_max_threads()) reduction(+ : fixed) \
     schedule(static)
     for (long run = 0; run < runs; run++) {
         double u[CT_RNG_LANES];

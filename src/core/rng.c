@@ -1,4 +1,4 @@
-/* Counter-based random numbers (MODEL.md section 6, docs/model.md section 6).
+/* Counter-based random numbers (docs/model.md section 6, docs/model.md section 6).
  *
  * A block of four uniforms is Philox4x32-10 of the counter (round, replication,
  * sweep point, stream) under the key of the scenario seed (splitmix64 of the

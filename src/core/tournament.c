@@ -1,10 +1,11 @@
-/* Round-robin tournaments (Axelrod's design): all ordered pairs of strategies,
- * self-play included, played over the same replications with the same seed, so
+/* Round-robin tournaments (Axelrod's design): all ordered pairs of strategies
+ * are played (self-play too, since evolve reads the whole table, but it is
+ * scored only with self_play), over the same replications with the same seed, so
  * every match of a replication uses the same random numbers. A strategy's score
  * per replication is computed in replication order and summarised with a
  * Student t interval:
  *     score_i = 1/|O_i| sum_{j in O_i} (pi_i(a seat vs j) + pi_i(b seat vs j)) / 2
- * with pi the payoff per round and O_i the other strategies (MODEL.md 7.2), or
+ * with pi the payoff per round and O_i the other strategies (docs/model.md 7.2), or
  * every strategy with self_play. Self-play is left out by default, as in
  * Axelrod-Python: a strategy's match against its own copy says how it fares
  * among its kind, which is what evolution asks (evolve reads the whole table,
@@ -28,7 +29,7 @@
  *       x  = XOR of the rule's terms              intended posture
  *       X  = (x ^ noise) | rogue                  actual posture (2.2)
  *       a_i = X_j ? [u3 < p_d(s_j)] : [u3 < eps]  alarms (2.4)
- *       active &= ~withdrawals                    (2.6 step 8)
+ *       active &= ~withdrawals                    (2.6 step 7)
  *   where each bracket is a word of precomputed comparisons: lane l of state
  *   s's Philox block (round, rep) against each distinct probability it meets,
  *   as integers (ct_rng_cutoff). Those words depend only on (seed, rep, round,
@@ -43,19 +44,20 @@
  *   sum is an integer multiple of the grid below 2^53, so the engine's round
  *   by round sum has no rounding either), else the postures are replayed per
  *   replication in round order, sum += w_t pay_t, as the engine sums them. A
- *   pair whose rule has no machine (bayesian, fox; gradual when shares move *   p_d) is played by
- * ct_sim in the same block. Work is split by blocks (a thread is started only for two blocks or
- * more of its own). Each block leaves in its own slot its replications' scores and its Welford sums
- * per pair, those of a ct_batch slot (CT_BATCH_BLOCK = 64), so the means are the batch's means;
- * slots are folded into the totals strictly in block order after each wave of blocks (as many as
- * WAVE_BYTES of slots hold: usually all, one parallel region and one fold), with no `omp ordered`
- * and no thread waiting for another's turn, so results do not depend on threads.
+ *   pair whose rule has no machine (bayesian, fox; gradual when shares move
+ *   p_d) is played by ct_sim in the same block. Work is split by blocks (a thread is started only
+ * for two blocks or more of its own). Each block leaves in its own slot its replications' scores
+ * and its Welford sums per pair, those of a ct_batch slot (CT_BATCH_BLOCK = 64), so the means are
+ * the batch's means; slots are folded into the totals strictly in block order after each wave of
+ * blocks (as many as WAVE_BYTES of slots hold: usually all, one parallel region and one fold), with
+ * no `omp ordered` and no thread waiting for another's turn, so results do not depend on threads.
  *
  * Rejected: playing each unordered pair once and reading the other seat as its
  * mirror. Streams are keyed by state id (docs/model.md 6.4): strategy i in
  * state a's seat draws a's numbers, in b's seat b's, so (i, j) and (j, i) meet
  * different noise, rogues, alarms and U, and are not mirror images (they are
- * only when no draw matters at all, which is the case that costs least). Also * rejected: a scalar
+ * only when no draw matters at all, which is the case that costs least). Also
+ * rejected: a scalar
  * fast engine per match (one replication's round costs about what a word of 64 does), a switch on
  * the kind in the round loop (each rule's machine is data in its strategy's table row), and drawing
  * each match's blocks anew, as the general engine does (64 times the Philox work for 8 strategies;

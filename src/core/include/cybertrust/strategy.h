@@ -11,7 +11,7 @@
 #define CT_STRATEGY_MEMORY 2              /* private memory slots each strategy may use */
 #define CT_STRATEGY_DEFAULT "tit_for_tat" /* the kind of a state that names none */
 
-/* Everything a state may know when it chooses (MODEL.md 2.1), nothing more. */
+/* Everything a state may know when it chooses (docs/model.md section 2.1), nothing more. */
 typedef struct {
     long round;       /* t, counted from 1 */
     double scope;     /* what "share scope" means to this state: its depth times the

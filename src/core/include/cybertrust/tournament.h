@@ -15,7 +15,7 @@ typedef struct {
     long replications; /* >= 1 */
     uint64_t seed;     /* the seed of every match: common random numbers across pairs */
     int threads;       /* OpenMP threads, 0 = the default; results do not depend on it */
-    int self_play;     /* 1: a strategy's score includes its match against itself (MODEL.md
+    int self_play;     /* 1: a strategy's score includes its match against itself (docs/model.md
                           7.2 leaves it out by default, as Axelrod-Python does) */
     int reference;     /* 1: every match on the general engine (ct_sim), the reference the
                           matrix-mode engine is tested against; 0 (default): the matrix-mode
