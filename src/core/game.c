@@ -52,7 +52,7 @@ double ct_game_stock_fixed_point(double share, double decay, double dual_use, do
 double ct_game_access(double k, double base_access, double criticality)
 {
     double deep = k;
-    int whole = (int)criticality; /* criticality is in [1, 10]: the cast is safe */
+    int whole = (int)criticality;     /* criticality is in [1, 10]: the cast is safe */
     if ((double)whole == criticality) /* whole exponents (the usual 2) by multiplication */
         for (int i = 1; i < whole; i++)
             deep *= k;
