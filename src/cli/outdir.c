@@ -1,5 +1,5 @@
-/* outdir.c: how a command's output files reach their folder, all together or
- * not at all.
+/* outdir.c: how a command's output files reach their folder: nothing
+ * half-written, and all together unless a rename fails part-way.
  *
  * A command that writes DIR locks it first (flock on DIR/.cybertrust.lock,
  * without waiting: a second writer stops with the holder's pid), then removes
@@ -9,8 +9,14 @@
  * with O_NOFOLLOW). Only when every file and standard output were written
  * without error are the files renamed into DIR, one by one; a rename within
  * one file system needs no space, and a name that is a folder is refused
- * before the first rename. On any failure the private folder goes, and DIR too
- * when this run created it, so nothing new appears. A file written outside a
+ * before the first rename. On any failure before the renames the private
+ * folder goes, and DIR too when this run created it, so nothing new appears.
+ * A rename that fails after the first (the files are then checked, and a
+ * rename within one file system needs no space, so only a concurrent change
+ * of DIR by another program can cause it) leaves the files renamed before it
+ * in place: each of them complete, the set mixed; the command says so and
+ * exits 1. Renaming the old files aside to undo it was rejected as more
+ * machinery than the case is worth. A file written outside a
  * transaction (the sweep's manifest and sorted sweep.csv) takes the same road
  * alone: its own private folder, the file, a rename.
  *
