@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #define SCEN CT_SOURCE_DIR "/scenarios/"
 
@@ -455,8 +456,8 @@ static void test_cli_sweep_many_points_killed_resumed_merged(void **state)
     in_scratch("rm -rf lost && cp -r many lost && sed -i 5000d lost/sweep.csv");
     snprintf(args, sizeof args, "sweep " MANY_SWEEP " --resume --out %s/lost", scratch);
     assert_int_equal(cybertrust(args), 1);
-    assert_non_null(strstr(err_text, "lost/sweep.csv: a block of rows in the middle is broken; "
-                                     "the file cannot be resumed\n"));
+    assert_non_null(strstr(err_text, "lost/sweep.csv: line "));
+    assert_non_null(strstr(err_text, "so the file cannot be resumed"));
     /* shards, one killed and resumed, merged */
     snprintf(args, sizeof args, "sweep " MANY_SWEEP " --shard 1/2 --out %s/half1", scratch);
     assert_int_equal(cybertrust(args), 0);
@@ -1425,6 +1426,119 @@ static void test_cli_repeated_seed_keeps_the_last(void **state)
     assert_string_equal(strstr(six, "\nreplication,"), strstr(one, "\nreplication,"));
 }
 
+/* ---- issue 11 ------------------------------------------------------------------- */
+
+/* Case 3: a row lost in the middle: refused with exit 1, the file left as it was. */
+static void test_cli_sweep_resume_damaged_middle_left_alone(void **state)
+{
+    (void)state;
+    char args[1024];
+    snprintf(args, sizeof args, "sweep " SWEEP " --out %s/dm --quiet", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    in_scratch("sed -i 100d dm/sweep.csv && cp dm/sweep.csv dm.csv");
+    snprintf(args, sizeof args, "sweep " SWEEP " --resume --out %s/dm", scratch);
+    assert_int_equal(cybertrust(args), 1);
+    assert_non_null(strstr(err_text, "cannot be resumed"));
+    assert_non_null(strstr(err_text, "another --out"));
+    assert_true(same_file("dm.csv", "dm/sweep.csv"));
+}
+
+/* Cases 12 and 20: inputs compared by content, not by the spelling of their path. */
+static void test_cli_sweep_resume_inputs_by_content(void **state)
+{
+    (void)state;
+    in_scratch("cp " SCEN "us_china_hotline_2015.cfg d.cfg");
+    const char *grid = " --vary world.threat=0:1:3 --reps 2 --rounds 2 --quiet";
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s sweep d.cfg%s --shard 1/2 --out in_a", CT_PROGRAM, grid);
+    in_scratch(cmd);
+    snprintf(cmd, sizeof cmd, "%s sweep ./d.cfg%s --shard 1/2 --resume --out in_a", CT_PROGRAM,
+             grid);
+    in_scratch(cmd);
+    snprintf(cmd, sizeof cmd, "%s sweep %s/d.cfg%s --shard 2/2 --out in_b", CT_PROGRAM, scratch,
+             grid);
+    in_scratch(cmd);
+    snprintf(cmd, sizeof cmd, "%s sweep d.cfg%s --out in_whole", CT_PROGRAM, grid);
+    in_scratch(cmd);
+    snprintf(cmd, sizeof cmd, "%s merge in_a in_b --out in_m --quiet", CT_PROGRAM);
+    in_scratch(cmd);
+    assert_true(same_file("in_whole/sweep.csv", "in_m/sweep.csv"));
+    /* an edit of the scenario before --resume is refused, naming the file */
+    in_scratch("echo '# edited' >> d.cfg");
+    char args[1024];
+    snprintf(args, sizeof args, "sweep %s/d.cfg%s --shard 1/2 --resume --out %s/in_a", scratch,
+             grid, scratch);
+    assert_int_equal(cybertrust(args), 2);
+    assert_non_null(strstr(err_text, "d.cfg changed since it began"));
+}
+
+/* Case 26: a manifest's points out of all reason, then merge. */
+static void test_cli_merge_huge_points(void **state)
+{
+    (void)state;
+    char args[1024];
+    snprintf(args, sizeof args, "sweep " SWEEP " --out %s/hp --quiet", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    in_scratch("sed -i 's/\"points\": [0-9]*/\"points\": 1000000000000000/' hp/sweep.json");
+    snprintf(args, sizeof args, "merge %s/hp --out %s/hpm", scratch, scratch);
+    assert_int_equal(cybertrust(args), 1);
+    assert_non_null(strstr(err_text, "sweep.points must be the number of points of its grid"));
+}
+
+/* Case 5: plot's limits are errors, not crashes. */
+static void test_cli_plot_limits(void **state)
+{
+    (void)state;
+    char args[2048], state_id[1001];
+    memset(state_id, 'a', 1000);
+    state_id[1000] = '\0';
+    snprintf(args, sizeof args, "plot %s --state %s", scratch, state_id);
+    assert_int_equal(cybertrust(args), 2);
+    assert_non_null(strstr(err_text, "--state expects a state id of at most"));
+    snprintf(args, sizeof args, "sweep " SWEEP " --out %s/pl --quiet", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    in_scratch("sed -i 's/\"points\": [0-9]*/\"points\": 1e15/' pl/sweep.json");
+    snprintf(args, sizeof args, "plot %s/pl --format ascii", scratch);
+    assert_int_equal(cybertrust(args), 1);
+    if (access("/usr/bin/gnuplot", X_OK) == 0)
+        assert_non_null(strstr(err_text, "sweep.points must be the number of points"));
+}
+
+/* Case 23: shares are relative, however large. */
+static void test_cli_evolve_huge_start(void **state)
+{
+    (void)state;
+    assert_int_equal(cybertrust("evolve " SCEN "five_eyes_alliance.cfg --strategies "
+                                "tit_for_tat,defector --reps 10 --start 1e308,1e308"),
+                     0);
+    assert_non_null(strstr(out_text, "0.5000"));
+    assert_int_equal(cybertrust("evolve " SCEN "classic_ipd.cfg --strategies tit_for_tat,defector "
+                                "--reps 1 --method moran --selection 3000"),
+                     2);
+}
+
+/* Case 24: a line too long, or with a NUL, is asked again, not taken in part. */
+static void test_cli_play_unreadable_lines(void **state)
+{
+    (void)state;
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "{ head -c 300 /dev/zero | tr '\\0' 1; echo; printf 'y\\000garbage\\n';"
+             " echo n; for i in 1 2; do printf '0\\nn\\n'; done; } | %s play " SCEN
+             "classic_ipd.cfg"
+             " --as tft --rounds 2"
+             " >%s/stdout 2>%s/stderr",
+             CT_PROGRAM, scratch, scratch);
+    int status = system(cmd);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/stdout", scratch);
+    slurp(path, out_text, sizeof out_text);
+    const char *first = strstr(out_text, "That answer could not be read (too long)");
+    assert_non_null(first);
+    assert_non_null(strstr(out_text, "That answer could not be read (it holds a NUL byte)"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1464,6 +1578,12 @@ int main(void)
         cmocka_unit_test(test_cli_set_kind_on_a_file_with_parameters),
         cmocka_unit_test(test_cli_options_per_command),
         cmocka_unit_test(test_cli_repeated_seed_keeps_the_last),
+        cmocka_unit_test(test_cli_sweep_resume_damaged_middle_left_alone),
+        cmocka_unit_test(test_cli_sweep_resume_inputs_by_content),
+        cmocka_unit_test(test_cli_merge_huge_points),
+        cmocka_unit_test(test_cli_plot_limits),
+        cmocka_unit_test(test_cli_evolve_huge_start),
+        cmocka_unit_test(test_cli_play_unreadable_lines),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

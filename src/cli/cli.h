@@ -177,14 +177,24 @@ int report_series_csv(const char *dir, const run_options *o, const ct_params *p,
 int report_compare_files(const char *dir, const run_options *o, const ct_params *p, int n,
                          const ct_batch *b);
 
+/* A file a sweep depends on: its path as the loader opened it, and the
+ * FNV-1a 64 of its bytes in hex. */
+typedef struct {
+    char *path;
+    char hash[17];
+} sweep_input;
+
 /* Sweeps (sweep_job.c): the grid, its output folder and its files, shared by
  * the OpenMP executor (cmd_sweep.c) and the MPI one (mpi_main.c); sweep.csv
  * itself is sweep_file.c's. */
 typedef struct {
     run_options o;
-    ct_sweep *grid;     /* bound to the scenario: its points load in memory */
-    ct_params base;     /* the scenario with the --set overrides, without the grid */
-    char hash[17];      /* FNV-1a 64 of the scenario file, in hex */
+    ct_sweep *grid;      /* bound to the scenario: its points load in memory */
+    ct_params base;      /* the scenario with the --set overrides, without the grid */
+    char hash[17];       /* FNV-1a 64 of the inputs' hashes, in hex: the sweep's identity */
+    sweep_input *inputs; /* every file the sweep reads (scenario, includes, templates) */
+    int ninputs;
+    char *scenario_as;  /* the scenario's path as the sweep's files spell it */
     long npoints;       /* points of the whole grid */
     long nmine;         /* owned by this shard */
     long done_at_start; /* points in sweep.csv when this run began */
@@ -194,6 +204,12 @@ typedef struct {
     int show_progress;
 } sweep_job;
 
+/* Checks the grid of a manifest's "sweep" object (DIR/sweep.json) before it
+ * sizes anything: at most CT_SWEEP_MAX_DIMS settings, and "points" the product
+ * of their counts (at most CT_SWEEP_MAX_POINTS). 0 with *npoints, or -1
+ * (message printed). */
+struct json_t;
+int sweep_manifest_points(const char *dir, struct json_t *sweep, long *npoints);
 /* Parses the options and builds the grid (--vary, else the file's sweep block);
  * the `writer` (the one process that writes files) also checks every point and
  * opens DIR (starting it, or --resume). Returns 0, -1 after --help, or an exit

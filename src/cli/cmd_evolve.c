@@ -149,7 +149,7 @@ static int parse_start(const char *text, int k, double *x)
     char buf[2048];
     snprintf(buf, sizeof buf, "%s", text);
     int n = 0;
-    double sum = 0;
+    double sum = 0, top = 0;
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
         char *end;
         double v = strtod(tok, &end);
@@ -159,8 +159,12 @@ static int parse_start(const char *text, int k, double *x)
             return EXIT_USAGE;
         }
         x[n++] = v;
-        sum += v;
+        top = fmax(top, v);
     }
+    /* shares are relative: divided by the largest first, so that the sum of
+     * huge values (1e308 each) cannot overflow to infinity */
+    for (int i = 0; i < n && top > 0; i++)
+        sum += x[i] /= top;
     if (n != k || sum <= 0) {
         cli_error("--start expects %d non-negative numbers with a positive sum, got '%s'", k, text);
         return EXIT_USAGE;

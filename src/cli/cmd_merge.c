@@ -110,8 +110,10 @@ static int merge(int ndirs, const char **dirs, const char *out, int quiet)
     for (int i = 0; !rc && i < ndirs; i++) {
         rc = check_manifest(dirs, i, &first);
         if (!rc && i == 0) {
-            points = (long)json_integer_value(
-                json_object_get(json_object_get(first, "sweep"), "points"));
+            if (sweep_manifest_points(dirs[0], json_object_get(first, "sweep"), &points)) {
+                rc = EXIT_RUNTIME;
+                break;
+            }
             m = sweep_merge_alloc(points);
             if (!m) {
                 cli_error("out of memory");

@@ -8,7 +8,7 @@
  *
  * Input is plain lines on stdin, so a session can be scripted and tested;
  * anything unreadable is asked again, and the end of input ends the game. */
-#define _POSIX_C_SOURCE 200809L /* isatty */
+#define _POSIX_C_SOURCE 200809L /* getline, isatty */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -45,12 +45,9 @@ static const cli_opt play_table[] = {
 const cli_command cli_play_command = {
     .name = "play", .usage = usage, CLI_SCENARIO_ARGS(1, 1), .options = play_table};
 
-/* Reads one line; 0 at the end of input. */
-static int ask(const char *prompt, char *buf, size_t n)
+/* Cuts the white space around the text in buf. */
+static void trim(char *buf)
 {
-    printf("%s", prompt);
-    fflush(stdout);
-    if (!fgets(buf, (int)n, stdin)) return 0;
     size_t len = strlen(buf);
     while (len > 0 && isspace((unsigned char)buf[len - 1]))
         buf[--len] = '\0';
@@ -58,8 +55,35 @@ static int ask(const char *prompt, char *buf, size_t n)
     while (isspace((unsigned char)*start))
         start++;
     memmove(buf, start, strlen(start) + 1);
-    if (!isatty(STDIN_FILENO)) printf("%s\n", buf); /* a scripted session reads as a dialogue */
-    return 1;
+}
+
+/* Reads one whole line into buf (n bytes), trimmed; 0 at the end of input.
+ * A line too long for buf, or holding a NUL byte, is not an answer: it is
+ * refused as a whole and asked again, never cut into two answers or read up
+ * to the NUL. */
+static int ask(const char *prompt, char *buf, size_t n)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    for (;;) {
+        printf("%s", prompt);
+        fflush(stdout);
+        ssize_t len = getline(&line, &cap, stdin);
+        if (len < 0) break;
+        if ((size_t)len < n && !memchr(line, '\0', (size_t)len)) {
+            memcpy(buf, line, (size_t)len + 1);
+            free(line);
+            trim(buf);
+            if (!isatty(STDIN_FILENO))
+                printf("%s\n", buf); /* a scripted session reads as a dialogue */
+            return 1;
+        }
+        if (!isatty(STDIN_FILENO)) printf("\n");
+        printf("That answer could not be read (%s); please answer again.\n",
+               (size_t)len >= n ? "too long" : "it holds a NUL byte");
+    }
+    free(line);
+    return 0;
 }
 
 /* A yes or no: 1 or 0; -1 at the end of input. */

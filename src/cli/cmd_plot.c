@@ -33,13 +33,14 @@ static const char usage[] =
     "--format ascii draws on this terminal with gnuplot's dumb terminal.\n"
     "Needs gnuplot (Debian: apt-get install gnuplot-nox).\n";
 
-#define VARS 4096
+#define VARS 16384 /* room for four paths of PATH_MAX and the titles */
 
 typedef struct {
     const char *dir, *format, *metric, *state;
     int ndirs;       /* positional arguments: at most one, dir */
     char vars[VARS]; /* gnuplot -e assignments */
     size_t used;
+    int overflow; /* an assignment did not fit in vars */
 } plot_ctx;
 
 static const char *const formats[] = {"png", "svg", "ascii", NULL};
@@ -78,15 +79,22 @@ const cli_command cli_plot_command = {
     .options = plot_table,
 };
 
-/* Appends name='value' (gnuplot doubles a quote inside single quotes). */
+/* Appends name='value' (gnuplot doubles a quote inside single quotes), or
+ * sets c->overflow when it does not fit: never a cut assignment. */
 static void var(plot_ctx *c, const char *name, const char *value)
 {
-    c->used += (size_t)snprintf(c->vars + c->used, VARS - c->used, "%s='", name);
-    for (const char *v = value; *v && c->used + 3 < VARS; v++) {
-        if (*v == '\'') c->vars[c->used++] = '\'';
-        c->vars[c->used++] = *v;
+    size_t need = strlen(name) + strlen("=''; ") + 2 * strlen(value), at = c->used;
+    if (c->overflow || need >= VARS - c->used) {
+        c->overflow = 1;
+        return;
     }
-    c->used += (size_t)snprintf(c->vars + c->used, VARS - c->used, "'; ");
+    at += (size_t)snprintf(c->vars + at, VARS - at, "%s='", name);
+    for (const char *v = value; *v; v++) {
+        if (*v == '\'') c->vars[at++] = '\'';
+        c->vars[at++] = *v;
+    }
+    at += (size_t)snprintf(c->vars + at, VARS - at, "'; ");
+    c->used = at;
 }
 
 static int has(const plot_ctx *c, const char *name)
@@ -207,6 +215,11 @@ static int sweep_heatmap(plot_ctx *c)
     if (!has(c, "sweep.csv")) return 1;
     json_t *m = load_json(c, "sweep.json");
     json_t *vary = json_object_get(json_object_get(m, "sweep"), "vary");
+    long npoints = 0;
+    if (sweep_manifest_points(c->dir, json_object_get(m, "sweep"), &npoints)) {
+        json_decref(m);
+        return -1;
+    }
     int ndims = (int)json_array_size(vary), num[2], nnum = 0, cat = -1;
     for (int d = 0; d < ndims; d++) {
         json_t *values = json_object_get(json_array_get(vary, d), "values");
@@ -234,15 +247,23 @@ static int sweep_heatmap(plot_ctx *c)
                                  : NULL;
     char path[4200];
     snprintf(path, sizeof path, "%s/sweep.csv", c->dir);
-    long npoints = (long)json_integer_value(json_object_get(json_object_get(m, "sweep"), "points"));
-    heat h = {.cells = calloc((size_t)(npoints > 0 ? npoints : 1), sizeof *h.cells),
+    heat h = {.cells = calloc((size_t)npoints, sizeof *h.cells),
               .ncells_max = npoints,
               .metric = c->metric ? c->metric : "net_security",
               .num = {num[0], num[1]},
               .cat = cat,
               .cat_b = cat_b};
     if (c->state) snprintf(h.state, sizeof h.state, "%s", c->state);
-    if (h.cells) sweep_file_read(path, ndims, add_cell, &h);
+    if (!h.cells) {
+        cli_error("out of memory for the %ld cells of %s", npoints, path);
+        json_decref(m);
+        return -1;
+    }
+    if (sweep_file_read(path, ndims, add_cell, &h)) {
+        free(h.cells);
+        json_decref(m);
+        return -1;
+    }
     cell *cells = h.cells;
     long ncells = h.ncells;
     const char *metric = h.metric;
@@ -360,6 +381,7 @@ static int gnuplot(const char *vars, const char *script)
 static int render(plot_ctx *c, const plot_kind *k)
 {
     c->used = 0;
+    c->overflow = 0;
     c->vars[0] = '\0';
     int rc = k->setup(c);
     if (rc) return rc;
@@ -383,6 +405,13 @@ static int render(plot_ctx *c, const plot_kind *k)
     var(c, "datafile", data);
     var(c, "outfile", img.tmp);
     var(c, "term", term);
+    if (c->overflow) {
+        cli_error("plot: the paths and titles for %s are too long to hand to gnuplot (folder "
+                  "path of %zu characters); use a shorter path",
+                  k->name, strlen(c->dir));
+        if (!ascii) cli_file_abort(&img);
+        return -1;
+    }
     if (gnuplot(c->vars, script) != 0) {
         cli_error("gnuplot failed on %s", script);
         if (!ascii) cli_file_abort(&img);
@@ -400,6 +429,11 @@ int cmd_plot(int argc, char **argv)
     c.format = "png";
     int rc = cli_opt_parse(&cli_plot_command, argc, argv, &c);
     if (rc) return rc < 0 ? EXIT_OK : rc;
+    if (c.state && strlen(c.state) >= CT_ID_MAX) {
+        cli_error("--state expects a state id of at most %d characters, got %zu", CT_ID_MAX - 1,
+                  strlen(c.state));
+        return EXIT_USAGE;
+    }
     struct stat st;
     if (stat(c.dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         cli_error("%s is not a folder", c.dir);

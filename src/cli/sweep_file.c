@@ -181,6 +181,7 @@ int sweep_file_format(const ct_sweep *grid, long point, const ct_params *p,
 typedef struct {
     uint64_t valid_end; /* where the last whole block ends */
     int damaged;        /* a broken block before the end */
+    long damaged_line;  /* the line (1 = the file's first) where it shows */
     int refused;        /* a block of a point out of the grid, not the file's, or seen */
     long refused_point; /* the first such */
 } scan_result;
@@ -201,11 +202,12 @@ static int scan_blocks(FILE *fp, uint64_t start, block_index *x, int source, con
     size_t cap = 0;
     ssize_t n;
     uint64_t pos = start, first = start;
-    long point = 0;
+    long point = 0, lineno = 0;
     int rows = 0;
     *r = (scan_result){.valid_end = start};
     while ((n = getline(&line, &cap, fp)) > 0) {
         long lp = strtol(line, NULL, 10);
+        r->damaged_line = ++lineno;     /* from `start` */
         if (line[n - 1] != '\n') break; /* a torn last line */
         if (rows == 0) {
             point = lp;
@@ -231,6 +233,7 @@ static int scan_blocks(FILE *fp, uint64_t start, block_index *x, int source, con
     }
     int bad = n < 0 && !feof(fp);
     free(line);
+    if (!r->damaged) r->damaged_line = 0;
     return bad || ferror(fp) ? -1 : 0;
 }
 
@@ -404,6 +407,14 @@ long sweep_file_count(const sweep_file *f)
     return f->x.count;
 }
 
+static long count_lines(const char *text, size_t len)
+{
+    long n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += text[i] == '\n';
+    return n;
+}
+
 /* Indexes the blocks of an existing file whose head is right and cuts a torn end. */
 static int index_existing(sweep_file *f, FILE *fp)
 {
@@ -414,8 +425,10 @@ static int index_existing(sweep_file *f, FILE *fp)
         return EXIT_RUNTIME;
     }
     if (r.damaged) {
-        cli_error("%s: a block of rows in the middle is broken; the file cannot be resumed",
-                  f->path);
+        cli_error("%s: line %ld: the rows of a point before it are missing or out of place, so "
+                  "the file cannot be resumed (only a torn last point can be); it is left as it "
+                  "is: keep what it holds elsewhere and run the sweep again into another --out",
+                  f->path, r.damaged_line + count_lines(f->head, f->head_len));
         return EXIT_RUNTIME;
     }
     if (r.refused) {
@@ -615,6 +628,39 @@ static int add_folder(sweep_merge *m, const char *dir)
     return m->dirs[m->n - 1] && m->paths[m->n - 1] ? 0 : -1;
 }
 
+/* The length of the line that begins text (with its '\n'), within len bytes. */
+static size_t line_len(const char *text, size_t len)
+{
+    const char *nl = memchr(text, '\n', len);
+    return nl ? (size_t)(nl - text) + 1 : len;
+}
+
+/* 1 if line a (of na bytes) names the scenario by its path: the path's
+ * spelling is not part of a sweep's identity (the manifests compare the
+ * contents of the files it reads). */
+static int path_line(const char *a, size_t na)
+{
+    static const char *const prefix[] = {"# scenario: ", "# command: "};
+    for (int i = 0; i < 2; i++)
+        if (na >= strlen(prefix[i]) && memcmp(a, prefix[i], strlen(prefix[i])) == 0) return 1;
+    return 0;
+}
+
+/* 1 if two heads are the same but for the spelling of the scenario's path. */
+static int same_head(const char *a, size_t alen, const char *b, size_t blen)
+{
+    while (alen > 0 && blen > 0) {
+        size_t na = line_len(a, alen), nb = line_len(b, blen);
+        int skip = path_line(a, na) && path_line(b, nb) && a[2] == b[2];
+        if (!skip && (na != nb || memcmp(a, b, na) != 0)) return 0;
+        a += na;
+        alen -= na;
+        b += nb;
+        blen -= nb;
+    }
+    return alen == 0 && blen == 0;
+}
+
 int sweep_merge_add(sweep_merge *m, const char *dir)
 {
     if (add_folder(m, dir)) {
@@ -634,7 +680,7 @@ int sweep_merge_add(sweep_merge *m, const char *dir)
     if (bad) {
         cli_error("%s: unreadable or damaged", m->paths[k]);
         rc = EXIT_RUNTIME;
-    } else if (k > 0 && (len != m->head_len || memcmp(text, m->head, len) != 0)) {
+    } else if (k > 0 && !same_head(text, len, m->head, m->head_len)) {
         cli_error("%s and %s hold different sweeps (their headers differ)", m->dirs[0], dir);
         rc = EXIT_USAGE;
     } else if (r.refused && !m->refused) {

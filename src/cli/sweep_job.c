@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L /* clock_gettime, isatty */
+#define _XOPEN_SOURCE 700 /* clock_gettime, isatty, realpath, strdup */
 /* A sweep's output folder: sweep.csv, written point by point as points
  * complete (its format, crash safety, resuming and sorting are sweep_file.c's),
  * and sweep.json, the manifest that says which sweep the folder holds and
@@ -51,15 +51,109 @@ long sweep_done(const sweep_job *j)
     return j->file ? sweep_file_count(j->file) : 0;
 }
 
+#define FNV_BASIS 14695981039346656037ULL
+#define FNV_PRIME 1099511628211ULL
+
 static void file_hash(const char *path, char out[17])
 {
-    unsigned long long h = 14695981039346656037ULL;
+    unsigned long long h = FNV_BASIS;
     FILE *fp = fopen(path, "rb");
     int c;
     while (fp && (c = fgetc(fp)) != EOF)
-        h = (h ^ (unsigned char)c) * 1099511628211ULL;
+        h = (h ^ (unsigned char)c) * FNV_PRIME;
     if (fp) fclose(fp);
     snprintf(out, 17, "%016llx", h);
+}
+
+/* ---- the inputs: every file the sweep reads, hashed ---------------------------- */
+
+/* on_file: records a file the loader read, once (by its real path, so that
+ * two spellings of one file count once). */
+static void note_input(const char *path, void *ctx)
+{
+    sweep_job *j = ctx;
+    char *real = realpath(path, NULL);
+    for (int i = 0; real && i < j->ninputs; i++) {
+        char *other = realpath(j->inputs[i].path, NULL);
+        int same = other && strcmp(other, real) == 0;
+        free(other);
+        if (same) {
+            free(real);
+            return;
+        }
+    }
+    free(real);
+    sweep_input *more = realloc(j->inputs, (size_t)(j->ninputs + 1) * sizeof *more);
+    if (!more) return; /* then the identity lacks it, and the check below says so */
+    j->inputs = more;
+    more[j->ninputs].path = strdup(path);
+    if (!more[j->ninputs].path) return;
+    file_hash(path, more[j->ninputs].hash);
+    j->ninputs++;
+}
+
+/* Loads the scenario once more with each regime template the grid names (and
+ * once as it is), noting every file read; the sweep's identity hashes their
+ * contents, never their paths' spelling. */
+static int hash_inputs(sweep_job *j)
+{
+    ct_scenario_options so = {.regime_dir = cli_regime_dir(),
+                              .overrides = j->o.sets,
+                              .noverrides = j->o.nsets,
+                              .on_file = note_input,
+                              .on_file_ctx = j};
+    ct_params p;
+    ct_scenario_load(j->o.scenario_path[0], &so, &p);
+    for (int d = 0; d < ct_sweep_dims(j->grid); d++) {
+        if (strcmp(ct_sweep_path(j->grid, d), "regime.template") != 0) continue;
+        for (int i = 0; i < ct_sweep_count(j->grid, d); i++) {
+            char set[2 * CT_SWEEP_TEXT + 2];
+            const char *sets[] = {set};
+            snprintf(set, sizeof set, "regime.template=%s", ct_sweep_value(j->grid, d, i));
+            ct_scenario_options one = so;
+            one.overrides = sets;
+            one.noverrides = 1;
+            ct_scenario_load(j->o.scenario_path[0], &one, &p);
+        }
+    }
+    ct_error_clear();
+    unsigned long long h = FNV_BASIS;
+    for (int i = 0; i < j->ninputs; i++)
+        for (const char *c = j->inputs[i].hash; *c; c++)
+            h = (h ^ (unsigned char)*c) * FNV_PRIME;
+    snprintf(j->hash, sizeof j->hash, "%016llx", h);
+    if (j->ninputs > 0) return 0;
+    cli_error("%s: cannot read the scenario to hash it", j->o.scenario_path[0]);
+    return EXIT_RUNTIME;
+}
+
+static json_t *inputs_json(const sweep_job *j)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < j->ninputs; i++)
+        json_array_append_new(
+            a, json_pack("{s:s, s:s}", "file", j->inputs[i].path, "hash", j->inputs[i].hash));
+    return a;
+}
+
+/* After the identities differ: names the first input whose bytes changed
+ * since the manifest `m` was written, if any. 1 when it did. */
+static int name_changed_input(const sweep_job *j, json_t *m)
+{
+    json_t *was = json_object_get(m, "inputs");
+    for (int i = 0; i < j->ninputs; i++) {
+        const char *h = json_string_value(json_object_get(json_array_get(was, (size_t)i), "hash"));
+        if (h && strcmp(h, j->inputs[i].hash) == 0) continue;
+        cli_error("%s holds a sweep of other inputs: %s changed since it began (hash %s, now "
+                  "%s); restore it, or use another --out",
+                  j->o.out, j->inputs[i].path, h ? h : "none", j->inputs[i].hash);
+        return 1;
+    }
+    if (json_array_size(was) == (size_t)j->ninputs) return 0;
+    cli_error("%s holds a sweep of other inputs: it read %zu files, this one reads %d; use "
+              "another --out",
+              j->o.out, json_array_size(was), j->ninputs);
+    return 1;
 }
 
 /* ---- the manifest ---------------------------------------------------------- */
@@ -95,15 +189,17 @@ static int write_manifest(const sweep_job *j)
         p = last;
     }
     json_t *root =
-        json_pack("{s:s, s:s, s:o, s:{s:i, s:i}, s:o, s:I, s:b}", "scenario", j->o.scenario_path[0],
-                  "scenario_name", j->base.name, "sweep", sweep_identity(j), "shard", "k",
-                  j->o.shard_k, "n", j->o.shard_n, "done", ranges, "done_count",
-                  (json_int_t)sweep_done(j), "complete", sweep_done(j) == j->nmine);
+        json_pack("{s:s, s:s, s:o, s:o, s:{s:i, s:i}, s:o, s:I, s:b}", "scenario", j->scenario_as,
+                  "scenario_name", j->base.name, "sweep", sweep_identity(j), "inputs",
+                  inputs_json(j), "shard", "k", j->o.shard_k, "n", j->o.shard_n, "done", ranges,
+                  "done_count", (json_int_t)sweep_done(j), "complete", sweep_done(j) == j->nmine);
     return cli_write_json(j->o.out, "sweep.json", root);
 }
 
-/* Reads DIR's sweep.json and checks it describes this sweep. */
-static int check_manifest(const sweep_job *j, const char *path)
+/* Reads DIR's sweep.json and checks it describes this sweep (the same inputs,
+ * by content); the scenario path then takes the spelling the folder's files
+ * use, so that ./x.cfg resumes a sweep of x.cfg. */
+static int check_manifest(sweep_job *j, const char *path)
 {
     json_error_t e;
     json_t *m = json_load_file(path, 0, &e);
@@ -116,8 +212,16 @@ static int check_manifest(const sweep_job *j, const char *path)
     json_t *shard = json_object_get(m, "shard");
     int k = (int)json_integer_value(json_object_get(shard, "k"));
     int n = (int)json_integer_value(json_object_get(shard, "n"));
+    const char *as = json_string_value(json_object_get(m, "scenario"));
+    char *copy = same && as ? strdup(as) : NULL;
+    if (copy) {
+        free(j->scenario_as);
+        j->scenario_as = copy;
+    }
+    int named = !same && name_changed_input(j, m);
     json_decref(mine);
     json_decref(m);
+    if (named) return EXIT_USAGE;
     if (!same) {
         cli_error("%s holds another sweep (scenario, grid, settings, seed or version differ); "
                   "use another --out",
@@ -128,6 +232,35 @@ static int check_manifest(const sweep_job *j, const char *path)
         cli_error("%s holds shard %d/%d, not %d/%d", j->o.out, k, n, j->o.shard_k, j->o.shard_n);
         return EXIT_USAGE;
     }
+    return 0;
+}
+
+int sweep_manifest_points(const char *dir, struct json_t *sweep, long *npoints)
+{
+    json_t *vary = json_object_get(sweep, "vary"), *points = json_object_get(sweep, "points");
+    size_t ndims = json_array_size(vary);
+    long product = 1;
+    for (size_t d = 0; d < ndims && d < CT_SWEEP_MAX_DIMS; d++) {
+        size_t count = json_array_size(json_object_get(json_array_get(vary, d), "values"));
+        product = count == 0 || count > (size_t)(CT_SWEEP_MAX_POINTS / product)
+                      ? -1
+                      : product * (long)count;
+        if (product < 0) break;
+    }
+    if (ndims > CT_SWEEP_MAX_DIMS) {
+        cli_error("%s/sweep.json: sweep.vary has %zu settings; a sweep varies at most %d", dir,
+                  ndims, CT_SWEEP_MAX_DIMS);
+        return -1;
+    }
+    if (!json_is_integer(points) || product < 0 || json_integer_value(points) != product) {
+        char got[64] = "nothing";
+        if (json_is_number(points)) snprintf(got, sizeof got, "%.17g", json_number_value(points));
+        cli_error("%s/sweep.json: sweep.points must be the number of points of its grid (%ld, "
+                  "at most %ld), got %s",
+                  dir, product, CT_SWEEP_MAX_POINTS, got);
+        return -1;
+    }
+    *npoints = product;
     return 0;
 }
 
@@ -165,7 +298,7 @@ static int open_output(sweep_job *j)
     } else if (cli_make_dir(j->o.out) || write_manifest(j)) {
         return EXIT_RUNTIME;
     }
-    j->def = (sweep_def){.scenario_path = j->o.scenario_path[0],
+    j->def = (sweep_def){.scenario_path = j->scenario_as,
                          .scenario_name = j->base.name,
                          .seed = j->base.seed,
                          .replications = j->base.replications,
@@ -219,7 +352,12 @@ int sweep_setup(sweep_job *j, int argc, char **argv, const cli_command *cmd, int
         if (writer && (rc = sweep_load_point(j, p, &check))) return rc; /* before anything runs */
         j->nmine += owned(j, p);
     }
-    file_hash(j->o.scenario_path[0], j->hash);
+    j->scenario_as = strdup(j->o.scenario_path[0]);
+    if (!j->scenario_as) {
+        cli_error("out of memory");
+        return EXIT_RUNTIME;
+    }
+    if ((rc = hash_inputs(j))) return rc;
     if (writer && (rc = open_output(j))) return rc;
     j->done_at_start = sweep_done(j);
     j->started = j->last_manifest = j->last_progress = now();
@@ -285,4 +423,8 @@ void sweep_free(sweep_job *j)
 {
     sweep_file_free(j->file);
     ct_sweep_free(j->grid);
+    for (int i = 0; i < j->ninputs; i++)
+        free(j->inputs[i].path);
+    free(j->inputs);
+    free(j->scenario_as);
 }
