@@ -10,12 +10,14 @@
 static const char usage[] =
     "usage: cybertrust run SCENARIO [options]\n"
     "\n"
-    "Simulates SCENARIO (a libconfig file, see README.md) over many replications and\n"
-    "prints, per state, the mean payoff per round, net security, exploitations,\n"
-    "exposure and trust with 95% confidence intervals, and how often the agreement\n"
-    "collapsed. With --out DIR, also writes DIR/summary.json, DIR/series.csv and\n"
-    "DIR/replications.csv. With --narrate, tells one replication (the seed's) round\n"
-    "by round in plain English instead, and debriefs it.\n";
+    "Simulates SCENARIO (a libconfig file, see docs/scenarios.md) over many\n"
+    "replications with the strategies its states name and prints, per state, the\n"
+    "mean payoff per round, net security, exploitations, exposure and trust with 95%\n"
+    "confidence intervals, and how often the agreement collapsed. With --out DIR,\n"
+    "also writes DIR/summary.json, DIR/series.csv and DIR/replications.csv. With\n"
+    "--narrate, tells one replication (the seed's) round by round in plain English\n"
+    "instead, and debriefs it. To compare regimes at the strategies the states would\n"
+    "choose, see 'cybertrust equilibrium'.\n";
 
 static const cli_opt run_table[] = {
     CLI_OPT_REPS,
