@@ -224,6 +224,10 @@ static double matrix_payoff(const ct_params *p, int own, int partner)
  * outcomes is uncertain (refresh_draws). */
 static void draw_numbers(const ct_sim *sim, long t, double u[CT_STATES][CT_RNG_LANES])
 {
+    if (sim->draws[0] && sim->draws[1]) { /* the usual case: both blocks at once */
+        ct_rng_block2(sim->key, sim->point, sim->rep, (uint64_t)t, sim->stream, u);
+        return;
+    }
     for (int i = 0; i < CT_STATES; i++) {
         if (sim->draws[i])
             ct_rng_block(sim->key, sim->point, sim->rep, (uint64_t)t, sim->stream[i], u[i]);
