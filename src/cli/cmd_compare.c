@@ -17,9 +17,26 @@ static const char usage[] =
     "--set applies to every scenario; --set states.ID... to those with state ID.\n"
     "With --out DIR, also writes DIR/compare.json and DIR/compare.csv.\n";
 
+/* The parser's destination: the shared options, then compare's own. */
+typedef struct {
+    run_options o;
+    int brief; /* --brief: one screen, 80 columns */
+} compare_args;
+
 static const cli_opt compare_table[] = {
-    CLI_OPT_REPS, CLI_OPT_SEED, CLI_OPT_ROUNDS, CLI_OPT_THREADS,
-    CLI_OPT_SET,  CLI_OPT_OUT,  CLI_OPT_QUIET,  CLI_OPT_END,
+    CLI_OPT_REPS,
+    CLI_OPT_SEED,
+    CLI_OPT_ROUNDS,
+    CLI_OPT_THREADS,
+    CLI_OPT_SET,
+    CLI_OPT_OUT,
+    CLI_OPT_QUIET,
+    {.name = "brief",
+     .help = "one screen in 80 columns: each scenario's key metrics,\n"
+             "then the paired differences (--quiet wins)",
+     .kind = CLI_OPT_FLAG,
+     .at = offsetof(compare_args, brief)},
+    CLI_OPT_END,
 };
 
 const cli_command cli_compare_command = {.name = "compare",
@@ -29,9 +46,10 @@ const cli_command cli_compare_command = {.name = "compare",
 
 int cmd_compare(int argc, char **argv)
 {
-    run_options o;
-    int rc = cli_parse_run_options(argc, argv, &o, &cli_compare_command);
+    compare_args a = {.brief = 0};
+    int rc = cli_parse_run_options(argc, argv, &a.o, &cli_compare_command);
     if (rc) return rc < 0 ? EXIT_OK : rc;
+    run_options o = a.o;
     ct_params p[MAX_SCENARIOS];
     if ((rc = cli_load_scenarios(&o, p))) return rc;
     for (int k = 1; k < o.nscenarios; k++)
@@ -57,7 +75,10 @@ int cmd_compare(int argc, char **argv)
         ct_batch_free(b);
         return EXIT_RUNTIME;
     }
-    if (!o.quiet) report_compare_text(stdout, &o, p, o.nscenarios, b);
+    if (!o.quiet && a.brief)
+        report_compare_brief(stdout, &o, p, o.nscenarios, b);
+    else if (!o.quiet)
+        report_compare_text(stdout, &o, p, o.nscenarios, b);
     rc = EXIT_OK;
     if (o.out) {
         if (report_compare_files(o.out, &o, p, o.nscenarios, b) || cli_out_commit())

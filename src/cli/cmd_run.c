@@ -19,6 +19,12 @@ static const char usage[] =
     "instead, and debriefs it. To compare regimes at the strategies the states would\n"
     "choose, see 'cybertrust equilibrium'.\n";
 
+/* The parser's destination: the shared options, then run's own. */
+typedef struct {
+    run_options o;
+    int brief; /* --brief: one screen, 80 columns */
+} run_args;
+
 static const cli_opt run_table[] = {
     CLI_OPT_REPS,
     CLI_OPT_SEED,
@@ -31,6 +37,11 @@ static const cli_opt run_table[] = {
      .help = "tell one replication (the seed's) round by round instead",
      .kind = CLI_OPT_FLAG,
      .at = CLI_RUN_AT(narrate)},
+    {.name = "brief",
+     .help = "one screen in 80 columns: each state's strategy and six\n"
+             "key metrics, the collapse probability (--quiet wins)",
+     .kind = CLI_OPT_FLAG,
+     .at = offsetof(run_args, brief)},
     CLI_OPT_END,
 };
 
@@ -38,14 +49,17 @@ const cli_command cli_run_command = {
     .name = "run", .usage = usage, CLI_SCENARIO_ARGS(1, 1), .options = run_table};
 
 /* --narrate tells one replication on stdout: the options of a batch would be ignored. */
-static int check_narrate(const run_options *o)
+static int check_narrate(const run_args *a)
 {
-    if (!o->narrate || (!o->out && !o->quiet && !o->reps_set[0] && !o->threads)) return 0;
+    const run_options *o = &a->o;
+    if (!o->narrate || (!o->out && !o->quiet && !o->reps_set[0] && !o->threads && !a->brief))
+        return 0;
     cli_error("--narrate tells one replication; %s is for a run (see --help)",
               o->out           ? "--out"
               : o->quiet       ? "--quiet"
               : o->reps_set[0] ? "--reps"
-                               : "--threads");
+              : o->threads     ? "--threads"
+                               : "--brief");
     return EXIT_USAGE;
 }
 
@@ -88,10 +102,11 @@ static int open_replications(replication_sink *rs, const run_options *o, const c
 
 int cmd_run(int argc, char **argv)
 {
-    run_options o;
-    int rc = cli_parse_run_options(argc, argv, &o, &cli_run_command);
-    if (!rc) rc = check_narrate(&o);
+    run_args a = {.brief = 0};
+    int rc = cli_parse_run_options(argc, argv, &a.o, &cli_run_command);
+    if (!rc) rc = check_narrate(&a);
     if (rc) return rc < 0 ? EXIT_OK : rc;
+    run_options o = a.o;
     ct_params p;
     if ((rc = cli_load_scenarios(&o, &p))) return rc;
     if (o.narrate) return cli_narrate(&p);
@@ -117,7 +132,10 @@ int cmd_run(int argc, char **argv)
         ct_batch_free(b);
         return EXIT_RUNTIME;
     }
-    if (!o.quiet) report_run_text(stdout, &o, &p, b);
+    if (!o.quiet && a.brief)
+        report_run_brief(stdout, &o, &p, b);
+    else if (!o.quiet)
+        report_run_text(stdout, &o, &p, b);
     rc = EXIT_OK;
     if (o.out) {
         if (cli_file_commit(&rs.file) || report_summary_json(o.out, &o, &p, b) ||

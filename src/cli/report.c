@@ -435,3 +435,215 @@ int report_compare_files(const char *dir, const run_options *o, const ct_params 
     }
     return cli_file_commit(&f);
 }
+
+/* ---- --brief ---------------------------------------------------------------
+ * One screen in at most BRIEF_WIDTH columns, for a projector: a handful of
+ * rows, three significant digits. The states sit side by side when their
+ * columns fit, else one under the other, so no line is ever wider. Rejected:
+ * cutting numbers to fit (a projector audience cannot ask what was cut). */
+
+#define BRIEF_WIDTH 80
+#define BRIEF_LABEL 19 /* "agreement collapsed" */
+#define BRIEF_CELL 48  /* room for "mean [lo, hi] *" at %.3g with percent signs */
+
+static const ct_metric brief_rows[] = {
+    CT_M_PAYOFF_PER_ROUND, CT_M_NET_SECURITY, CT_M_EXPLOITATION_LOSS,
+    CT_M_EXPOSURE_FINAL,   CT_M_SHARE_MEAN,   CT_M_TRUST_FINAL,
+};
+#define BRIEF_NROWS (int)(sizeof brief_rows / sizeof brief_rows[0])
+
+const char *report_brief_ci(const ct_summary *s, int percent, int star, char *buf, size_t n)
+{
+    double f = percent ? 100.0 : 1.0;
+    const char *pc = percent ? "%" : "";
+    if (s->n == 0)
+        snprintf(buf, n, "-");
+    else if (isnan(s->ci_lo))
+        snprintf(buf, n, "%.3g%s", f * s->mean, pc);
+    else
+        snprintf(buf, n, "%.3g%s [%.3g%s, %.3g%s]%s", f * s->mean, pc, f * s->ci_lo, pc,
+                 f * s->ci_hi, pc, star && (s->ci_lo > 0 || s->ci_hi < 0) ? " *" : "");
+    return buf;
+}
+
+/* Prints `text` after `indent` spaces, wrapped at spaces within BRIEF_WIDTH
+ * columns, continuation lines indented by `hang`; a word longer than a line is
+ * cut. */
+static void print_wrapped(FILE *fp, int indent, int hang, const char *text)
+{
+    int col = fprintf(fp, "%*s", indent, ""), start = col;
+    for (const char *t = text; *t;) {
+        while (*t == ' ')
+            t++;
+        int w = (int)strcspn(t, " ");
+        if (w == 0) break;
+        if (col > start && col + 1 + w > BRIEF_WIDTH) {
+            fputc('\n', fp);
+            col = start = fprintf(fp, "%*s", hang, "");
+        } else if (col > start) {
+            col += fprintf(fp, " ");
+        }
+        while (col + w > BRIEF_WIDTH) {
+            int room = BRIEF_WIDTH - col;
+            fprintf(fp, "%.*s\n", room, t);
+            t += room;
+            w -= room;
+            col = start = fprintf(fp, "%*s", hang, "");
+        }
+        col += fprintf(fp, "%.*s", w, t);
+        t += w;
+    }
+    fputc('\n', fp);
+}
+
+static void brief_horizon(FILE *fp, const ct_params *p, const char *prefix)
+{
+    char line[256];
+    if (p->continuation < 1.0)
+        snprintf(line, sizeof line,
+                 "%s%ld replications x geometric rounds (continuation %g, at most %ld), seed %ld",
+                 prefix, p->replications, p->continuation, p->max_rounds, p->seed);
+    else
+        snprintf(line, sizeof line, "%s%ld replications x %ld rounds, seed %ld", prefix,
+                 p->replications, p->rounds, p->seed);
+    print_wrapped(fp, 0, 2, line);
+}
+
+static void brief_strategies(FILE *fp, const ct_params *p)
+{
+    char spec[160], line[CT_NAME_MAX + CT_ID_MAX + sizeof spec + 16];
+    for (int s = 0; s < CT_STATES; s++) {
+        snprintf(line, sizeof line, "%s (%s) plays %s", p->state[s].name, p->state[s].id,
+                 ct_strategy_spec_format(&p->state[s].strategy, spec, sizeof spec));
+        print_wrapped(fp, 2, 4, line);
+    }
+}
+
+/* A table of BRIEF_NROWS rows (those the mode defines) by the states:
+ * cell[i][s], with head[s] over each column. */
+static void brief_table(FILE *fp, const ct_params *p, int n, char cell[][CT_STATES][BRIEF_CELL],
+                        const char *const head[CT_STATES])
+{
+    char name[64];
+    int w[CT_STATES] = {0}, total = 2 + BRIEF_LABEL + 1; /* one space after the labels */
+    for (int s = 0; s < CT_STATES; s++) {
+        for (int i = 0; i < BRIEF_NROWS; i++)
+            if (row_shown(p, n, brief_rows[i]) && (int)strlen(cell[i][s]) > w[s])
+                w[s] = (int)strlen(cell[i][s]);
+        total += w[s];
+    }
+    /* two spaces between the states' columns, one if two do not fit */
+    int gap = total + 2 * (CT_STATES - 1) <= BRIEF_WIDTH ? 2 : 1;
+    total += gap * (CT_STATES - 1);
+    if (total <= BRIEF_WIDTH) {
+        /* side by side, the last column unpadded; a head wider than its column
+         * takes what room is left and is cut beyond it */
+        int spare = BRIEF_WIDTH - total;
+        fprintf(fp, "  %-*s", BRIEF_LABEL, "");
+        for (int s = 0; s < CT_STATES; s++) {
+            int want = (int)strlen(head[s]), extra = want > w[s] ? want - w[s] : 0;
+            if (extra > spare) extra = spare;
+            spare -= extra;
+            w[s] += extra;
+            fprintf(fp, "%*s%-*.*s", s ? gap : 1, "", s + 1 < CT_STATES ? w[s] : 0, w[s], head[s]);
+        }
+        fputc('\n', fp);
+        for (int i = 0; i < BRIEF_NROWS; i++) {
+            if (!row_shown(p, n, brief_rows[i])) continue;
+            pretty_name(ct_metric_names[brief_rows[i]], name, sizeof name);
+            fprintf(fp, "  %-*s", BRIEF_LABEL, name);
+            for (int s = 0; s < CT_STATES; s++)
+                fprintf(fp, "%*s%-*s", s ? gap : 1, "", s + 1 < CT_STATES ? w[s] : 0, cell[i][s]);
+            fputc('\n', fp);
+        }
+        return;
+    }
+    for (int s = 0; s < CT_STATES; s++) {
+        print_wrapped(fp, 2, 4, head[s]);
+        for (int i = 0; i < BRIEF_NROWS; i++) {
+            if (!row_shown(p, n, brief_rows[i])) continue;
+            pretty_name(ct_metric_names[brief_rows[i]], name, sizeof name);
+            fprintf(fp, "    %-*s %s\n", BRIEF_LABEL, name, cell[i][s]);
+        }
+    }
+}
+
+/* Scenario `k`'s states' rows and, under an agreement, its collapse probability. */
+static void brief_scenario(FILE *fp, const ct_params *p, const ct_batch *b, int k)
+{
+    char cell[BRIEF_NROWS][CT_STATES][BRIEF_CELL];
+    const char *head[CT_STATES];
+    for (int s = 0; s < CT_STATES; s++) {
+        head[s] = p[k].state[s].name;
+        for (int i = 0; i < BRIEF_NROWS; i++) {
+            ct_summary sm;
+            ct_batch_state_summary(b, k, s, brief_rows[i], &sm);
+            report_brief_ci(&sm, 0, 0, cell[i][s], BRIEF_CELL);
+        }
+    }
+    brief_table(fp, &p[k], 1, cell, head);
+    if (ct_params_agreement(&p[k])) {
+        ct_summary c;
+        char buf[BRIEF_CELL];
+        ct_batch_run_summary(b, k, CT_R_COLLAPSED, &c);
+        fprintf(fp, "  %-*s %s\n", BRIEF_LABEL, "agreement collapsed",
+                report_brief_ci(&c, 1, 0, buf, sizeof buf));
+    }
+}
+
+void report_run_brief(FILE *fp, const run_options *o, const ct_params *p, const ct_batch *b)
+{
+    char lab[128], line[CT_NAME_MAX + sizeof lab + 4];
+    snprintf(line, sizeof line, "%s (%s)", p->name,
+             cli_label(o->scenario_path[0], lab, sizeof lab));
+    print_wrapped(fp, 0, 2, line);
+    brief_horizon(fp, p, "");
+    fprintf(fp, "means [95%% CI], flows per round\n");
+    brief_strategies(fp, p);
+    fputc('\n', fp);
+    brief_scenario(fp, p, b, 0);
+}
+
+/* Scenario k minus the first, by the first's states (matched by id). */
+static void brief_difference(FILE *fp, const ct_params *p, int n, const ct_batch *b, int k)
+{
+    char cell[BRIEF_NROWS][CT_STATES][BRIEF_CELL];
+    const char *head[CT_STATES];
+    fprintf(fp, "[%d] minus [1] (* : the 95%% CI excludes 0)\n", k + 1);
+    for (int s = 0; s < CT_STATES; s++) {
+        head[s] = p[0].state[s].name;
+        for (int i = 0; i < BRIEF_NROWS; i++) {
+            ct_summary sm = {0};
+            if (ct_batch_diff_summary(b, k, s, brief_rows[i], &sm) != 0) sm.n = 0;
+            report_brief_ci(&sm, 0, 1, cell[i][s], BRIEF_CELL);
+        }
+    }
+    brief_table(fp, p, n, cell, head);
+    if (ct_params_agreement(&p[0]) || ct_params_agreement(&p[k])) {
+        ct_summary c;
+        char buf[BRIEF_CELL];
+        ct_batch_run_diff_summary(b, k, CT_R_COLLAPSED, &c);
+        fprintf(fp, "  %-*s %s\n", BRIEF_LABEL, "agreement collapsed",
+                report_brief_ci(&c, 1, 1, buf, sizeof buf));
+    }
+}
+
+void report_compare_brief(FILE *fp, const run_options *o, const ct_params *p, int n,
+                          const ct_batch *b)
+{
+    char lab[128], line[CT_NAME_MAX + sizeof lab + 16];
+    brief_horizon(fp, &p[0], "common random numbers: ");
+    fprintf(fp, "means [95%% CI], flows per round\n");
+    for (int k = 0; k < n; k++) {
+        fputc('\n', fp);
+        snprintf(line, sizeof line, "[%d] %s (%s)", k + 1, p[k].name,
+                 cli_label(o->scenario_path[k], lab, sizeof lab));
+        print_wrapped(fp, 0, 4, line);
+        brief_strategies(fp, &p[k]);
+        brief_scenario(fp, p, b, k);
+    }
+    for (int k = 1; k < n; k++) {
+        fputc('\n', fp);
+        brief_difference(fp, p, n, b, k);
+    }
+}
