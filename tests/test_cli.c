@@ -369,9 +369,8 @@ static void test_cli_sweep_errors(void **state)
              "us_china_hotline_2015.cfg --vary regime.dual_use=0.5,1.5 --out %s/range",
              scratch);
     assert_int_equal(cybertrust(args), 3);
-    assert_string_equal(err_text,
-                        "cybertrust: point 1 (regime.dual_use=1.5): --set: regime.dual_use "
-                        "must be in [0, 1], got 1.5\n");
+    assert_string_equal(err_text, "cybertrust: point 1 (regime.dual_use=1.5): regime.dual_use "
+                                  "must be in [0, 1], got 1.5\n");
     assert_false(exists("range"));
     snprintf(args, sizeof args,
              "sweep " SCEN "us_china_hotline_2015.cfg --vary regime.dual_usee=1 --out %s/path",
@@ -1177,7 +1176,15 @@ static void test_cli_equilibrium_vary_errors(void **state)
          "payoffs.R=2)"},
         {VARY "--vary payoffs.R=0:1 --bootstrap 10",
          "--vary reports no bootstrap robustness: leave out --bootstrap (or give 0)"},
-        {VARY "--vary payoffs.R=0:1 --vary payoffs.T=0:1", "--vary is given twice"},
+        /* the last of a repeated --vary, --metric or --state wins */
+        {VARY "--vary payoffs.Q=0:1 --vary payoffs.R=0:1:1",
+         "--vary payoffs.R=0:1:1: N must be a whole number from 2 to 101, got 1"},
+        {VARY "--vary payoffs.R=0:1 --metric net_security --metric security",
+         "--metric security: unknown metric; expected one of payoff_total, payoff_per_round, "
+         "net_security, exploitation_loss, exploitation_gain, exploitations_suffered, "
+         "exposure_final, share_mean, trust_final, collapsed"},
+        {VARY "--vary payoffs.R=0:1 --state a --state zz",
+         "--state zz: no scenario has a state with the id \"zz\" (the states are a and b)"},
         {"equilibrium " MG "vary_pd.cfg --vary payoffs.R=0:1",
          "--vary compares scenarios: give two or more (the first is the baseline)"},
         {"equilibrium " MG "vary_pd.cfg " MG "snowdrift.cfg --vary states.b.legitimacy=0:1",
@@ -1539,6 +1546,80 @@ static void test_cli_play_unreadable_lines(void **state)
     assert_non_null(strstr(out_text, "That answer could not be read (it holds a NUL byte)"));
 }
 
+/* The width in columns of the widest line of `text`. */
+static int widest_line(const char *text)
+{
+    int widest = 0;
+    for (const char *t = text; *t;) {
+        int len = (int)strcspn(t, "\n");
+        if (len > widest) widest = len;
+        t += len + (t[len] == '\n');
+    }
+    return widest;
+}
+
+static void test_cli_run_brief(void **state)
+{
+    (void)state;
+    assert_int_equal(cybertrust("run " SCEN "us_china_hotline_2015.cfg --reps 50 --brief"), 0);
+    assert_true(widest_line(out_text) <= 80);
+    assert_non_null(strstr(out_text, "US-China hotline (2015) (us_china_hotline_2015)\n"));
+    assert_non_null(strstr(out_text, "50 replications x 100 rounds, seed 2017\n"));
+    assert_non_null(strstr(out_text, "  United States (us) plays tit_for_tat\n"));
+    assert_non_null(strstr(out_text, "  China (cn) plays opportunist(rate=0.1)\n"));
+    const char *rows[] = {"payoff per round", "net security", "exploitation loss",
+                          "exposure final",   "share mean",   "trust final"};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char row[64];
+        snprintf(row, sizeof row, "\n  %-19s ", rows[i]);
+        assert_non_null(strstr(out_text, row));
+    }
+    assert_non_null(strstr(out_text, "\n  agreement collapsed 0% [0%, "));
+    assert_null(strstr(out_text, "third party loss")); /* the full table's rows are not there */
+    /* matrix mode: no cyber components, no agreement */
+    assert_int_equal(cybertrust("run " SCEN "classic_ipd.cfg --reps 20 --brief"), 0);
+    assert_true(widest_line(out_text) <= 80);
+    assert_non_null(strstr(out_text, "payoff per round"));
+    assert_null(strstr(out_text, "net security"));
+    assert_null(strstr(out_text, "agreement collapsed"));
+    /* --quiet wins; --narrate tells one replication */
+    assert_int_equal(cybertrust("run " SCEN "classic_ipd.cfg --reps 20 --brief --quiet"), 0);
+    assert_string_equal(out_text, "");
+    assert_int_equal(cybertrust("run " SCEN "classic_ipd.cfg --brief --narrate"), 2);
+    assert_string_equal(err_text, "cybertrust: --narrate tells one replication; --brief is for a "
+                                  "run (see --help)\n");
+    assert_int_equal(cybertrust("run --help"), 0);
+    assert_non_null(strstr(out_text, "--brief"));
+    assert_non_null(strstr(out_text, "--quiet wins"));
+}
+
+static void test_cli_compare_brief(void **state)
+{
+    (void)state;
+    assert_int_equal(cybertrust("compare " SCEN "us_china_hotline_2015.cfg " SCEN
+                                "us_china_joint_unit.cfg " SCEN
+                                "no_agreement.cfg --reps 50 --brief"),
+                     0);
+    assert_true(widest_line(out_text) <= 80);
+    assert_non_null(strstr(out_text, "common random numbers: 50 replications x 100 rounds, seed "
+                                     "2017\n"));
+    assert_non_null(strstr(out_text, "[1] US-China hotline (2015) (us_china_hotline_2015)\n"));
+    assert_non_null(strstr(out_text, "[3] No agreement (baseline) (no_agreement)\n"));
+    assert_non_null(strstr(out_text, "[2] minus [1]"));
+    const char *d3 = strstr(out_text, "[3] minus [1]");
+    assert_non_null(d3);
+    /* matched by id: the regimes differ in every state's share, and the CI says so */
+    assert_non_null(strstr(d3, "\n  share mean "));
+    assert_non_null(strstr(d3, "] *"));
+    assert_non_null(strstr(d3, "\n  agreement collapsed "));
+    assert_int_equal(cybertrust("compare " SCEN "us_china_hotline_2015.cfg " SCEN
+                                "no_agreement.cfg --reps 20 --brief --quiet"),
+                     0);
+    assert_string_equal(out_text, "");
+    assert_int_equal(cybertrust("compare --help"), 0);
+    assert_non_null(strstr(out_text, "--quiet wins"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1584,6 +1665,8 @@ int main(void)
         cmocka_unit_test(test_cli_plot_limits),
         cmocka_unit_test(test_cli_evolve_huge_start),
         cmocka_unit_test(test_cli_play_unreadable_lines),
+        cmocka_unit_test(test_cli_run_brief),
+        cmocka_unit_test(test_cli_compare_brief),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -600,7 +600,7 @@ static void test_scenario_seed_range_and_override_labels(void **state)
     /* in memory, and in the checks of any parameters */
     load_with(STATES, NULL, 0, &p);
     assert_int_equal(ct_scenario_apply(&p, "simulation.seed=4611686018427388200"), CT_ECONFIG);
-    assert_string_equal(ct_error_last(), "--set: simulation.seed must be in [0, "
+    assert_string_equal(ct_error_last(), "simulation.seed must be in [0, "
                                          "4611686018427387904], got 4611686018427388200");
     p.seed = 4611686018427388200L;
     assert_int_equal(ct_params_validate(&p), CT_EINVAL);
@@ -712,9 +712,8 @@ static void test_scenario_override_text_is_clean(void **state)
     expect_error(STATES, bad, 1,
                  "--set scenario.description=\\xff: must be UTF-8 text without control characters");
     assert_int_equal(ct_scenario_apply(&p, "scenario.name=a\tb"), CT_ECONFIG);
-    assert_string_equal(
-        ct_error_last(),
-        "--set scenario.name=a\\x09b: must be UTF-8 text without control characters");
+    assert_string_equal(ct_error_last(),
+                        "scenario.name=a\\x09b: must be UTF-8 text without control characters");
     /* an override longer than the loader reads whole: never cut (a cut 0.000...1e79 is 0) */
     char long_set[700], expect[256];
     snprintf(long_set, sizeof long_set, "world.threat=0.%0600d1e79", 0);

@@ -71,28 +71,23 @@ static void expect_error(const char *arg, const char *message)
 static void test_sweep_errors(void **state)
 {
     (void)state;
-    expect_error("world.decay",
-                 "--vary world.decay: expected PATH=FROM:TO:STEPS or PATH=v1,v2,...");
-    expect_error("=1,2", "--vary =1,2: expected PATH=FROM:TO:STEPS or PATH=v1,v2,...");
-    expect_error("world.decay=0:1", "--vary world.decay=0:1: a range is FROM:TO:STEPS");
-    expect_error("world.decay=0:x:3",
-                 "--vary world.decay=0:x:3: FROM and TO must be finite numbers");
+    expect_error("world.decay", "world.decay: expected PATH=FROM:TO:STEPS or PATH=v1,v2,...");
+    expect_error("=1,2", "=1,2: expected PATH=FROM:TO:STEPS or PATH=v1,v2,...");
+    expect_error("world.decay=0:1", "world.decay=0:1: a range is FROM:TO:STEPS");
+    expect_error("world.decay=0:x:3", "world.decay=0:x:3: FROM and TO must be finite numbers");
     expect_error("world.decay=0:1:0",
-                 "--vary world.decay=0:1:0: STEPS must be a whole number in [1, 10000]");
+                 "world.decay=0:1:0: STEPS must be a whole number in [1, 10000]");
     expect_error("world.decay=0:1:2.5",
-                 "--vary world.decay=0:1:2.5: STEPS must be a whole number in [1, 10000]");
-    expect_error("world.decay=0:1:1", "--vary world.decay=0:1:1: one step needs FROM = TO");
-    expect_error("world.decay=0:inf:3",
-                 "--vary world.decay=0:inf:3: FROM and TO must be finite numbers");
-    expect_error("world.decay=0.1,,0.2", "--vary world.decay=0.1,,0.2: an empty value");
-    expect_error("world.decay=0.1,0.1",
-                 "--vary world.decay=0.1,0.1: the value 0.1 is listed twice");
-    expect_error("a.b=3,4", "--vary a.b=3,4: a.b is varied twice");
+                 "world.decay=0:1:2.5: STEPS must be a whole number in [1, 10000]");
+    expect_error("world.decay=0:1:1", "world.decay=0:1:1: one step needs FROM = TO");
+    expect_error("world.decay=0:inf:3", "world.decay=0:inf:3: FROM and TO must be finite numbers");
+    expect_error("world.decay=0.1,,0.2", "world.decay=0.1,,0.2: an empty value");
+    expect_error("world.decay=0.1,0.1", "world.decay=0.1,0.1: the value 0.1 is listed twice");
+    expect_error("a.b=3,4", "a.b=3,4: a.b is varied twice");
     ct_sweep *s = grid("a=0:1:10000", "b=0:1:10000");
     assert_int_equal(ct_sweep_add(s, "c=0:1:10"), CT_EINVAL);
-    assert_string_equal(
-        ct_error_last(),
-        "--vary c=0:1:10: the grid would have 1000000000 points, at most 100000000");
+    assert_string_equal(ct_error_last(),
+                        "c=0:1:10: the grid would have 1000000000 points, at most 100000000");
     ct_sweep_free(s);
 }
 
@@ -140,8 +135,8 @@ static void test_sweep_block_in_scenario_file(void **state)
     s = ct_sweep_alloc();
     assert_int_equal(ct_scenario_load_sweep(path, s), CT_ECONFIG);
     char expect[256];
-    snprintf(expect, sizeof expect,
-             "%s:2: sweep.vary: --vary world.decay=0:1: a range is FROM:TO:STEPS", path);
+    snprintf(expect, sizeof expect, "%s:2: sweep.vary: world.decay=0:1: a range is FROM:TO:STEPS",
+             path);
     assert_string_equal(ct_error_last(), expect);
     ct_sweep_free(s);
     remove(path);
@@ -187,17 +182,22 @@ static long compare_points(const grid_case *c)
     long loaded = 0;
     for (long point = 0; point < ct_sweep_points(s); point++) {
         char sets[CT_SWEEP_MAX_DIMS][2 * CT_SWEEP_TEXT + 2], fast_msg[1024];
-        const char *all[4 + CT_SWEEP_MAX_DIMS];
+        const char *all[4 + CT_SWEEP_MAX_DIMS], *labels[4 + CT_SWEEP_MAX_DIMS];
         ct_sweep_overrides(s, point, sets);
         int n = 0;
-        for (int i = 0; i < nsets; i++)
+        for (int i = 0; i < nsets; i++) {
+            labels[n] = NULL; /* the caller's overrides, as the loader names them */
             all[n++] = c->sets[i];
-        for (int d = 0; d < ct_sweep_dims(s); d++)
+        }
+        for (int d = 0; d < ct_sweep_dims(s); d++) {
+            labels[n] = ""; /* the point's, by the setting alone */
             all[n++] = sets[d];
+        }
         ct_params fast, slow;
         int rc_fast = ct_sweep_load_point(s, point, &fast);
         snprintf(fast_msg, sizeof fast_msg, "%s", ct_error_last());
-        ct_scenario_options so = {.regime_dir = REGIMES, .overrides = all, .noverrides = n};
+        ct_scenario_options so = {
+            .regime_dir = REGIMES, .overrides = all, .noverrides = n, .labels = labels};
         int rc_slow = ct_scenario_load(c->scenario, &so, &slow);
         if (rc_fast != rc_slow)
             fail_msg("%s point %ld: %d, %d", c->scenario, point, rc_fast, rc_slow);

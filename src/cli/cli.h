@@ -136,6 +136,10 @@ int cli_opt_int(const cli_opt *opt, const char *value, void *dest);
 
 /* Loads every scenario of `o` into `p`. Returns 0 or an exit code (message printed). */
 int cli_load_scenarios(const run_options *o, ct_params *p);
+/* How the loader names each of o->sets in messages (ct_scenario_options'
+ * labels): by the flag the user typed, --reps, --seed or --rounds; NULL (the
+ * loader's "--set") for the others. `labels` holds o->nsets entries. */
+void cli_set_labels(const run_options *o, const char **labels);
 
 /* A data folder ("configs" or "plots"): $ENV if set, else share/cybertrust/WHAT
  * beside an installed program, else the source tree's (built_in). */
@@ -169,6 +173,18 @@ void report_run_text(FILE *fp, const run_options *o, const ct_params *p, const c
 /* The side-by-side comparison of n scenarios. */
 void report_compare_text(FILE *fp, const run_options *o, const ct_params *p, int n,
                          const ct_batch *b);
+
+/* --brief: the same runs on one screen, no line over 80 columns: each
+ * state's strategy, payoff per round, net security, exploitation loss,
+ * exposure, share and trust, the agreement's collapse probability and, for
+ * compare, the paired differences to the first scenario. */
+void report_run_brief(FILE *fp, const run_options *o, const ct_params *p, const ct_batch *b);
+void report_compare_brief(FILE *fp, const run_options *o, const ct_params *p, int n,
+                          const ct_batch *b);
+/* "0.0599 [0.059, 0.0608] *": a summary's mean and 95% CI at three
+ * significant digits (times 100 with "%" signs if `percent`; " *" if `star`
+ * and the CI excludes 0; "-" without observations) into buf; returns buf. */
+const char *report_brief_ci(const ct_summary *s, int percent, int star, char *buf, size_t n);
 
 /* JSON and CSV outputs; each returns 0 or -1 (message printed, nothing left behind). */
 int report_summary_json(const char *dir, const run_options *o, const ct_params *p,

@@ -98,17 +98,6 @@ static int parse_tolerance(const cli_opt *opt, const char *value, void *dest)
     return 0;
 }
 
-/* --vary, --metric and --state: one each (a second is a mistake, not an override). */
-static int parse_once(const cli_opt *opt, const char *value, void *dest)
-{
-    if (*(const char **)dest) {
-        cli_error("--%s is given twice", opt->name);
-        return EXIT_USAGE;
-    }
-    *(const char **)dest = value;
-    return 0;
-}
-
 static const char *const metric_names[] = {"payoff_total",
                                            "payoff_per_round",
                                            "net_security",
@@ -163,21 +152,20 @@ static const cli_opt equilibrium_table[] = {
              "unless --bootstrap is given)",
      .kind = CLI_OPT_FLAG,
      .at = OWN_AT(brief)},
+    /* metric_names for completion; the name is checked with the scenarios */
     {.name = "metric",
      .value = "NAME",
      .help = "the metric comparisons are summed up in (the cell\n"
              "table, --vary): net_security by default (payoff_total\n"
              "when every scenario is in matrix mode)",
-     .kind = CLI_OPT_CUSTOM,
+     .kind = CLI_OPT_STRING,
      .at = OWN_AT(metric),
-     .choices = metric_names,
-     .parse = parse_once},
+     .choices = metric_names},
     {.name = "state",
      .value = "ID",
      .help = "whose metric (default the first scenario's first state)",
-     .kind = CLI_OPT_CUSTOM,
-     .at = OWN_AT(state),
-     .parse = parse_once},
+     .kind = CLI_OPT_STRING,
+     .at = OWN_AT(state)},
     {.name = "vary",
      .value = "PATH=LO:HI[:N]",
      .help = "where the answer flips: the whole comparison at N\n"
@@ -190,9 +178,8 @@ static const cli_opt equilibrium_table[] = {
              "(each a full meta-game) narrow the bracket. A flip can\n"
              "be a jump where the selected equilibrium changes. No\n"
              "bootstrap (it reports no robustness)",
-     .kind = CLI_OPT_CUSTOM,
-     .at = OWN_AT(vary),
-     .parse = parse_once},
+     .kind = CLI_OPT_STRING,
+     .at = OWN_AT(vary)},
     CLI_OPT_REPS,
     CLI_OPT_SEED,
     CLI_OPT_ROUNDS,

@@ -249,13 +249,82 @@ static int replicator(const run_options *o, const ct_params *p, const ct_tournam
     return cli_write_json(o->out, "evolve.json", root) ? EXIT_RUNTIME : EXIT_OK;
 }
 
+/* The Moran table's heading on stdout. */
+static void moran_heading(const run_options *o, const ct_params *p, const ct_moran_options *mo,
+                          int w)
+{
+    printf("Moran process in %s: population %d, %s fitness %s, w = %g;\n", p->name, mo->population,
+           ct_evolution_fitness_name(mo->fitness),
+           mo->fitness == CT_FITNESS_LINEAR ? "1 - w + w x payoff per round"
+                                            : "exp(w x payoff per round)",
+           o->selection);
+    printf("the chance that one mutant takes over the resident population (neutral: %.4g)\n\n"
+           "%-*s  %-*s  %-10s  %s\n",
+           1.0 / mo->population, w, "mutant", w, "resident", "exact", "simulated [95% CI]");
+}
+
+/* One mutant against one resident: the exact fixation probability and the
+ * simulated one with its Wilson interval. */
+typedef struct {
+    double exact, sim, lo, hi;
+} fixation;
+
+/* Fixation of mutant i among residents j into *fx; 0, or a negative CT_E code
+ * (message printed). */
+static int fixation_of(const run_options *o, const ct_params *p, const ct_tournament_result *t,
+                       const double *M, const ct_moran_options *mo, int i, int j, fixation *fx)
+{
+    fx->exact = 0;
+    int rc = ct_evolution_moran_exact(M, t->n, i, j, mo, &fx->exact);
+    long fixed =
+        rc ? rc
+           : ct_evolution_moran_simulate(M, t->n, i, j, mo, o->runs, (uint64_t)p->seed, o->threads);
+    if (fixed < 0) {
+        cli_error("moran, %s against %s: %s", kind(t, i), kind(t, j), ct_error_last());
+        return (int)fixed;
+    }
+    fx->sim = (double)fixed / (double)o->runs;
+    ct_stats_wilson((double)fixed, (size_t)o->runs, &fx->lo, &fx->hi);
+    return 0;
+}
+
+/* A pair's row: on stdout (unless --quiet), in moran.csv (fp, if any) and in `rows`. */
+static void moran_row(const run_options *o, const ct_tournament_result *t, int w, int i, int j,
+                      const fixation *fx, FILE *fp, json_t *rows)
+{
+    if (!o->quiet)
+        printf("%-*s  %-*s  %-10.4g  %.4g [%.4g, %.4g]\n", w, kind(t, i), w, kind(t, j), fx->exact,
+               fx->sim, fx->lo, fx->hi);
+    if (fp) {
+        csv_text(fp, kind(t, i));
+        fputc(',', fp);
+        csv_text(fp, kind(t, j));
+        fprintf(fp, ",%.17g,%.17g,%.17g,%.17g,%ld,%.17g\n", fx->exact, fx->sim, fx->lo, fx->hi,
+                o->runs, 1.0 / o->population);
+    }
+    json_array_append_new(rows,
+                          json_pack("{s:s, s:s, s:f, s:f, s:[f, f], s:I}", "mutant", kind(t, i),
+                                    "resident", kind(t, j), "exact", fx->exact, "simulated",
+                                    fx->sim, "ci95", fx->lo, fx->hi, "runs", (json_int_t)o->runs));
+}
+
+/* evolve.json for the Moran process; takes `rows`. */
+static int moran_json(const run_options *o, const ct_params *p, const ct_moran_options *mo,
+                      json_t *rows)
+{
+    json_t *root = json_pack(
+        "{s:s, s:s, s:s, s:i, s:f, s:s, s:f, s:o}", "version", CT_VERSION, "scenario", p->name,
+        "method", "moran", "population", mo->population, "selection", o->selection, "fitness",
+        ct_evolution_fitness_name(mo->fitness), "neutral", 1.0 / mo->population, "fixation", rows);
+    return cli_write_json(o->out, "evolve.json", root) ? EXIT_RUNTIME : EXIT_OK;
+}
+
 static int moran(const run_options *o, const ct_params *p, const ct_tournament_result *t,
                  const double *M)
 {
-    int k = t->n, N = (int)o->population;
-    const ct_moran_options mo = {
-        .population = N, .selection = o->selection, .fitness = (ct_fitness)o->fitness};
-    const char *fitness = ct_evolution_fitness_name(mo.fitness);
+    const ct_moran_options mo = {.population = (int)o->population,
+                                 .selection = o->selection,
+                                 .fitness = (ct_fitness)o->fitness};
     FILE *fp = NULL;
     out_file f;
     int orc = o->out ? cli_out_begin(o->out) : 0;
@@ -268,59 +337,24 @@ static int moran(const run_options *o, const ct_params *p, const ct_tournament_r
     }
     json_t *rows = json_array();
     int w = label_width(t);
-    if (!o->quiet) {
-        printf("Moran process in %s: population %d, %s fitness %s, w = %g;\n", p->name, N, fitness,
-               mo.fitness == CT_FITNESS_LINEAR ? "1 - w + w x payoff per round"
-                                               : "exp(w x payoff per round)",
-               o->selection);
-        printf("the chance that one mutant takes over the resident population (neutral: %.4g)\n\n"
-               "%-*s  %-*s  %-10s  %s\n",
-               1.0 / N, w, "mutant", w, "resident", "exact", "simulated [95% CI]");
-    }
-    for (int i = 0; i < k; i++)
-        for (int j = 0; j < k; j++) {
+    if (!o->quiet) moran_heading(o, p, &mo, w);
+    for (int i = 0; i < t->n; i++)
+        for (int j = 0; j < t->n; j++) {
             if (i == j) continue;
-            double exact = 0;
-            int rc = ct_evolution_moran_exact(M, k, i, j, &mo, &exact);
-            long fixed = rc ? rc
-                            : ct_evolution_moran_simulate(M, k, i, j, &mo, o->runs,
-                                                          (uint64_t)p->seed, o->threads);
-            if (fixed < 0) {
-                cli_error("moran, %s against %s: %s", kind(t, i), kind(t, j), ct_error_last());
+            fixation fx;
+            int rc = fixation_of(o, p, t, M, &mo, i, j, &fx);
+            if (rc) {
                 if (fp) cli_file_abort(&f);
                 json_decref(rows);
-                return fixed == CT_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+                return rc == CT_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
             }
-            double lo, hi, sim = (double)fixed / (double)o->runs;
-            ct_stats_wilson((double)fixed, (size_t)o->runs, &lo, &hi);
-            if (!o->quiet)
-                printf("%-*s  %-*s  %-10.4g  %.4g [%.4g, %.4g]\n", w, kind(t, i), w, kind(t, j),
-                       exact, sim, lo, hi);
-            if (fp) {
-                csv_text(fp, kind(t, i));
-                fputc(',', fp);
-                csv_text(fp, kind(t, j));
-                fprintf(fp, ",%.17g,%.17g,%.17g,%.17g,%ld,%.17g\n", exact, sim, lo, hi, o->runs,
-                        1.0 / N);
-            }
-            json_array_append_new(rows, json_pack("{s:s, s:s, s:f, s:f, s:[f, f], s:I}", "mutant",
-                                                  kind(t, i), "resident", kind(t, j), "exact",
-                                                  exact, "simulated", sim, "ci95", lo, hi, "runs",
-                                                  (json_int_t)o->runs));
+            moran_row(o, t, w, i, j, &fx, fp, rows);
         }
-    if (!fp) {
+    if (!fp || cli_file_commit(&f)) {
         json_decref(rows);
-        return EXIT_OK;
+        return fp ? EXIT_RUNTIME : EXIT_OK;
     }
-    if (cli_file_commit(&f)) {
-        json_decref(rows);
-        return EXIT_RUNTIME;
-    }
-    json_t *root =
-        json_pack("{s:s, s:s, s:s, s:i, s:f, s:s, s:f, s:o}", "version", CT_VERSION, "scenario",
-                  p->name, "method", "moran", "population", N, "selection", o->selection, "fitness",
-                  fitness, "neutral", 1.0 / N, "fixation", rows);
-    return cli_write_json(o->out, "evolve.json", root) ? EXIT_RUNTIME : EXIT_OK;
+    return moran_json(o, p, &mo, rows);
 }
 
 int cmd_evolve(int argc, char **argv)

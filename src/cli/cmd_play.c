@@ -154,16 +154,11 @@ static void reveal(const ct_params *p, int seat, const alarms *a, long rounds)
     printf("%s, over %ld round%s.\n", a->fake ? ")" : "", rounds, rounds == 1 ? "" : "s");
 }
 
-static int play(const ct_params *p, int seat)
+/* The scene and the agreement, then the prediction asked before the game:
+ * 1 yes, 0 no, -1 at the end of input. */
+static int introduce(const ct_params *p, int seat, long rounds)
 {
     const ct_state_params *me = &p->state[seat], *partner = &p->state[1 - seat];
-    ct_sim *sim = ct_sim_alloc(p);
-    if (!sim) {
-        cli_error("out of memory");
-        return EXIT_RUNTIME;
-    }
-    ct_sim_reset(sim, (uint64_t)p->seed, 0, 0);
-    long rounds = ct_sim_horizon(sim);
     printf(
         "%s\nYou are %s; your partner is %s. The agreement: %s (you may share up to %.2f;\n"
         "%.0f%% of what is shared is offensively useful). %ld rounds.\n"
@@ -175,52 +170,62 @@ static int play(const ct_params *p, int seat)
     snprintf(question, sizeof question,
              "Prediction: will you end more secure than a state that shares nothing and never\n"
              "exploits would in your seat, with the same luck? (y/n) ");
-    int prediction = ask_yes_no(question);
-    alarms a;
-    memset(&a, 0, sizeof a);
-    long played = 0;
-    while (prediction >= 0 && played < rounds) {
-        ct_view v;
-        ct_sim_view(sim, seat, &v);
-        printf("\nRound %ld of %ld%s\n", v.round, rounds,
-               v.scope > 0 ? "" : " (no sharing possible)");
-        if (v.round > 1)
-            printf("  Last round %s shared %.2f and you %s.\n", partner->name, v.partner_share,
-                   v.alarm_last ? "raised an alarm" : "saw nothing alarming");
-        printf("  Your trust in %s: %.2f. You have mapped %.0f%% of its defences.\n", partner->name,
-               v.trust, 100 * v.knowledge);
-        ct_move m = {0.0, 0, 0};
-        if (v.scope > 0 && (m.share = ask_share(v.scope)) < 0) break;
-        int exploit = ask_yes_no("Do you exploit? (y/n) ");
-        if (exploit < 0) break;
-        m.exploit = exploit;
-        ct_sim_override(sim, seat, &m);
-        ct_sim_step(sim);
-        played++;
-        const ct_round *r = ct_sim_last(sim);
-        if (r->state[seat].alarm) {
-            int real = r->state[1 - seat].exploited;
-            long *list = real ? a.list_real : a.list_fake;
-            long *count = real ? &a.real : &a.fake;
-            if (*count < 64) list[*count] = r->round;
-            (*count)++;
-        }
-        printf("  %s has now mapped %.0f%% of your defences.\n", partner->name,
-               100 * r->state[seat].exposure_after);
-    }
-    ct_metrics m;
-    ct_sim_metrics(sim, &m);
-    ct_sim_free(sim);
-    if (played < rounds) {
-        printf("\nInput ended: the game stops after %ld of %ld rounds.\n", played, rounds);
-        if (played > 0) reveal(p, seat, &a, played);
-        return EXIT_OK;
-    }
-    reveal(p, seat, &a, played);
-    double mine = m.state[seat][CT_M_PAYOFF_TOTAL], my_security = m.state[seat][CT_M_NET_SECURITY];
+    return ask_yes_no(question);
+}
+
+/* What the seat sees before it moves this round. */
+static void show_view(const ct_view *v, const char *partner, long rounds)
+{
+    printf("\nRound %ld of %ld%s\n", v->round, rounds,
+           v->scope > 0 ? "" : " (no sharing possible)");
+    if (v->round > 1)
+        printf("  Last round %s shared %.2f and you %s.\n", partner, v->partner_share,
+               v->alarm_last ? "raised an alarm" : "saw nothing alarming");
+    printf("  Your trust in %s: %.2f. You have mapped %.0f%% of its defences.\n", partner, v->trust,
+           100 * v->knowledge);
+}
+
+/* The seat's alarm in round `r`, if any, noted as real or false. */
+static void note_alarm(alarms *a, const ct_round *r, int seat)
+{
+    if (!r->state[seat].alarm) return;
+    int real = r->state[1 - seat].exploited;
+    long *list = real ? a->list_real : a->list_fake;
+    long *count = real ? &a->real : &a->fake;
+    if (*count < 64) list[*count] = r->round;
+    (*count)++;
+}
+
+/* One round: the view, the student's move, the step. 0, or -1 at the end of input. */
+static int play_round(ct_sim *sim, const ct_params *p, int seat, long rounds, alarms *a)
+{
+    const char *partner = p->state[1 - seat].name;
+    ct_view v;
+    ct_sim_view(sim, seat, &v);
+    show_view(&v, partner, rounds);
+    ct_move m = {0.0, 0, 0};
+    if (v.scope > 0 && (m.share = ask_share(v.scope)) < 0) return -1;
+    int exploit = ask_yes_no("Do you exploit? (y/n) ");
+    if (exploit < 0) return -1;
+    m.exploit = exploit;
+    ct_sim_override(sim, seat, &m);
+    ct_sim_step(sim);
+    const ct_round *r = ct_sim_last(sim);
+    note_alarm(a, r, seat);
+    printf("  %s has now mapped %.0f%% of your defences.\n", partner,
+           100 * r->state[seat].exposure_after);
+    return 0;
+}
+
+/* The student's score beside every built-in strategy's in the same seat, and
+ * the prediction against the answer. */
+static void score(const ct_params *p, int seat, long rounds, const ct_metrics *m, int prediction)
+{
+    double mine = m->state[seat][CT_M_PAYOFF_TOTAL],
+           my_security = m->state[seat][CT_M_NET_SECURITY];
     printf("\nYour score: payoff %.3f over the game (%.3f per round), net security %.3f per "
            "round.\n\nIn your seat, with the same random numbers, the built-in strategies score:\n",
-           mine, m.state[seat][CT_M_PAYOFF_PER_ROUND], my_security);
+           mine, m->state[seat][CT_M_PAYOFF_PER_ROUND], my_security);
     int better = 0;
     double outside = NAN;
     for (int k = 0; k < ct_strategy_count; k++) {
@@ -240,6 +245,33 @@ static int play(const ct_params *p, int seat)
            safer ? "yes, you ended more secure" : "no, you did not end more secure", my_security,
            outside);
     printf("%s\n", prediction == safer ? "You predicted it." : "A surprise.");
+}
+
+static int play(const ct_params *p, int seat)
+{
+    ct_sim *sim = ct_sim_alloc(p);
+    if (!sim) {
+        cli_error("out of memory");
+        return EXIT_RUNTIME;
+    }
+    ct_sim_reset(sim, (uint64_t)p->seed, 0, 0);
+    long rounds = ct_sim_horizon(sim);
+    int prediction = introduce(p, seat, rounds);
+    alarms a;
+    memset(&a, 0, sizeof a);
+    long played = 0;
+    while (prediction >= 0 && played < rounds && play_round(sim, p, seat, rounds, &a) == 0)
+        played++;
+    ct_metrics m;
+    ct_sim_metrics(sim, &m);
+    ct_sim_free(sim);
+    if (played < rounds) {
+        printf("\nInput ended: the game stops after %ld of %ld rounds.\n", played, rounds);
+        if (played > 0) reveal(p, seat, &a, played);
+        return EXIT_OK;
+    }
+    reveal(p, seat, &a, played);
+    score(p, seat, rounds, &m, prediction);
     return EXIT_OK;
 }
 

@@ -210,6 +210,84 @@ static int add_cell(void *ctx, const sweep_row *row)
     return 0;
 }
 
+/* The dimensions the heatmap shows: two numeric ones (x, y) into num[] and at
+ * most one two-valued one into *cat (-1 without). 0, or 1 when the grid does
+ * not fit the picture. */
+static int pick_dims(json_t *vary, int num[2], int *cat)
+{
+    int ndims = (int)json_array_size(vary), nnum = 0;
+    *cat = -1;
+    for (int d = 0; d < ndims; d++) {
+        json_t *values = json_object_get(json_array_get(vary, d), "values");
+        int count = (int)json_array_size(values);
+        if (count > 1 && numeric(values) && nnum < 2)
+            num[nnum++] = d;
+        else if (count == 2 && *cat < 0)
+            *cat = d;
+        else if (count > 1)
+            nnum = 3; /* more than the picture can show */
+    }
+    return nnum == 2 ? 0 : 1;
+}
+
+/* Value `i` of dimension `d` in the manifest's vary list. */
+static const char *dim_value(json_t *vary, int d, size_t i)
+{
+    return json_string_value(json_array_get(json_object_get(json_array_get(vary, d), "values"), i));
+}
+
+/* heatmap.csv: the cells sorted by x then y, a blank line between columns. 0,
+ * or -1 (message printed). */
+static int write_cells(plot_ctx *c, heat *h, const char *px, const char *py)
+{
+    out_file f;
+    if (cli_file_open(&f, c->dir, "heatmap.csv")) return -1;
+    qsort(h->cells, (size_t)h->ncells, sizeof *h->cells, by_xy);
+    fprintf(f.fp, "# derived from sweep.csv by cybertrust plot\n# columns: %s,%s,%s%s%s%s\n", px,
+            py, h->metric, h->cat >= 0 ? " (" : "", h->cat >= 0 ? h->cat_b : "",
+            h->cat >= 0 ? " minus the other)" : "");
+    for (long k = 0; k < h->ncells; k++) {
+        if (k > 0 && h->cells[k].x != h->cells[k - 1].x) fputc('\n', f.fp);
+        fprintf(f.fp, "%.17g,%.17g,%.17g\n", h->cells[k].x, h->cells[k].y, h->cells[k].z);
+    }
+    return cli_file_commit(&f) ? -1 : 0;
+}
+
+/* The title and axis labels the gnuplot script reads. */
+static void label_axes(plot_ctx *c, json_t *m, const heat *h, const char *cat_a, const char *px,
+                       const char *py)
+{
+    char title[512], zlabel[512];
+    if (h->cat >= 0) {
+        snprintf(title, sizeof title, "%s: %s of %s, %s minus %s",
+                 jstr(m, "scenario_name", "sweep"), h->metric, h->state, h->cat_b, cat_a);
+        snprintf(zlabel, sizeof zlabel, "%s (%s) - %s (%s)", h->metric, h->cat_b, h->metric, cat_a);
+    } else {
+        snprintf(title, sizeof title, "%s: %s of %s", jstr(m, "scenario_name", "sweep"), h->metric,
+                 h->state);
+        snprintf(zlabel, sizeof zlabel, "%s", h->metric);
+    }
+    var(c, "title", title);
+    var(c, "xlabel", px);
+    var(c, "ylabel", py);
+    var(c, "zlabel", zlabel);
+}
+
+/* The heatmap's cells from sweep.csv; 0, 1 without any, or -1 (message printed). */
+static int read_cells(const char *path, int ndims, long npoints, heat *h)
+{
+    h->cells = calloc((size_t)npoints, sizeof *h->cells);
+    h->ncells_max = npoints;
+    if (!h->cells) {
+        cli_error("out of memory for the %ld cells of %s", npoints, path);
+        return -1;
+    }
+    if (sweep_file_read(path, ndims, add_cell, h)) return -1;
+    if (h->ncells > 0) return 0;
+    fprintf(stderr, "cybertrust: plot: no %s rows for a state in %s\n", h->metric, path);
+    return 1;
+}
+
 static int sweep_heatmap(plot_ctx *c)
 {
     if (!has(c, "sweep.csv")) return 1;
@@ -220,18 +298,8 @@ static int sweep_heatmap(plot_ctx *c)
         json_decref(m);
         return -1;
     }
-    int ndims = (int)json_array_size(vary), num[2], nnum = 0, cat = -1;
-    for (int d = 0; d < ndims; d++) {
-        json_t *values = json_object_get(json_array_get(vary, d), "values");
-        int count = (int)json_array_size(values);
-        if (count > 1 && numeric(values) && nnum < 2)
-            num[nnum++] = d;
-        else if (count == 2 && cat < 0)
-            cat = d;
-        else if (count > 1)
-            nnum = 3; /* more than the picture can show */
-    }
-    if (nnum != 2) {
+    int num[2], cat;
+    if (pick_dims(vary, num, &cat)) {
         fprintf(stderr,
                 "cybertrust: plot: %s/sweep.csv does not vary two numeric settings "
                 "(and at most one two-valued one): no heatmap\n",
@@ -239,68 +307,21 @@ static int sweep_heatmap(plot_ctx *c)
         json_decref(m);
         return 1;
     }
-    const char *cat_a = cat >= 0 ? json_string_value(json_array_get(
-                                       json_object_get(json_array_get(vary, cat), "values"), 0))
-                                 : NULL;
-    const char *cat_b = cat >= 0 ? json_string_value(json_array_get(
-                                       json_object_get(json_array_get(vary, cat), "values"), 1))
-                                 : NULL;
     char path[4200];
     snprintf(path, sizeof path, "%s/sweep.csv", c->dir);
-    heat h = {.cells = calloc((size_t)npoints, sizeof *h.cells),
-              .ncells_max = npoints,
-              .metric = c->metric ? c->metric : "net_security",
+    heat h = {.metric = c->metric ? c->metric : "net_security",
               .num = {num[0], num[1]},
               .cat = cat,
-              .cat_b = cat_b};
+              .cat_b = cat >= 0 ? dim_value(vary, cat, 1) : NULL};
     if (c->state) snprintf(h.state, sizeof h.state, "%s", c->state);
-    if (!h.cells) {
-        cli_error("out of memory for the %ld cells of %s", npoints, path);
-        json_decref(m);
-        return -1;
-    }
-    if (sweep_file_read(path, ndims, add_cell, &h)) {
-        free(h.cells);
-        json_decref(m);
-        return -1;
-    }
-    cell *cells = h.cells;
-    long ncells = h.ncells;
-    const char *metric = h.metric;
-    const char *state = h.state;
-    int rc = ncells > 0 ? 0 : 1;
-    if (rc) fprintf(stderr, "cybertrust: plot: no %s rows for a state in %s\n", metric, path);
-    out_file f;
-    if (!rc && cli_file_open(&f, c->dir, "heatmap.csv") == 0) {
-        qsort(cells, (size_t)ncells, sizeof *cells, by_xy);
+    int rc = read_cells(path, (int)json_array_size(vary), npoints, &h);
+    if (rc == 0) {
         const char *px = jstr(json_array_get(vary, num[0]), "path", "x");
         const char *py = jstr(json_array_get(vary, num[1]), "path", "y");
-        fprintf(f.fp, "# derived from sweep.csv by cybertrust plot\n# columns: %s,%s,%s%s%s%s\n",
-                px, py, metric, cat >= 0 ? " (" : "", cat >= 0 ? cat_b : "",
-                cat >= 0 ? " minus the other)" : "");
-        for (long k = 0; k < ncells; k++) {
-            if (k > 0 && cells[k].x != cells[k - 1].x) fputc('\n', f.fp);
-            fprintf(f.fp, "%.17g,%.17g,%.17g\n", cells[k].x, cells[k].y, cells[k].z);
-        }
-        rc = cli_file_commit(&f) ? -1 : 0;
-        char title[512], zlabel[512];
-        if (cat >= 0) {
-            snprintf(title, sizeof title, "%s: %s of %s, %s minus %s",
-                     jstr(m, "scenario_name", "sweep"), metric, state, cat_b, cat_a);
-            snprintf(zlabel, sizeof zlabel, "%s (%s) - %s (%s)", metric, cat_b, metric, cat_a);
-        } else {
-            snprintf(title, sizeof title, "%s: %s of %s", jstr(m, "scenario_name", "sweep"), metric,
-                     state);
-            snprintf(zlabel, sizeof zlabel, "%s", metric);
-        }
-        var(c, "title", title);
-        var(c, "xlabel", px);
-        var(c, "ylabel", py);
-        var(c, "zlabel", zlabel);
-    } else if (!rc) {
-        rc = -1;
+        rc = write_cells(c, &h, px, py);
+        label_axes(c, m, &h, cat >= 0 ? dim_value(vary, cat, 0) : NULL, px, py);
     }
-    free(cells);
+    free(h.cells);
     json_decref(m);
     return rc;
 }

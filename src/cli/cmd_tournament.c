@@ -156,12 +156,12 @@ static json_t *summary(const ct_summary *s)
                      s->n > 1 ? json_real(s->ci_hi) : json_null(), "n", (json_int_t)s->n);
 }
 
-static int write_files(const run_options *o, const ct_params *p, const ct_tournament_result *t)
+/* tournament.csv: one row per strategy, by rank. 0 or -1 (message printed). */
+static int write_ranking_csv(const run_options *o, const ct_params *p,
+                             const ct_tournament_result *t)
 {
-    int rc = cli_out_begin(o->out);
-    if (rc) return rc;
     out_file f;
-    if (cli_file_open(&f, o->out, "tournament.csv")) return EXIT_RUNTIME;
+    if (cli_file_open(&f, o->out, "tournament.csv")) return -1;
     cli_csv_provenance(f.fp, o, p, 1);
     fprintf(f.fp, "rank,strategy,score_mean,score_sd,score_ci_lo,score_ci_hi,cooperation_rate,"
                   "exploitations_suffered,n\n");
@@ -182,13 +182,17 @@ static int write_files(const run_options *o, const ct_params *p, const ct_tourna
         }
         fprintf(f.fp, "%zu\n", s->score.n);
     }
-    if (cli_file_commit(&f)) return EXIT_RUNTIME;
+    return cli_file_commit(&f) ? -1 : 0;
+}
 
-    if (cli_file_open(&f, o->out, "tournament_pairs.csv")) return EXIT_RUNTIME;
+/* tournament_pairs.csv: one row per (strategy, opponent). 0 or -1 (message printed). */
+static int write_pairs_csv(const run_options *o, const ct_params *p, const ct_tournament_result *t)
+{
+    out_file f;
+    if (cli_file_open(&f, o->out, "tournament_pairs.csv")) return -1;
     cli_csv_provenance(f.fp, o, p, 1);
     fprintf(f.fp, "strategy,opponent,payoff_per_round,payoff_total,cooperation_rate,"
                   "exploitations_suffered\n");
-    json_t *pairs = json_array(), *ranking = json_array();
     for (int i = 0; i < t->n; i++)
         for (int j = 0; j < t->n; j++) {
             const ct_match *m = &t->match[i][j];
@@ -202,6 +206,17 @@ static int write_files(const run_options *o, const ct_params *p, const ct_tourna
                 cli_csv_number(f.fp, v[k]);
                 fputc(k < 3 ? ',' : '\n', f.fp);
             }
+        }
+    return cli_file_commit(&f) ? -1 : 0;
+}
+
+/* The pairs of tournament.json, in the order of tournament_pairs.csv. */
+static json_t *pairs_json(const ct_tournament_result *t)
+{
+    json_t *pairs = json_array();
+    for (int i = 0; i < t->n; i++)
+        for (int j = 0; j < t->n; j++) {
+            const ct_match *m = &t->match[i][j];
             json_array_append_new(pairs,
                                   json_pack("{s:s, s:s, s:f, s:f, s:f, s:f}", "strategy",
                                             name(t, i), "opponent", name(t, j), "payoff_per_round",
@@ -209,11 +224,13 @@ static int write_files(const run_options *o, const ct_params *p, const ct_tourna
                                             "cooperation_rate", m->cooperation_rate,
                                             "exploitations_suffered", m->exploitations_suffered));
         }
-    if (cli_file_commit(&f)) {
-        json_decref(pairs);
-        json_decref(ranking);
-        return EXIT_RUNTIME;
-    }
+    return pairs;
+}
+
+/* The ranking of tournament.json, in the order of tournament.csv. */
+static json_t *ranking_json(const ct_tournament_result *t)
+{
+    json_t *ranking = json_array();
     for (int r = 0; r < t->n; r++) {
         const ct_standing *s = &t->standing[t->rank[r]];
         json_array_append_new(
@@ -222,15 +239,29 @@ static int write_files(const run_options *o, const ct_params *p, const ct_tourna
                                summary(&s->cooperation_rate), "exploitations_suffered",
                                summary(&s->exploitations_suffered)));
     }
+    return ranking;
+}
+
+/* tournament.json: the provenance, the ranking and the pairs. */
+static int write_json(const run_options *o, const ct_params *p, const ct_tournament_result *t)
+{
     char score[128];
     snprintf(score, sizeof score, "mean payoff per round against %s", scored_against(t));
-    json_t *root =
-        json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:b, s:s, s:o, s:o}", "version", CT_VERSION,
-                  "scenario", p->name, "file", o->scenario_path[0], "seed", (json_int_t)p->seed,
-                  "replications", (json_int_t)p->replications, "rounds",
-                  (json_int_t)ct_params_max_rounds(p), "command", o->command_line, "self_play",
-                  t->self_play, "scoring", score, "ranking", ranking, "pairs", pairs);
+    json_t *root = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:b, s:s, s:o, s:o}", "version",
+                             CT_VERSION, "scenario", p->name, "file", o->scenario_path[0], "seed",
+                             (json_int_t)p->seed, "replications", (json_int_t)p->replications,
+                             "rounds", (json_int_t)ct_params_max_rounds(p), "command",
+                             o->command_line, "self_play", t->self_play, "scoring", score,
+                             "ranking", ranking_json(t), "pairs", pairs_json(t));
     return cli_write_json(o->out, "tournament.json", root) ? EXIT_RUNTIME : EXIT_OK;
+}
+
+static int write_files(const run_options *o, const ct_params *p, const ct_tournament_result *t)
+{
+    int rc = cli_out_begin(o->out);
+    if (rc) return rc;
+    if (write_ranking_csv(o, p, t) || write_pairs_csv(o, p, t)) return EXIT_RUNTIME;
+    return write_json(o, p, t);
 }
 
 int cmd_tournament(int argc, char **argv)

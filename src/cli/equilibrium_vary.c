@@ -213,15 +213,19 @@ static int load_at(vary_job *j, double v)
     else
         snprintf(j->override, sizeof j->override, "%s=%.17g", j->path, v);
     j->overrides[o->nsets] = j->override;
+    /* the loader names the overrides by their flag, the varied one by its
+     * setting alone: this message says --vary */
+    const char *labels[sizeof o->sets / sizeof o->sets[0] + 1];
+    cli_set_labels(o, labels);
+    labels[o->nsets] = "";
     ct_scenario_options so = {.regime_dir = cli_regime_dir(),
                               .overrides = j->overrides,
                               .noverrides = o->nsets + 1,
-                              .skip_absent_states = o->nscenarios > 1};
+                              .skip_absent_states = o->nscenarios > 1,
+                              .labels = labels};
     for (int k = 0; k < o->nscenarios; k++) {
         if (ct_scenario_load(o->scenario_path[k], &so, &j->q[k]) == 0) continue;
-        const char *msg = ct_error_last(), *cut = NULL;
-        if (strncmp(msg, "--set", 5) == 0) cut = strstr(msg, ": "); /* the loader names --set */
-        cli_error("--vary %s: at %s = %g: %s", j->spec, j->path, v, cut ? cut + 2 : msg);
+        cli_error("--vary %s: at %s = %g: %s", j->spec, j->path, v, ct_error_last());
         return EXIT_USAGE;
     }
     return 0;

@@ -208,15 +208,19 @@ static int check_state_overrides(const run_options *o, const ct_params *p)
     return 0;
 }
 
-int cli_load_scenarios(const run_options *o, ct_params *p)
+void cli_set_labels(const run_options *o, const char **labels)
 {
-    /* the loader names an override by the flag the user typed (NULL: --set) */
-    const char *labels[sizeof o->sets / sizeof o->sets[0]];
     for (int i = 0; i < o->nsets; i++)
         labels[i] = o->sets[i] == o->reps_set     ? "--reps"
                     : o->sets[i] == o->seed_set   ? "--seed"
                     : o->sets[i] == o->rounds_set ? "--rounds"
                                                   : NULL;
+}
+
+int cli_load_scenarios(const run_options *o, ct_params *p)
+{
+    const char *labels[sizeof o->sets / sizeof o->sets[0]];
+    cli_set_labels(o, labels);
     ct_scenario_options so = {.regime_dir = cli_regime_dir(),
                               .overrides = o->sets,
                               .noverrides = o->nsets,

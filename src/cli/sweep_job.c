@@ -320,8 +320,8 @@ static int build_grid(sweep_job *j)
         return EXIT_RUNTIME;
     }
     for (int i = 0; i < j->o.nvary; i++)
-        if (ct_sweep_add(j->grid, j->o.vary[i])) {
-            cli_error("%s", ct_error_last());
+        if (ct_sweep_add(j->grid, j->o.vary[i])) { /* the library names the argument */
+            cli_error("--vary %s", ct_error_last());
             return EXIT_USAGE;
         }
     if (j->o.nvary == 0 && (rc = ct_scenario_load_sweep(j->o.scenario_path[0], j->grid))) {

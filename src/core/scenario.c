@@ -711,34 +711,35 @@ int ct_scenario_override_local(const char *arg)
 }
 
 /* Checks VALUE for key `k` as the loader reads an override and stores it in the
- * struct at `base` (a ct_params, or a ct_state_params for a state's keys). */
+ * struct at `base` (a ct_params, or a ct_state_params for a state's keys). Its
+ * messages name the setting, never a flag: the caller knows which one, if any,
+ * the user typed. */
 static int apply_key(const ct_key *k, void *base, const char *path, const char *value,
                      const char *arg, int number)
 {
-    char why[160];
+    char why[160], what[SHOWN_SIZE];
     void *field = ct_params_field(k, base);
     if (k->type == CT_KEY_REAL || k->type == CT_KEY_INT) {
         if (!number) /* as the loader stores it: a string where a number belongs */
-            return ct_error_set(CT_ECONFIG, "--set: %s must be a number, got a string", path);
+            return ct_error_set(CT_ECONFIG, "%s must be a number, got a string", path);
         double v;
         long long whole = 0;
-        int rc = parse_value(value, k->type == CT_KEY_INT, arg, NULL, &v, &whole);
+        int rc = parse_value(value, k->type == CT_KEY_INT, arg, shown(arg, what, sizeof what), &v,
+                             &whole);
         if (rc) return rc;
         if (k->type == CT_KEY_INT && ct_params_check_whole(k, whole, why, sizeof why))
-            return ct_error_set(CT_ECONFIG, "--set: %s %s, got %lld", path, why, whole);
+            return ct_error_set(CT_ECONFIG, "%s %s, got %lld", path, why, whole);
         if (ct_params_check_number(k, v, why, sizeof why))
-            return ct_error_set(CT_ECONFIG, "--set: %s %s, got %.17g", path, why, v);
+            return ct_error_set(CT_ECONFIG, "%s %s, got %.17g", path, why, v);
         if (k->type == CT_KEY_INT)
             *(long *)field = (long)whole;
         else
             *(double *)field = v;
         return 0;
     }
-    if (ct_params_check_text(k, value, why, sizeof why)) {
-        char what[SHOWN_SIZE];
-        return ct_error_set(CT_ECONFIG, "--set: %s %s, got \"%s\"", path, why,
+    if (ct_params_check_text(k, value, why, sizeof why))
+        return ct_error_set(CT_ECONFIG, "%s %s, got \"%s\"", path, why,
                             shown(value, what, sizeof what));
-    }
     if (k->type == CT_KEY_MODE)
         *(int *)field = ct_params_mode_parse(value);
     else
@@ -750,23 +751,23 @@ static int apply_key(const ct_key *k, void *base, const char *path, const char *
 static int apply_strategy_param(ct_state_params *st, const char *name, const char *value,
                                 const char *arg)
 {
+    char what[SHOWN_SIZE];
     int kind = st->strategy.kind, pi = ct_strategy_param_find(kind, name);
     if (pi < 0)
-        return ct_error_set(CT_ECONFIG, "--set %s: %s is not a parameter of %s", arg, name,
+        return ct_error_set(CT_ECONFIG, "%s: %s is not a parameter of %s", arg, name,
                             ct_strategy_types[kind].name);
     const ct_strategy_param *sp = ct_strategy_param_info(kind, pi);
     double v;
     long long whole;
-    int rc = parse_value(value, 0, arg, NULL, &v, &whole);
+    int rc = parse_value(value, 0, arg, shown(arg, what, sizeof what), &v, &whole);
     if (rc) return rc;
     if (!isfinite(v) || v < sp->min || v > sp->max)
         return ct_error_set(CT_ECONFIG,
-                            "--set: states.%s.strategy.%s must be in [%g, %g] for %s, "
+                            "states.%s.strategy.%s must be in [%g, %g] for %s, "
                             "got %.17g",
                             st->id, name, sp->min, sp->max, ct_strategy_types[kind].name, v);
     if (sp->integer && v != floor(v))
-        return ct_error_set(CT_ECONFIG,
-                            "--set: states.%s.strategy.%s must be a whole number, got %.17g",
+        return ct_error_set(CT_ECONFIG, "states.%s.strategy.%s must be a whole number, got %.17g",
                             st->id, name, v);
     st->strategy.param[pi] = v;
     return 0;
@@ -775,18 +776,18 @@ static int apply_strategy_param(ct_state_params *st, const char *name, const cha
 static int apply_state(ct_params *p, char *part[], int nparts, const char *value, const char *arg)
 {
     int s = nparts >= 3 ? ct_params_state_index(p, part[1]) : -1;
-    if (s < 0) return ct_error_set(CT_ECONFIG, "--set %s: no such state setting", arg);
+    if (s < 0) return ct_error_set(CT_ECONFIG, "%s: no such state setting", arg);
     ct_state_params *st = &p->state[s];
     if (strcmp(part[2], "strategy") == 0) {
         if (nparts != 4)
-            return ct_error_set(CT_ECONFIG, "--set %s: expected states.%s.strategy.NAME=VALUE", arg,
+            return ct_error_set(CT_ECONFIG, "%s: expected states.%s.strategy.NAME=VALUE", arg,
                                 part[1]);
         return apply_strategy_param(st, part[3], value, arg);
     }
     const ct_key *k = nparts == 3 ? ct_params_key("states", part[2]) : NULL;
-    if (!k) return ct_error_set(CT_ECONFIG, "--set %s: unknown setting", arg);
+    if (!k) return ct_error_set(CT_ECONFIG, "%s: unknown setting", arg);
     if (strcmp(part[2], "id") == 0)
-        return ct_error_set(CT_ECONFIG, "--set %s: a state's id cannot be overridden", arg);
+        return ct_error_set(CT_ECONFIG, "%s: a state's id cannot be overridden", arg);
     char path[OVERRIDE_MAX];
     snprintf(path, sizeof path, "states.%s.%s", st->id, part[2]);
     return apply_key(k, st, path, value, arg, k->type == CT_KEY_REAL);
@@ -794,33 +795,34 @@ static int apply_state(ct_params *p, char *part[], int nparts, const char *value
 
 int ct_scenario_apply(ct_params *p, const char *arg)
 {
-    char buf[OVERRIDE_MAX], *part[OVERRIDE_PARTS];
+    char buf[OVERRIDE_MAX], *part[OVERRIDE_PARTS], what[SHOWN_SIZE];
     const char *value;
-    if (strlen(arg) >= sizeof buf) return ct_error_set(CT_EINVAL, "--set %.40s...: too long", arg);
+    if (strlen(arg) >= sizeof buf) return ct_error_set(CT_EINVAL, "%.40s...: too long", arg);
     if (ct_params_text_flaw(arg) >= 0)
-        return override_fail(NULL, arg, "must be UTF-8 text without control characters");
+        return override_fail("", arg, "%s: must be UTF-8 text without control characters",
+                             shown(arg, what, sizeof what));
     int nparts = split_override(arg, buf, sizeof buf, part, &value);
-    if (nparts < 0) return ct_error_set(CT_ECONFIG, "--set %s: expected PATH=VALUE", arg);
+    if (nparts < 0) return ct_error_set(CT_ECONFIG, "%s: expected PATH=VALUE", arg);
     if (!ct_scenario_override_local(arg))
         return ct_error_set(CT_EINVAL,
-                            "--set %s: changes how other settings are read; load the scenario "
+                            "%s: changes how other settings are read; load the scenario "
                             "with it",
                             arg);
     if (strcmp(part[0], "states") == 0) return apply_state(p, part, nparts, value, arg);
     const ct_key *k = nparts == 2 ? ct_params_key(part[0], part[1]) : NULL;
-    if (!k) return ct_error_set(CT_ECONFIG, "--set %s: unknown setting", arg);
+    if (!k) return ct_error_set(CT_ECONFIG, "%s: unknown setting", arg);
     char path[OVERRIDE_MAX];
     snprintf(path, sizeof path, "%s.%s", part[0], part[1]);
     if (strcmp(part[0], "regime") == 0 && !ct_params_agreement(p))
         return ct_error_set(CT_ECONFIG,
-                            "--set: %s cannot be set: the regime is \"%s\", no agreement at all",
-                            path, CT_REGIME_NONE);
+                            "%s cannot be set: the regime is \"%s\", no agreement at all", path,
+                            CT_REGIME_NONE);
     long rounds = p->rounds;
     int rc = apply_key(k, p, path, value, arg, 1);
     if (!rc && strcmp(path, "simulation.rounds") == 0 && p->continuation < 1.0) {
         p->rounds = rounds;
-        return ct_error_set(CT_ECONFIG, "--set: simulation.rounds and simulation.continuation < 1 "
-                                        "exclude each other");
+        return ct_error_set(CT_ECONFIG, "simulation.rounds and simulation.continuation < 1 exclude "
+                                        "each other");
     }
     return rc;
 }

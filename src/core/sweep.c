@@ -102,17 +102,17 @@ static int parse_range(dimension *d, const char *arg, char *spec)
 {
     char *b = strchr(spec, ':'), *c = b ? strchr(b + 1, ':') : NULL;
     if (!b || !c || strchr(c + 1, ':'))
-        return ct_error_set(CT_EINVAL, "--vary %s: a range is FROM:TO:STEPS", arg);
+        return ct_error_set(CT_EINVAL, "%s: a range is FROM:TO:STEPS", arg);
     *b = *c = '\0';
     double from, to, steps;
     if (!parse_number(spec, &from) || !parse_number(b + 1, &to))
-        return ct_error_set(CT_EINVAL, "--vary %s: FROM and TO must be finite numbers", arg);
+        return ct_error_set(CT_EINVAL, "%s: FROM and TO must be finite numbers", arg);
     if (!parse_number(c + 1, &steps) || steps != floor(steps) || steps < 1 ||
         steps > CT_SWEEP_MAX_VALUES)
-        return ct_error_set(CT_EINVAL, "--vary %s: STEPS must be a whole number in [1, %d]", arg,
+        return ct_error_set(CT_EINVAL, "%s: STEPS must be a whole number in [1, %d]", arg,
                             CT_SWEEP_MAX_VALUES);
     if (steps == 1 && from != to)
-        return ct_error_set(CT_EINVAL, "--vary %s: one step needs FROM = TO", arg);
+        return ct_error_set(CT_EINVAL, "%s: one step needs FROM = TO", arg);
     d->count = (int)steps;
     d->value = calloc((size_t)d->count, sizeof *d->value);
     if (!d->value) return ct_error_set(CT_ENOMEM, "out of memory");
@@ -130,18 +130,17 @@ static int parse_list(dimension *d, const char *arg, char *spec)
     for (const char *c = spec; *c; c++)
         d->count += *c == ',';
     if (d->count > CT_SWEEP_MAX_VALUES)
-        return ct_error_set(CT_EINVAL, "--vary %s: at most %d values", arg, CT_SWEEP_MAX_VALUES);
+        return ct_error_set(CT_EINVAL, "%s: at most %d values", arg, CT_SWEEP_MAX_VALUES);
     d->value = calloc((size_t)d->count, sizeof *d->value);
     if (!d->value) return ct_error_set(CT_ENOMEM, "out of memory");
     char *item = spec;
     for (int k = 0; k < d->count; k++) {
         char *comma = strchr(item, ',');
         if (comma) *comma = '\0';
-        if (*item == '\0') return ct_error_set(CT_EINVAL, "--vary %s: an empty value", arg);
+        if (*item == '\0') return ct_error_set(CT_EINVAL, "%s: an empty value", arg);
         for (int j = 0; j < k; j++)
             if (strcmp(d->value[j], item) == 0)
-                return ct_error_set(CT_EINVAL, "--vary %s: the value %s is listed twice", arg,
-                                    item);
+                return ct_error_set(CT_EINVAL, "%s: the value %s is listed twice", arg, item);
         snprintf(d->value[k], CT_SWEEP_TEXT, "%s", item);
         item = comma ? comma + 1 : item;
     }
@@ -151,21 +150,20 @@ static int parse_list(dimension *d, const char *arg, char *spec)
 int ct_sweep_add(ct_sweep *s, const char *arg)
 {
     if (s->ndims >= CT_SWEEP_MAX_DIMS)
-        return ct_error_set(CT_EINVAL, "--vary %s: at most %d dimensions", arg, CT_SWEEP_MAX_DIMS);
+        return ct_error_set(CT_EINVAL, "%s: at most %d dimensions", arg, CT_SWEEP_MAX_DIMS);
     const char *eq = strchr(arg, '=');
     if (!eq || eq == arg || !eq[1])
-        return ct_error_set(CT_EINVAL, "--vary %s: expected PATH=FROM:TO:STEPS or PATH=v1,v2,...",
-                            arg);
+        return ct_error_set(CT_EINVAL, "%s: expected PATH=FROM:TO:STEPS or PATH=v1,v2,...", arg);
     if ((size_t)(eq - arg) >= CT_SWEEP_TEXT || strlen(eq + 1) >= CT_SWEEP_TEXT)
-        return ct_error_set(CT_EINVAL, "--vary %.40s...: too long", arg);
+        return ct_error_set(CT_EINVAL, "%.40s...: too long", arg);
     if (strpbrk(arg, " \t\n\"#"))
-        return ct_error_set(CT_EINVAL, "--vary %s: spaces, quotes and '#' are not allowed", arg);
+        return ct_error_set(CT_EINVAL, "%s: spaces, quotes and '#' are not allowed", arg);
     dimension *d = &s->dim[s->ndims];
     memset(d, 0, sizeof *d);
     snprintf(d->path, sizeof d->path, "%.*s", (int)(eq - arg), arg);
     for (int k = 0; k < s->ndims; k++)
         if (strcmp(s->dim[k].path, d->path) == 0)
-            return ct_error_set(CT_EINVAL, "--vary %s: %s is varied twice", arg, d->path);
+            return ct_error_set(CT_EINVAL, "%s: %s is varied twice", arg, d->path);
     snprintf(d->spec, sizeof d->spec, "%s", eq + 1);
     char spec[CT_SWEEP_TEXT];
     snprintf(spec, sizeof spec, "%s", eq + 1);
@@ -179,8 +177,8 @@ int ct_sweep_add(ct_sweep *s, const char *arg)
     if (points > CT_SWEEP_MAX_POINTS) {
         free(d->value);
         d->value = NULL;
-        return ct_error_set(CT_EINVAL, "--vary %s: the grid would have %ld points, at most %ld",
-                            arg, points, CT_SWEEP_MAX_POINTS);
+        return ct_error_set(CT_EINVAL, "%s: the grid would have %ld points, at most %ld", arg,
+                            points, CT_SWEEP_MAX_POINTS);
     }
     unbind(s); /* a binding is for the grid it was made for */
     s->ndims++;
@@ -255,10 +253,21 @@ static int load(const binding *b, const char *const *extra, int n, ct_params *ou
         all[i] = b->sets[i];
     for (int i = 0; i < n; i++)
         all[b->nsets + i] = extra[i];
+    /* the caller's overrides are named as the loader names them; the point's
+     * by the setting alone (the caller says which point) */
+    const char **labels = calloc((size_t)(b->nsets + n + 1), sizeof *labels);
+    if (!labels) {
+        free(all);
+        return ct_error_set(CT_ENOMEM, "out of memory");
+    }
+    for (int i = 0; i < n; i++)
+        labels[b->nsets + i] = "";
     ct_scenario_options so = {.regime_dir = b->regime_dir,
                               .overrides = (const char *const *)all,
-                              .noverrides = b->nsets + n};
+                              .noverrides = b->nsets + n,
+                              .labels = labels};
     int rc = ct_scenario_load(b->path, &so, out);
+    free(labels);
     free(all);
     return rc;
 }

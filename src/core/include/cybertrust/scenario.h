@@ -55,8 +55,11 @@ int ct_scenario_override_local(const char *arg);
  * the caller runs once all overrides are in). Returns 0; CT_EINVAL for a
  * setting that is not local (see above), or an override too long; CT_ECONFIG
  * with a message for a bad path or value, as the loader's for a bad value
- * (load the scenario with the override for the loader's own message). `p` is
- * unchanged on failure. Thread-safe. */
+ * (load the scenario with the override for the loader's own message). The
+ * message names the setting ("regime.dual_use must be in [0, 1], got 1.5") or
+ * the override ("world.threat=x: \"x\" is not a number"), never a flag: the
+ * caller adds the one the user typed. `p` is unchanged on failure.
+ * Thread-safe. */
 int ct_scenario_apply(ct_params *p, const char *arg);
 
 /* Adds to `s` the dimensions of the file's sweep block,

@@ -22,7 +22,8 @@ void ct_sweep_free(ct_sweep *s);
 
 /* Adds the dimension "PATH=SPEC": SPEC is FROM:TO:STEPS (STEPS evenly spaced
  * values from FROM to TO inclusive) or a list v1,v2,... whose values may be
- * numbers or strings. Returns 0, or CT_EINVAL with a message naming the argument. */
+ * numbers or strings. Returns 0, or CT_EINVAL with a message naming the
+ * argument, not a flag ("world.threat=0:1:x: STEPS must be ..."). */
 int ct_sweep_add(ct_sweep *s, const char *arg);
 
 int ct_sweep_dims(const ct_sweep *s);
@@ -52,7 +53,8 @@ int ct_sweep_bind(ct_sweep *s, const char *path, const char *regime_dir, const c
  * file with the --set overrides and then the point's (ct_sweep_overrides), but
  * for the bytes after the end of a text. Returns 0, or the loader's code and
  * message for that load (CT_EINVAL when the grid is not bound or the point is
- * not in it). Thread-safe: any number of threads may load points at once. */
+ * not in it); a message about the point's own values names the setting alone,
+ * and the caller says which point. Thread-safe: any number of threads may load points at once. */
 int ct_sweep_load_point(const ct_sweep *s, long point, ct_params *out);
 
 /* Everything a sweep reports about one point. */
