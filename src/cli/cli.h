@@ -165,6 +165,18 @@ void cli_csv_provenance(FILE *fp, const run_options *o, const ct_params *p, int 
 /* Prints a number for CSV (empty for NaN). */
 void cli_csv_number(FILE *fp, double v);
 
+/* Prints a text field for CSV, quoted (with doubled quotes) when it holds a
+ * comma, a quote or a line break: strategy labels such as "fox(cover=0.5, ...)". */
+void cli_csv_text(FILE *fp, const char *text);
+
+/* "mean [lo, hi]" of a summary in `digits` significant digits ("-" without
+ * observations, the mean alone without an interval); with `percent` as
+ * percentages, with `star` " *" when the interval excludes 0. Returns buf. */
+const char *cli_fmt_ci(const ct_summary *s, int digits, int percent, int star, char *buf, size_t n);
+
+/* Seconds on the monotonic clock, for progress displays and periodic writes. */
+double cli_now(void);
+
 /* A scenario's label in outputs: its file name without folder and ".cfg". */
 const char *cli_label(const char *path, char *buf, size_t n);
 
@@ -181,10 +193,6 @@ void report_compare_text(FILE *fp, const run_options *o, const ct_params *p, int
 void report_run_brief(FILE *fp, const run_options *o, const ct_params *p, const ct_batch *b);
 void report_compare_brief(FILE *fp, const run_options *o, const ct_params *p, int n,
                           const ct_batch *b);
-/* "0.0599 [0.059, 0.0608] *": a summary's mean and 95% CI at three
- * significant digits (times 100 with "%" signs if `percent`; " *" if `star`
- * and the CI excludes 0; "-" without observations) into buf; returns buf. */
-const char *report_brief_ci(const ct_summary *s, int percent, int star, char *buf, size_t n);
 
 /* JSON and CSV outputs; each returns 0 or -1 (message printed, nothing left behind). */
 int report_summary_json(const char *dir, const run_options *o, const ct_params *p,

@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L /* clock_gettime, isatty, fileno */
+#define _POSIX_C_SOURCE 200809L /* isatty, fileno */
 /* cybertrust equilibrium: the meta-game of docs/model.md section 7.3 (see metagame.c).
  *
  * Strategy sets come from --strategies ID=LIST (one per state, a state named
@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -352,17 +351,10 @@ typedef struct {
     int shown;
 } progress_line;
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static void show_progress(void *ctx, const char *stage, double done)
 {
     progress_line *pl = ctx;
-    double t = now();
+    double t = cli_now();
     if (done < 1.0 && t - pl->last < 0.25) return;
     pl->last = t;
     pl->shown = 1;
@@ -380,20 +372,6 @@ static int metric_shown(const ct_params *p, int n, int j)
         cyber |= p[k].mode == CT_MODE_CYBER;
     ct_metric m = ct_metagame_metrics[j];
     return cyber || m < CT_M_NET_SECURITY || m > CT_M_LEGITIMACY;
-}
-
-const char *eq_fmt_ci(const ct_summary *s, int percent, int star, char *buf, size_t n)
-{
-    double f = percent ? 100.0 : 1.0;
-    const char *pc = percent ? "%" : "";
-    if (s->n == 0)
-        snprintf(buf, n, "-");
-    else if (isnan(s->ci_lo))
-        snprintf(buf, n, "%.4g%s", f * s->mean, pc);
-    else
-        snprintf(buf, n, "%.4g%s [%.4g%s, %.4g%s]%s", f * s->mean, pc, f * s->ci_lo, pc,
-                 f * s->ci_hi, pc, star && (s->ci_lo > 0 || s->ci_hi < 0) ? " *" : "");
-    return buf;
 }
 
 static const char *label(const ct_metagame *g, int role, int i, char *buf, size_t n)
@@ -451,12 +429,12 @@ static void print_metrics(const ct_params *p, int n, const char *const *heads, c
     for (int j = 0; j < CT_METAGAME_METRICS; j++) {
         if (!metric_shown(p, n, j)) continue;
         eq_pretty(ct_metagame_metrics[j], name, sizeof name);
-        printf("    %-22s  %-36s", name, eq_fmt_ci(&a[j], 0, star, buf, sizeof buf));
-        printf("  %s\n", eq_fmt_ci(&b[j], 0, star, buf, sizeof buf));
+        printf("    %-22s  %-36s", name, cli_fmt_ci(&a[j], 4, 0, star, buf, sizeof buf));
+        printf("  %s\n", cli_fmt_ci(&b[j], 4, 0, star, buf, sizeof buf));
     }
     if (collapsed) /* NULL without an agreement: nothing can collapse */
         printf("    %-22s  %s\n", "agreement collapsed",
-               eq_fmt_ci(collapsed, !star, star, buf, sizeof buf));
+               cli_fmt_ci(collapsed, 4, !star, star, buf, sizeof buf));
 }
 
 static const char *rest_name(ct_rest_kind k)
@@ -804,20 +782,6 @@ static int write_json(const ct_metagame *g, const run_options *o, const ct_param
     return cli_write_json(o->out, "equilibrium.json", root);
 }
 
-void eq_csv_text(FILE *fp, const char *s)
-{
-    if (!strpbrk(s, ",\"\n")) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
-
 void eq_csv_row(FILE *fp, const char *prefix, const char *state, const char *metric,
                 const ct_summary *s)
 {
@@ -845,9 +809,9 @@ static int write_csv(const ct_metagame *g, const run_options *o, const ct_params
                 if (!mem) break;
                 fprintf(mem, "%s,%d,%d,", cli_label(o->scenario_path[k], lab, sizeof lab), i + 1,
                         c + 1);
-                eq_csv_text(mem, label(g, 0, i, a, sizeof a));
+                cli_csv_text(mem, label(g, 0, i, a, sizeof a));
                 fputc(',', mem);
-                eq_csv_text(mem, label(g, 1, c, b, sizeof b));
+                cli_csv_text(mem, label(g, 1, c, b, sizeof b));
                 fclose(mem);
                 for (int r = 0; r < CT_STATES; r++)
                     for (int m = 0; m < CT_METRIC_COUNT; m++) {

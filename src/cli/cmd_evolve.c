@@ -124,21 +124,6 @@ static int label_width(const ct_tournament_result *t)
     return w;
 }
 
-/* A CSV field, in double quotes when it holds a comma or a quote (RFC 4180). */
-static void csv_text(FILE *fp, const char *text)
-{
-    if (!strpbrk(text, ",\"\n\r")) {
-        fputs(text, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (const char *c = text; *c; c++) {
-        if (*c == '"') fputc('"', fp);
-        fputc(*c, fp);
-    }
-    fputc('"', fp);
-}
-
 static int parse_start(const char *text, int k, double *x)
 {
     if (!text) {
@@ -223,7 +208,7 @@ static int replicator(const run_options *o, const ct_params *p, const ct_tournam
     fprintf(f.fp, "t");
     for (int i = 0; i < k; i++) {
         fputc(',', f.fp);
-        csv_text(f.fp, kind(t, i));
+        cli_csv_text(f.fp, kind(t, i));
     }
     fputc('\n', f.fp);
     for (int s = 0; s <= SAMPLES; s++)
@@ -296,9 +281,9 @@ static void moran_row(const run_options *o, const ct_tournament_result *t, int w
         printf("%-*s  %-*s  %-10.4g  %.4g [%.4g, %.4g]\n", w, kind(t, i), w, kind(t, j), fx->exact,
                fx->sim, fx->lo, fx->hi);
     if (fp) {
-        csv_text(fp, kind(t, i));
+        cli_csv_text(fp, kind(t, i));
         fputc(',', fp);
-        csv_text(fp, kind(t, j));
+        cli_csv_text(fp, kind(t, j));
         fprintf(fp, ",%.17g,%.17g,%.17g,%.17g,%ld,%.17g\n", fx->exact, fx->sim, fx->lo, fx->hi,
                 o->runs, 1.0 / o->population);
     }

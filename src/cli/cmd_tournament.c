@@ -132,22 +132,6 @@ static void print_text(const ct_params *p, const ct_tournament_result *t)
     }
 }
 
-/* A CSV field: as is, or in double quotes (doubling any inside) when it holds
- * a comma, a quote or a line break, as RFC 4180 has it. */
-static void csv_text(FILE *fp, const char *text)
-{
-    if (!strpbrk(text, ",\"\n\r")) {
-        fputs(text, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (const char *c = text; *c; c++) {
-        if (*c == '"') fputc('"', fp);
-        fputc(*c, fp);
-    }
-    fputc('"', fp);
-}
-
 static json_t *summary(const ct_summary *s)
 {
     return json_pack("{s:f, s:o, s:[o, o], s:I}", "mean", s->mean, "sd",
@@ -168,7 +152,7 @@ static int write_ranking_csv(const run_options *o, const ct_params *p,
     for (int r = 0; r < t->n; r++) {
         const ct_standing *s = &t->standing[t->rank[r]];
         fprintf(f.fp, "%d,", r + 1);
-        csv_text(f.fp, name(t, t->rank[r]));
+        cli_csv_text(f.fp, name(t, t->rank[r]));
         fputc(',', f.fp);
         const double v[] = {s->score.mean,
                             s->score.sd,
@@ -196,9 +180,9 @@ static int write_pairs_csv(const run_options *o, const ct_params *p, const ct_to
     for (int i = 0; i < t->n; i++)
         for (int j = 0; j < t->n; j++) {
             const ct_match *m = &t->match[i][j];
-            csv_text(f.fp, name(t, i));
+            cli_csv_text(f.fp, name(t, i));
             fputc(',', f.fp);
-            csv_text(f.fp, name(t, j));
+            cli_csv_text(f.fp, name(t, j));
             fputc(',', f.fp);
             const double v[] = {m->payoff_per_round, m->payoff_total, m->cooperation_rate,
                                 m->exploitations_suffered};

@@ -25,12 +25,6 @@ const char *eq_metric_name(int metric);
  * chance that the agreement collapses". */
 const char *eq_focus_words(const ct_params *p, eq_focus f, char *buf, size_t n);
 
-/* "0.06 [0.058, 0.062] *": a mean and its CI, the star when the CI excludes 0. */
-const char *eq_fmt_ci(const ct_summary *s, int percent, int star, char *buf, size_t n);
-
-/* A CSV field, quoted when it holds a comma, a quote or a newline. */
-void eq_csv_text(FILE *fp, const char *s);
-
 /* One tidy CSV row: prefix, state, metric, mean, sd, ci_low, ci_high, n. */
 void eq_csv_row(FILE *fp, const char *prefix, const char *state, const char *metric,
                 const ct_summary *s);

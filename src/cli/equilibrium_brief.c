@@ -59,30 +59,15 @@ static void print_mix(const ct_metagame *g, int role, const double *w, int inden
     printf("\n");
 }
 
-/* "0.0599 [0.059, 0.0608] *": three significant digits, to fit 80 columns. */
-static const char *fmt(const ct_summary *s, int percent, int star, char *buf, size_t n)
-{
-    double f = percent ? 100.0 : 1.0;
-    const char *pc = percent ? "%" : "";
-    if (s->n == 0)
-        snprintf(buf, n, "-");
-    else if (isnan(s->ci_lo))
-        snprintf(buf, n, "%.3g%s", f * s->mean, pc);
-    else
-        snprintf(buf, n, "%.3g%s [%.3g%s, %.3g%s]%s", f * s->mean, pc, f * s->ci_lo, pc,
-                 f * s->ci_hi, pc, star && (s->ci_lo > 0 || s->ci_hi < 0) ? " *" : "");
-    return buf;
-}
-
 static void print_row(const char *name, const ct_summary *a, const ct_summary *b, int percent,
                       int star)
 {
     char x[96], y[96];
     if (b)
-        printf("  %-19s %-29s %s\n", name, fmt(a, percent, star, x, sizeof x),
-               fmt(b, percent, star, y, sizeof y));
+        printf("  %-19s %-29s %s\n", name, cli_fmt_ci(a, 3, percent, star, x, sizeof x),
+               cli_fmt_ci(b, 3, percent, star, y, sizeof y));
     else
-        printf("  %-19s %s\n", name, fmt(a, percent, star, x, sizeof x));
+        printf("  %-19s %s\n", name, cli_fmt_ci(a, 3, percent, star, x, sizeof x));
 }
 
 static void print_heads(const ct_params *p, int scen, const ct_metagame *g, const char *prefix)

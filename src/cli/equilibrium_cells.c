@@ -187,9 +187,9 @@ int eq_write_cell_csv(const ct_metagame *g, const run_options *o, const ct_param
                 if (!mem) break;
                 fprintf(mem, "%s,%s,%d,%d,", cli_label(o->scenario_path[k], lab, sizeof lab), base,
                         i + 1, c + 1);
-                eq_csv_text(mem, label(g, 0, i, a, sizeof a));
+                cli_csv_text(mem, label(g, 0, i, a, sizeof a));
                 fputc(',', mem);
-                eq_csv_text(mem, label(g, 1, c, b, sizeof b));
+                cli_csv_text(mem, label(g, 1, c, b, sizeof b));
                 fclose(mem);
                 for (int r = 0; r <= CT_STATES; r++) /* each role's metrics, then collapsed */
                     for (int j = 0; j < (r < CT_STATES ? CT_METAGAME_METRICS : 1); j++) {

@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L /* clock_gettime, isatty, fileno */
+#define _POSIX_C_SOURCE 200809L /* isatty, fileno */
 /* cybertrust equilibrium --vary PATH=LO:HI[:N]: where the answer flips.
  *
  * The comparison of regimes at their selected equilibria (docs/model.md section 7.3) is run
@@ -36,7 +36,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cybertrust/error.h"
@@ -233,17 +232,10 @@ static int load_at(vary_job *j, double v)
 
 /* ---- one value ------------------------------------------------------------- */
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static void show_progress(void *ctx, const char *stage, double done)
 {
     vary_job *j = ctx;
-    double t = now();
+    double t = cli_now();
     if (done < 1.0 && t - j->last < 0.25) return;
     j->last = t;
     fprintf(stderr, "\requilibrium --vary: %s, %s %3.0f%%   ", j->doing, stage, 100.0 * done);
@@ -455,7 +447,7 @@ static void print_grid(const vary_job *j)
                                      eq_label(j, &pt->scen[k], buf, sizeof buf));
         for (int k = 1; k < ns && used < sizeof line; k++)
             used += (size_t)snprintf(line + used, sizeof line - used, "  %-32s",
-                                     eq_fmt_ci(&pt->scen[k].diff, 0, 1, buf, sizeof buf));
+                                     cli_fmt_ci(&pt->scen[k].diff, 4, 0, 1, buf, sizeof buf));
         put_line(line, used < sizeof line ? used : sizeof line - 1);
     }
 }
@@ -463,7 +455,8 @@ static void print_grid(const vary_job *j)
 static void print_end(const vary_job *j, const char *value, const point *pt, int k)
 {
     char buf[256], eq[256];
-    printf("    %s = %s: %s", j->path, value, eq_fmt_ci(&pt->scen[k].diff, 0, 1, buf, sizeof buf));
+    printf("    %s = %s: %s", j->path, value,
+           cli_fmt_ci(&pt->scen[k].diff, 4, 0, 1, buf, sizeof buf));
     printf("; [1] %s, [%d] %s\n", eq_label(j, &pt->scen[0], eq, sizeof eq), k + 1,
            eq_label(j, &pt->scen[k], buf, sizeof buf));
 }
@@ -623,12 +616,12 @@ static int write_csv(vary_job *j)
             cli_label(o->scenario_path[s], lab, sizeof lab);
             if (diff) {
                 snprintf(buf, sizeof buf, "%s - %s", lab, base);
-                eq_csv_text(f.fp, buf);
+                cli_csv_text(f.fp, buf);
                 fputs(",,", f.fp);
             } else {
-                eq_csv_text(f.fp, lab);
+                cli_csv_text(f.fp, lab);
                 fputc(',', f.fp);
-                eq_csv_text(f.fp, eq_label(j, &pt->scen[s], buf, sizeof buf));
+                cli_csv_text(f.fp, eq_label(j, &pt->scen[s], buf, sizeof buf));
                 fputc(',', f.fp);
             }
             if (j->focus.metric == CT_METAGAME_METRICS)

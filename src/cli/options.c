@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L /* sigaction */
+#define _POSIX_C_SOURCE 200809L /* sigaction, clock_gettime */
 /* Options shared by the subcommands that run scenarios, scenario loading, output
  * files written atomically, and the program's error messages. */
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -248,4 +249,39 @@ void cli_csv_provenance(FILE *fp, const run_options *o, const ct_params *p, int 
 void cli_csv_number(FILE *fp, double v)
 {
     if (!isnan(v)) fprintf(fp, "%.17g", v);
+}
+
+void cli_csv_text(FILE *fp, const char *text)
+{
+    if (!strpbrk(text, ",\"\n\r")) {
+        fputs(text, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"') fputc('"', fp);
+        fputc(*c, fp);
+    }
+    fputc('"', fp);
+}
+
+const char *cli_fmt_ci(const ct_summary *s, int digits, int percent, int star, char *buf, size_t n)
+{
+    double f = percent ? 100.0 : 1.0;
+    const char *pc = percent ? "%" : "";
+    if (s->n == 0)
+        snprintf(buf, n, "-");
+    else if (isnan(s->ci_lo))
+        snprintf(buf, n, "%.*g%s", digits, f * s->mean, pc);
+    else
+        snprintf(buf, n, "%.*g%s [%.*g%s, %.*g%s]%s", digits, f * s->mean, pc, digits, f * s->ci_lo,
+                 pc, digits, f * s->ci_hi, pc, star && (s->ci_lo > 0 || s->ci_hi < 0) ? " *" : "");
+    return buf;
+}
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }

@@ -46,17 +46,6 @@ const char *cli_label(const char *path, char *buf, size_t n)
     return buf;
 }
 
-static const char *fmt_ci(const ct_summary *s, char *buf, size_t n)
-{
-    if (s->n == 0)
-        snprintf(buf, n, "-");
-    else if (isnan(s->ci_lo))
-        snprintf(buf, n, "%.4g", s->mean);
-    else
-        snprintf(buf, n, "%.4g [%.4g, %.4g]", s->mean, s->ci_lo, s->ci_hi);
-    return buf;
-}
-
 static void pretty_name(const char *metric, char *buf, size_t n)
 {
     snprintf(buf, n, "%s", metric);
@@ -112,7 +101,7 @@ void report_run_text(FILE *fp, const run_options *o, const ct_params *p, const c
         for (int s = 0; s < CT_STATES; s++) {
             ct_summary sm;
             ct_batch_state_summary(b, 0, s, table_rows[i], &sm);
-            fprintf(fp, "  %-34s", fmt_ci(&sm, buf, sizeof buf));
+            fprintf(fp, "  %-34s", cli_fmt_ci(&sm, 4, 0, 0, buf, sizeof buf));
         }
         fputc('\n', fp);
     }
@@ -160,12 +149,12 @@ void report_compare_text(FILE *fp, const run_options *o, const ct_params *p, int
                     int sj = ct_params_state_index(&p[j], id);
                     ct_summary sm = {0};
                     if (sj >= 0) ct_batch_state_summary(b, j, sj, table_rows[i], &sm);
-                    fprintf(fp, "  %-30s", fmt_ci(&sm, buf, sizeof buf));
+                    fprintf(fp, "  %-30s", cli_fmt_ci(&sm, 4, 0, 0, buf, sizeof buf));
                 }
                 for (int j = 1; j < n; j++) {
                     ct_summary sm = {0};
                     int ok = s0 >= 0 && ct_batch_diff_summary(b, j, s0, table_rows[i], &sm) == 0;
-                    fmt_ci(&sm, buf, sizeof buf);
+                    cli_fmt_ci(&sm, 4, 0, 0, buf, sizeof buf);
                     if (ok && (sm.ci_lo > 0 || sm.ci_hi < 0)) strcat(buf, " *");
                     fprintf(fp, "  %-30s", ok ? buf : "-");
                 }
@@ -452,20 +441,6 @@ static const ct_metric brief_rows[] = {
 };
 #define BRIEF_NROWS (int)(sizeof brief_rows / sizeof brief_rows[0])
 
-const char *report_brief_ci(const ct_summary *s, int percent, int star, char *buf, size_t n)
-{
-    double f = percent ? 100.0 : 1.0;
-    const char *pc = percent ? "%" : "";
-    if (s->n == 0)
-        snprintf(buf, n, "-");
-    else if (isnan(s->ci_lo))
-        snprintf(buf, n, "%.3g%s", f * s->mean, pc);
-    else
-        snprintf(buf, n, "%.3g%s [%.3g%s, %.3g%s]%s", f * s->mean, pc, f * s->ci_lo, pc,
-                 f * s->ci_hi, pc, star && (s->ci_lo > 0 || s->ci_hi < 0) ? " *" : "");
-    return buf;
-}
-
 /* Prints `text` after `indent` spaces, wrapped at spaces within BRIEF_WIDTH
  * columns, continuation lines indented by `hang`; a word longer than a line is
  * cut. */
@@ -578,7 +553,7 @@ static void brief_scenario(FILE *fp, const ct_params *p, const ct_batch *b, int 
         for (int i = 0; i < BRIEF_NROWS; i++) {
             ct_summary sm;
             ct_batch_state_summary(b, k, s, brief_rows[i], &sm);
-            report_brief_ci(&sm, 0, 0, cell[i][s], BRIEF_CELL);
+            cli_fmt_ci(&sm, 3, 0, 0, cell[i][s], BRIEF_CELL);
         }
     }
     brief_table(fp, &p[k], 1, cell, head);
@@ -587,7 +562,7 @@ static void brief_scenario(FILE *fp, const ct_params *p, const ct_batch *b, int 
         char buf[BRIEF_CELL];
         ct_batch_run_summary(b, k, CT_R_COLLAPSED, &c);
         fprintf(fp, "  %-*s %s\n", BRIEF_LABEL, "agreement collapsed",
-                report_brief_ci(&c, 1, 0, buf, sizeof buf));
+                cli_fmt_ci(&c, 3, 1, 0, buf, sizeof buf));
     }
 }
 
@@ -615,7 +590,7 @@ static void brief_difference(FILE *fp, const ct_params *p, int n, const ct_batch
         for (int i = 0; i < BRIEF_NROWS; i++) {
             ct_summary sm = {0};
             if (ct_batch_diff_summary(b, k, s, brief_rows[i], &sm) != 0) sm.n = 0;
-            report_brief_ci(&sm, 0, 1, cell[i][s], BRIEF_CELL);
+            cli_fmt_ci(&sm, 3, 0, 1, cell[i][s], BRIEF_CELL);
         }
     }
     brief_table(fp, p, n, cell, head);
@@ -624,7 +599,7 @@ static void brief_difference(FILE *fp, const ct_params *p, int n, const ct_batch
         char buf[BRIEF_CELL];
         ct_batch_run_diff_summary(b, k, CT_R_COLLAPSED, &c);
         fprintf(fp, "  %-*s %s\n", BRIEF_LABEL, "agreement collapsed",
-                report_brief_ci(&c, 1, 1, buf, sizeof buf));
+                cli_fmt_ci(&c, 3, 1, 1, buf, sizeof buf));
     }
 }
 

@@ -58,7 +58,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -106,13 +105,6 @@ static void index_put(block_index *x, long point, uint64_t offset, uint64_t leng
 }
 
 /* ---- writing ---------------------------------------------------------------- */
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static void head(const sweep_def *def, FILE *fp)
 {
@@ -488,7 +480,7 @@ static int open_append(sweep_file *f)
         return EXIT_RUNTIME;
     }
     f->end = (uint64_t)st.st_size;
-    f->last_sync = now();
+    f->last_sync = cli_now();
     return 0;
 }
 
@@ -529,7 +521,7 @@ int sweep_file_append(sweep_file *f, long point, const char *text, size_t len)
     }
     index_put(&f->x, point, f->end, len, 0);
     f->end += len;
-    double t = now();
+    double t = cli_now();
     if (t - f->last_sync >= SYNC_SECONDS) {
         fsync(fileno(f->fp));
         f->last_sync = t;

@@ -1,4 +1,4 @@
-#define _XOPEN_SOURCE 700 /* clock_gettime, isatty, realpath, strdup */
+#define _XOPEN_SOURCE 700 /* isatty, realpath, strdup */
 /* A sweep's output folder: sweep.csv, written point by point as points
  * complete (its format, crash safety, resuming and sorting are sweep_file.c's),
  * and sweep.json, the manifest that says which sweep the folder holds and
@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -28,13 +27,6 @@
 #include "cybertrust/scenario.h"
 
 #define MANIFEST_SECONDS 5.0 /* rewrite sweep.json at most this often while running */
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int owned(const sweep_job *j, long point)
 {
@@ -360,7 +352,7 @@ int sweep_setup(sweep_job *j, int argc, char **argv, const cli_command *cmd, int
     if ((rc = hash_inputs(j))) return rc;
     if (writer && (rc = open_output(j))) return rc;
     j->done_at_start = sweep_done(j);
-    j->started = j->last_manifest = j->last_progress = now();
+    j->started = j->last_manifest = j->last_progress = cli_now();
     j->show_progress = !j->o.quiet && (j->o.progress || isatty(STDERR_FILENO));
     return 0;
 }
@@ -378,7 +370,7 @@ long *sweep_pending(const sweep_job *j, long *n)
 
 static void progress(sweep_job *j, int final)
 {
-    double t = now();
+    double t = cli_now();
     if (!j->show_progress || (!final && t - j->last_progress < 0.5)) return;
     j->last_progress = t;
     long ran = sweep_done(j) - j->done_at_start, left = j->nmine - sweep_done(j);
@@ -400,7 +392,7 @@ int sweep_write_point(sweep_job *j, long point, const char *rows, size_t len)
 {
     int rc = sweep_file_append(j->file, point, rows, len);
     if (rc) return rc;
-    double t = now();
+    double t = cli_now();
     if (t - j->last_manifest >= MANIFEST_SECONDS) {
         write_manifest(j);
         j->last_manifest = t;
