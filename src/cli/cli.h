@@ -113,6 +113,11 @@ int cli_opt_set(const cli_opt *opt, const char *value, void *dest);
         .name = "quiet", .help = "print nothing on stdout", .kind = CLI_OPT_FLAG,                  \
         .at = CLI_RUN_AT(quiet)                                                                    \
     }
+/* The group every command that runs replications into an output folder takes:
+ * run, compare, tournament, evolve, equilibrium (sweep adds its own). */
+#define CLI_OPT_RUN_GROUP                                                                          \
+    CLI_OPT_REPS, CLI_OPT_SEED, CLI_OPT_ROUNDS, CLI_OPT_THREADS, CLI_OPT_SET, CLI_OPT_OUT,         \
+        CLI_OPT_QUIET
 #define CLI_OPT_PROGRESS                                                                           \
     {                                                                                              \
         .name = "progress", .help = "show progress on stderr even when it is not a terminal",      \

@@ -24,13 +24,7 @@ typedef struct {
 } compare_args;
 
 static const cli_opt compare_table[] = {
-    CLI_OPT_REPS,
-    CLI_OPT_SEED,
-    CLI_OPT_ROUNDS,
-    CLI_OPT_THREADS,
-    CLI_OPT_SET,
-    CLI_OPT_OUT,
-    CLI_OPT_QUIET,
+    CLI_OPT_RUN_GROUP,
     {.name = "brief",
      .help = "one screen in 80 columns: each scenario's key metrics,\n"
              "then the paired differences (--quiet wins)",

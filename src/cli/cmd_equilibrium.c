@@ -179,13 +179,7 @@ static const cli_opt equilibrium_table[] = {
              "bootstrap (it reports no robustness)",
      .kind = CLI_OPT_STRING,
      .at = OWN_AT(vary)},
-    CLI_OPT_REPS,
-    CLI_OPT_SEED,
-    CLI_OPT_ROUNDS,
-    CLI_OPT_THREADS,
-    CLI_OPT_SET,
-    CLI_OPT_OUT,
-    CLI_OPT_QUIET,
+    CLI_OPT_RUN_GROUP,
     CLI_OPT_END,
 };
 

@@ -95,13 +95,7 @@ static const cli_opt evolve_table[] = {
      .at = CLI_RUN_AT(runs),
      .min = 1,
      .max = 100000000L},
-    CLI_OPT_REPS,
-    CLI_OPT_SEED,
-    CLI_OPT_ROUNDS,
-    CLI_OPT_THREADS,
-    CLI_OPT_SET,
-    CLI_OPT_OUT,
-    CLI_OPT_QUIET,
+    CLI_OPT_RUN_GROUP,
     CLI_OPT_END,
 };
 

@@ -26,13 +26,7 @@ typedef struct {
 } run_args;
 
 static const cli_opt run_table[] = {
-    CLI_OPT_REPS,
-    CLI_OPT_SEED,
-    CLI_OPT_ROUNDS,
-    CLI_OPT_THREADS,
-    CLI_OPT_SET,
-    CLI_OPT_OUT,
-    CLI_OPT_QUIET,
+    CLI_OPT_RUN_GROUP,
     {.name = "narrate",
      .help = "tell one replication (the seed's) round by round instead",
      .kind = CLI_OPT_FLAG,

@@ -32,13 +32,7 @@ static const cli_opt tournament_table[] = {
      .help = "count each strategy's match against itself in its score",
      .kind = CLI_OPT_FLAG,
      .at = CLI_RUN_AT(self_play)},
-    CLI_OPT_REPS,
-    CLI_OPT_SEED,
-    CLI_OPT_ROUNDS,
-    CLI_OPT_THREADS,
-    CLI_OPT_SET,
-    CLI_OPT_OUT,
-    CLI_OPT_QUIET,
+    CLI_OPT_RUN_GROUP,
     CLI_OPT_END,
 };
 
