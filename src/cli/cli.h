@@ -157,13 +157,6 @@ const char *cli_regime_dir(void);
  * the flag they set, for long loops to stop cleanly. */
 const volatile sig_atomic_t *cli_interrupted(void);
 
-/* Prints "cybertrust: message" to stderr. */
-void cli_error(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-
 /* Writes the "#" provenance lines that begin every CSV file. */
 void cli_csv_provenance(FILE *fp, const run_options *o, const ct_params *p, int n);
 

@@ -20,13 +20,7 @@
 
 enum { USAGE = 2, MAX_OPTIONS = 64 };
 
-static void opt_error(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-
-static void opt_error(const char *fmt, ...)
+void cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -42,7 +36,7 @@ int cli_opt_long(const cli_opt *opt, const char *text, long *out)
     errno = 0;
     long v = strtol(text, &end, 10);
     if (end == text || *end || errno || v < opt->min || v > opt->max) {
-        opt_error("--%s expects a whole number in [%ld, %ld], got '%s'", opt->name, opt->min,
+        cli_error("--%s expects a whole number in [%ld, %ld], got '%s'", opt->name, opt->min,
                   opt->max, text);
         return USAGE;
     }
@@ -55,7 +49,7 @@ static int read_double(const cli_opt *opt, const char *text, double *out)
     char *end = NULL;
     double v = strtod(text, &end);
     if (end == text || *end || !isfinite(v) || v < opt->dmin || v > opt->dmax) {
-        opt_error("--%s expects a number in [%g, %g], got '%s'", opt->name, opt->dmin, opt->dmax,
+        cli_error("--%s expects a number in [%g, %g], got '%s'", opt->name, opt->dmin, opt->dmax,
                   text);
         return USAGE;
     }
@@ -77,7 +71,7 @@ int cli_opt_choice_error(const cli_opt *opt, const char *text)
                                  : i == n - 1 ? " or "
                                               : ", ",
                                  opt->choices[i]);
-    opt_error("--%s expects %s, got '%s'", opt->name, list, text);
+    cli_error("--%s expects %s, got '%s'", opt->name, list, text);
     return USAGE;
 }
 
@@ -85,7 +79,7 @@ static int store_list(const cli_opt *opt, const char *value, char *base)
 {
     int *count = (int *)(base + opt->count_at);
     if (*count >= opt->max_count) {
-        opt_error("at most %d --%s options", opt->max_count, opt->name);
+        cli_error("at most %d --%s options", opt->max_count, opt->name);
         return USAGE;
     }
     ((const char **)(base + opt->at))[(*count)++] = value;
@@ -133,10 +127,10 @@ static int unknown_option(const cli_command *cmd, const char *arg, size_t len)
     snprintf(name, sizeof name, "%.*s", (int)(len > 2 ? len - 2 : 0), arg + 2);
     const char *near = arg[0] == '-' && arg[1] == '-' ? ct_names_nearest(name, names, n) : NULL;
     if (near)
-        opt_error("%s does not take '%.*s'; did you mean --%s? (see --help)", cmd->name, (int)len,
+        cli_error("%s does not take '%.*s'; did you mean --%s? (see --help)", cmd->name, (int)len,
                   arg, near);
     else
-        opt_error("unknown option '%.*s' (see --help)", (int)len, arg);
+        cli_error("unknown option '%.*s' (see --help)", (int)len, arg);
     return USAGE;
 }
 
@@ -156,7 +150,7 @@ static int positional(const cli_command *cmd, const char *arg, char *base)
     int *n = (int *)(base + cmd->nargs_at);
     int max = cmd->max_args < 0 ? -cmd->max_args : cmd->max_args;
     if (*n >= max) {
-        opt_error("too many %ss (at most %d; see --help)", cmd->arg_name, max);
+        cli_error("too many %ss (at most %d; see --help)", cmd->arg_name, max);
         return USAGE;
     }
     ((const char **)(base + cmd->args_at))[(*n)++] = arg;
@@ -167,7 +161,7 @@ static int check_count(const cli_command *cmd, const char *base)
 {
     int n = *(const int *)(base + cmd->nargs_at);
     if (cmd->max_args < 0 || n >= cmd->min_args) return 0;
-    opt_error("expected %s%d %s%s (see --help)", cmd->min_args == cmd->max_args ? "" : "at least ",
+    cli_error("expected %s%d %s%s (see --help)", cmd->min_args == cmd->max_args ? "" : "at least ",
               cmd->min_args, cmd->arg_name, cmd->min_args == 1 ? "" : "s");
     return USAGE;
 }
@@ -181,13 +175,13 @@ static int take_option(const cli_command *cmd, int argc, char **argv, int *i, ch
     if (!opt) return unknown_option(cmd, arg, len);
     if (!opt->value) {
         if (eq) {
-            opt_error("--%s takes no value, got '%s'", opt->name, arg);
+            cli_error("--%s takes no value, got '%s'", opt->name, arg);
             return USAGE;
         }
         return store(opt, NULL, base);
     }
     if (!eq && *i + 1 >= argc) {
-        opt_error("%s needs a value (see --help)", arg);
+        cli_error("%s needs a value (see --help)", arg);
         return USAGE;
     }
     return store(opt, eq ? eq + 1 : argv[++*i], base);

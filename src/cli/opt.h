@@ -44,6 +44,13 @@ struct cli_opt {
     const char *complete;
 };
 
+/* Prints, for the parser and the whole program, "cybertrust: message" to stderr. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
 #define CLI_OPT_END                                                                                \
     {                                                                                              \
         .name = NULL                                                                               \
