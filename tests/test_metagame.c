@@ -150,15 +150,15 @@ static void test_metagame_snowdrift_equilibria_and_selection(void **state)
             B[i * 2 + k] = ct_metagame_payoff(g, 0, 1, i, k);
         }
     /* the mixed supports hold in this game, not in one where cooperating dominates */
-    assert_int_equal(ct_metagame_supports_hold(A, B, 2, 2, &sol->eq[mixed].mix, 0), 1);
+    assert_int_equal(ct_nash_supports_hold(A, B, 2, 2, &sol->eq[mixed].mix, 0), 1);
     double dominated[4] = {A[0], A[1], 50, A[3]}, regret[2];
     int dev[2];
-    assert_int_equal(ct_metagame_supports_hold(dominated, B, 2, 2, &sol->eq[mixed].mix, 0), 0);
+    assert_int_equal(ct_nash_supports_hold(dominated, B, 2, 2, &sol->eq[mixed].mix, 0), 0);
     /* no tolerance helps: the indifference equations need a weight above 1 */
-    assert_int_equal(ct_metagame_supports_hold(dominated, B, 2, 2, &sol->eq[mixed].mix, 1e3), 0);
+    assert_int_equal(ct_nash_supports_hold(dominated, B, 2, 2, &sol->eq[mixed].mix, 1e3), 0);
     /* against the column's mix cooperating earns (60 + 2 x 20) / 3 = 100/3 and
      * defecting 50/3; the row's mix earns 200/9: cooperating gains 100/9 */
-    ct_metagame_regret(dominated, B, 2, 2, sol->eq[mixed].mix.x, sol->eq[mixed].mix.y, regret, dev);
+    ct_nash_regret(dominated, B, 2, 2, sol->eq[mixed].mix.x, sol->eq[mixed].mix.y, regret, dev);
     assert_int_equal(dev[0], 0);
     assert_close(regret[0], 100.0 / 9, 1e-9);
     ct_metagame_selection sel;
@@ -209,11 +209,11 @@ static void test_metagame_enumeration_matches_analysis(void **state)
                 B[i * cols + k] = bm.B[i][k] = next_int(&seed);
             }
         ct_equilibrium ref[64];
-        ct_metagame_mix got[64];
-        ct_metagame_enum info;
+        ct_nash_mix got[64];
+        ct_nash_enum info;
         int ref_degenerate;
         int nref = ct_analysis_equilibria(&bm, ref, 64, &ref_degenerate);
-        int n = ct_metagame_equilibria(A, B, rows, cols, 0, got, 64, &info);
+        int n = ct_nash_equilibria(A, B, rows, cols, 0, got, 64, &info);
         assert_int_equal(n, nref);
         assert_int_equal(info.degenerate, ref_degenerate);
         assert_true(info.complete);
@@ -234,14 +234,14 @@ static void test_metagame_enumeration_matches_analysis(void **state)
 static void test_metagame_support_limit(void **state)
 {
     (void)state;
-    assert_int_equal(ct_metagame_support_limit(10, 10, 0), 10);
-    assert_int_equal(ct_metagame_support_limit(10, 10, 2), 2);
-    assert_int_equal(ct_metagame_support_limit(20, 20, 0), 3);
-    assert_int_equal(ct_metagame_support_limit(12, 12, 0), 12);
-    assert_int_equal(ct_metagame_support_limit(13, 13, 0), 5);
-    assert_int_equal(ct_metagame_support_limit(64, 64, 0), 2);
-    assert_int_equal(ct_metagame_support_limit(64, 64, 5), 2);
-    assert_int_equal(ct_metagame_support_limit(1, 64, 0), 1);
+    assert_int_equal(ct_nash_support_limit(10, 10, 0), 10);
+    assert_int_equal(ct_nash_support_limit(10, 10, 2), 2);
+    assert_int_equal(ct_nash_support_limit(20, 20, 0), 3);
+    assert_int_equal(ct_nash_support_limit(12, 12, 0), 12);
+    assert_int_equal(ct_nash_support_limit(13, 13, 0), 5);
+    assert_int_equal(ct_nash_support_limit(64, 64, 0), 2);
+    assert_int_equal(ct_nash_support_limit(64, 64, 5), 2);
+    assert_int_equal(ct_nash_support_limit(1, 64, 0), 1);
     /* a 64 x 64 game, pure equilibria only: the enumeration says it is partial */
     static double A[64 * 64], B[64 * 64];
     for (int i = 0; i < 64; i++)
@@ -249,17 +249,16 @@ static void test_metagame_support_limit(void **state)
             A[i * 64 + k] = i == k ? 2 : (i + k) % 7 * 0.1; /* coordination on the diagonal */
             B[i * 64 + k] = i == k ? 1 : (i * k) % 5 * 0.1;
         }
-    static ct_metagame_mix out[CT_METAGAME_EQUILIBRIA];
-    ct_metagame_enum info;
-    int n = ct_metagame_equilibria(A, B, 64, 64, 1, out, CT_METAGAME_EQUILIBRIA, &info);
+    static ct_nash_mix out[CT_METAGAME_EQUILIBRIA];
+    ct_nash_enum info;
+    int n = ct_nash_equilibria(A, B, 64, 64, 1, out, CT_METAGAME_EQUILIBRIA, &info);
     assert_int_equal(n, CT_METAGAME_EQUILIBRIA);
     assert_int_equal(info.found, 64);
     assert_int_equal(info.max_support, 1);
     assert_false(info.complete);
     assert_int_equal(info.pairs, 64 * 64);
-    assert_int_equal(ct_metagame_equilibria(A, B, 65, 64, 0, out, 1, &info), CT_EINVAL);
-    assert_string_equal(ct_error_last(),
-                        "a meta-game takes 1 to 64 strategies per state, got 65 x 64");
+    assert_int_equal(ct_nash_equilibria(A, B, 65, 64, 0, out, 1, &info), CT_EINVAL);
+    assert_string_equal(ct_error_last(), "a game takes 1 to 64 actions per player, got 65 x 64");
 }
 
 /* Two regimes with the same strategy sets: paired differences at every pair of

@@ -441,7 +441,7 @@ static const char *rest_name(ct_rest_kind k)
 
 static void print_enumeration(const ct_metagame_solution *sol)
 {
-    const ct_metagame_enum *in = &sol->info;
+    const ct_nash_enum *in = &sol->info;
     printf("%d Nash equilibri%s", in->found, in->found == 1 ? "um" : "a");
     if (in->found > sol->n) printf(" (the first %d shown)", sol->n);
     if (in->complete)

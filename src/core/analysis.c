@@ -1,15 +1,6 @@
 /* Stage games, Nash equilibria and critical discount factors.
  *
- * Support enumeration (Nisan et al., Algorithmic Game Theory, ch. 3): for each
- * pair of supports I (rows) and J (columns) of equal size k, solve
- *     sum_j A[i][j] y_j = v  (i in I),  sum_j y_j = 1,
- *     sum_i x_i B[i][j] = u  (j in J),  sum_i x_i = 1,
- * and keep (x, y) if both are non-negative and no action off the support earns
- * more than v (resp. u). In a nondegenerate game every equilibrium has supports
- * of equal size and is found this way. Degeneracy shows as a tie: a strategy
- * with more pure best responses than its support's size, or a zero weight in a
- * support; it is reported rather than hidden. Rejected: Lemke-Howson (finds one
- * equilibrium, not all) and vertex enumeration (more code for games this small).
+ * Equilibria: support enumeration (nash.c, shared with the meta-game).
  *
  * Thresholds (Mailath and Samuelson, Repeated Games and Reputations):
  *     grim trigger:        delta* = (T-R)/(T-P)
@@ -48,185 +39,41 @@
 #include "cybertrust/analysis.h"
 
 #include <assert.h>
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cybertrust/error.h"
 #include "cybertrust/game.h"
+#include "cybertrust/nash.h"
 
 /* ---- equilibria ----------------------------------------------------------- */
 
-static int popcount(unsigned v)
-{
-    int n = 0;
-    for (; v; v &= v - 1)
-        n++;
-    return n;
-}
-
-/* Solves the indifference system of one player: weights w on `own` support
- * (size k) of the matrix M (M[i][j] as seen by the player choosing among the
- * opponent's support `opp`), so that every action of the opponent's support is
- * indifferent. `transpose` reads M[j][i]. Returns 0, 1 if singular, or CT_ENUMERIC. */
-static int solve(const double M[CT_GAME_MAX][CT_GAME_MAX], int transpose, const int *own,
-                 const int *opp, int k, double *w, double *value, double tol)
-{
-    double a[(CT_GAME_MAX + 1) * (CT_GAME_MAX + 1)], b[CT_GAME_MAX + 1], x[CT_GAME_MAX + 1];
-    int n = k + 1;
-    for (int r = 0; r < k; r++) {
-        for (int c = 0; c < k; c++)
-            a[r * n + c] = transpose ? M[own[c]][opp[r]] : M[opp[r]][own[c]];
-        a[r * n + k] = -1.0;
-        b[r] = 0.0;
-    }
-    for (int c = 0; c < k; c++)
-        a[k * n + c] = 1.0;
-    a[k * n + k] = 0.0;
-    b[k] = 1.0;
-    gsl_matrix_view A = gsl_matrix_view_array(a, (size_t)n, (size_t)n);
-    gsl_vector_view B = gsl_vector_view_array(b, (size_t)n);
-    gsl_vector_view X = gsl_vector_view_array(x, (size_t)n);
-    size_t pbuf[CT_GAME_MAX + 1];
-    gsl_permutation perm = {(size_t)n, pbuf};
-    int sign;
-    if (gsl_linalg_LU_decomp(&A.matrix, &perm, &sign) != GSL_SUCCESS) return CT_ENUMERIC;
-    for (int i = 0; i < n; i++)
-        if (fabs(gsl_matrix_get(&A.matrix, (size_t)i, (size_t)i)) < tol) return 1;
-    if (gsl_linalg_LU_solve(&A.matrix, &perm, &B.vector, &X.vector) != GSL_SUCCESS)
-        return CT_ENUMERIC;
-    for (int c = 0; c < k; c++)
-        w[c] = x[c];
-    *value = x[k];
-    return 0;
-}
-
-static void members(unsigned set, int *out)
-{
-    for (int i = 0, k = 0; set >> i; i++)
-        if (set >> i & 1u) out[k++] = i;
-}
-
-/* A pure strategy with two or more pure best responses makes the game degenerate. */
-static int pure_ties(const ct_bimatrix *g, double tol)
-{
-    for (int i = 0; i < g->rows; i++) {
-        double best = -INFINITY;
-        int count = 0;
-        for (int j = 0; j < g->cols; j++)
-            best = fmax(best, g->B[i][j]);
-        for (int j = 0; j < g->cols; j++)
-            count += fabs(g->B[i][j] - best) <= tol;
-        if (count > 1) return 1;
-    }
-    for (int j = 0; j < g->cols; j++) {
-        double best = -INFINITY;
-        int count = 0;
-        for (int i = 0; i < g->rows; i++)
-            best = fmax(best, g->A[i][j]);
-        for (int i = 0; i < g->rows; i++)
-            count += fabs(g->A[i][j] - best) <= tol;
-        if (count > 1) return 1;
-    }
-    return 0;
-}
-
-static int same(const ct_bimatrix *g, const ct_equilibrium *a, const ct_equilibrium *b, double tol)
-{
-    for (int i = 0; i < g->rows; i++)
-        if (fabs(a->row[i] - b->row[i]) > tol) return 0;
-    for (int j = 0; j < g->cols; j++)
-        if (fabs(a->col[j] - b->col[j]) > tol) return 0;
-    return 1;
-}
-
-static double payoff_scale(const ct_bimatrix *g)
-{
-    double scale = 0.0;
-    for (int i = 0; i < g->rows; i++)
-        for (int j = 0; j < g->cols; j++)
-            scale = fmax(scale, fmax(fabs(g->A[i][j]), fabs(g->B[i][j])));
-    return scale;
-}
-
-/* Whether no action of one player (the row player if `row`) off its support S
- * earns more than `value` against the other's strategy in `e`; sets *tie when
- * one earns as much. */
-static int no_better_reply(const ct_bimatrix *g, int row, unsigned S, const ct_equilibrium *e,
-                           double value, double tol, int *tie)
-{
-    int n = row ? g->rows : g->cols, m = row ? g->cols : g->rows;
-    for (int a = 0; a < n; a++) {
-        if (S >> a & 1u) continue;
-        double pay = 0;
-        for (int b = 0; b < m; b++)
-            pay += row ? g->A[a][b] * e->col[b] : e->row[b] * g->B[b][a];
-        if (!(pay <= value + tol)) return 0;
-        *tie |= fabs(pay - value) <= tol;
-    }
-    return 1;
-}
-
-/* The equilibrium with supports I (rows) and J (columns), both of size k, if
- * there is one: returns 1 and fills *e, 0 if there is none, or CT_ENUMERIC.
- * Sets *degenerate on a tie off the support or a zero weight on it. */
-static int support_equilibrium(const ct_bimatrix *g, unsigned I, unsigned J, int k, double tol,
-                               ct_equilibrium *e, int *degenerate)
-{
-    int ri[CT_GAME_MAX], cj[CT_GAME_MAX];
-    members(I, ri);
-    members(J, cj);
-    double x[CT_GAME_MAX], y[CT_GAME_MAX], u, v;
-    /* y makes the rows of I indifferent (in A); x the columns of J (in B) */
-    int rc = solve(g->A, 0, cj, ri, k, y, &v, tol);
-    if (rc == 0) rc = solve(g->B, 1, ri, cj, k, x, &u, tol);
-    if (rc < 0) return ct_error_set(CT_ENUMERIC, "a linear solve failed");
-    if (rc > 0) return 0;
-    memset(e, 0, sizeof *e);
-    int ok = 1, zero = 0, tie = 0;
-    for (int c = 0; c < k; c++) {
-        ok &= x[c] >= -tol && y[c] >= -tol;
-        zero |= fabs(x[c]) <= tol || fabs(y[c]) <= tol;
-        e->row[ri[c]] = fmax(x[c], 0.0);
-        e->col[cj[c]] = fmax(y[c], 0.0);
-    }
-    if (!ok) return 0;
-    if (!no_better_reply(g, 1, I, e, v, tol, &tie) || !no_better_reply(g, 0, J, e, u, tol, &tie))
-        return 0;
-    if (tie || zero) *degenerate = 1;
-    e->payoff_row = v;
-    e->payoff_col = u;
-    return 1;
-}
-
-static int known(const ct_bimatrix *g, const ct_equilibrium *found, int n, const ct_equilibrium *e)
-{
-    for (int f = 0; f < n; f++)
-        if (same(g, &found[f], e, 1e-7)) return 1;
-    return 0;
-}
-
 int ct_analysis_equilibria(const ct_bimatrix *g, ct_equilibrium *out, int max, int *degenerate)
 {
-    double tol = CT_ANALYSIS_TOL * fmax(payoff_scale(g), 1.0);
-    *degenerate = pure_ties(g, tol);
-    int found = 0;
-    int kmax = g->rows < g->cols ? g->rows : g->cols;
-    for (int k = 1; k <= kmax; k++)
-        for (unsigned I = 1; I < 1u << g->rows; I++) {
-            if (popcount(I) != k) continue;
-            for (unsigned J = 1; J < 1u << g->cols; J++) {
-                if (popcount(J) != k) continue;
-                ct_equilibrium e;
-                int rc = support_equilibrium(g, I, J, k, tol, &e, degenerate);
-                if (rc < 0) return rc;
-                if (rc && !known(g, out, found, &e) && found < max) out[found++] = e;
-            }
+    double A[CT_GAME_MAX * CT_GAME_MAX], B[CT_GAME_MAX * CT_GAME_MAX];
+    for (int i = 0; i < g->rows; i++)
+        for (int j = 0; j < g->cols; j++) {
+            A[i * g->cols + j] = g->A[i][j];
+            B[i * g->cols + j] = g->B[i][j];
         }
-    return found;
+    enum { ROOM = 64 }; /* more than an 8 x 8 game's equilibria in general position */
+    ct_nash_mix *mix = malloc(ROOM * sizeof *mix);
+    if (!mix) return ct_error_set(CT_ENOMEM, "out of memory for the support enumeration");
+    ct_nash_enum info;
+    int n = ct_nash_equilibria(A, B, g->rows, g->cols, 0, mix, max < ROOM ? max : ROOM, &info);
+    for (int e = 0; e < n; e++) {
+        memset(&out[e], 0, sizeof out[e]);
+        memcpy(out[e].row, mix[e].x, (size_t)g->rows * sizeof(double));
+        memcpy(out[e].col, mix[e].y, (size_t)g->cols * sizeof(double));
+        out[e].payoff_row = mix[e].payoff[0];
+        out[e].payoff_col = mix[e].payoff[1];
+    }
+    free(mix);
+    if (n >= 0) *degenerate = info.degenerate;
+    return n;
 }
 
 /* ---- the stage game of a scenario ---------------------------------------- */

@@ -18,13 +18,11 @@
  * cells x roles x metrics): the robustness of a regime comparison over
  * strategy pairs, whatever the states would choose.
  *
- * Equilibria. Support enumeration over pairs of equal-size supports (I, J):
- *     sum_k A[i][k] y_k = v (i in I),  sum_i x_i B[i][k] = u (k in J),  sum x = sum y = 1,
- * kept if x, y >= 0 and no pure strategy off the supports earns more than v
- * (resp. u). Exponential, so support sizes stop where the number of pairs
- * would pass CT_METAGAME_SUPPORT_PAIRS; outputs say so. Ties (a pure strategy
- * with two best responses, a tie off the supports, a zero weight) mark the
- * game degenerate: equilibria with unequal supports or continua may be missed.
+ * Equilibria. Every Nash equilibrium of the mean matrices by support
+ * enumeration (nash.c, the solver `analyze` uses for stage games), with
+ * support sizes capped where the number of pairs would pass
+ * CT_NASH_SUPPORT_PAIRS; outputs say so, and say when ties make the game
+ * degenerate (equilibria with unequal supports or continua may be missed).
  *
  * Statistics at an equilibrium (x, y). Its metric per replication r is
  * sum_ik x_i y_k m_ik(r); the cells share random numbers, so the mixed values'
@@ -57,10 +55,8 @@
  * Rejected: storing every replication's matrix (memory grows with
  * replications; the house keeps statistics streaming); the multinomial
  * bootstrap (needs that store); a covariance model of the cells for mixed
- * intervals (cells^2 accumulators); Lemke-Howson (one equilibrium, not all);
- * ct_analysis_equilibria itself (stage games are at most 8 x 8 and held in
- * fixed arrays, a meta-game goes to 64 x 64); cell differences from a second
- * pass, as the equilibria's (the estimate pass already has both scenarios'
+ * intervals (cells^2 accumulators); cell differences from a second pass, as
+ * the equilibria's (the estimate pass already has both scenarios'
  * replications in hand); ct_stat for them (three heap-allocated P-squared
  * quantile estimators per accumulator, many times Welford's 24 bytes, for
  * quantiles of differences that nothing reports). */
@@ -68,7 +64,6 @@
 
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_odeiv2.h>
 #include <math.h>
 #include <stdlib.h>
@@ -76,14 +71,13 @@
 
 #include "cybertrust/batch.h"
 #include "cybertrust/error.h"
+#include "cybertrust/nash.h"
 #include "cybertrust/rng.h"
 
 #define NM CT_METAGAME_METRICS
 #define SLOTS (CT_STATES * NM + 1) /* an equilibrium's statistics: roles x metrics, collapse */
-#define MIX_TOL 1e-9               /* a weight at or below this is no weight */
 #define SUPPORT 1e-6               /* a share above this is in the support of a dynamic state */
 #define INVADE 1e-6 /* growth rate (payoffs on [1, 2]) at which an absent strategy invades */
-#define SAME 1e-7   /* two equilibria this close are one */
 
 const ct_metric ct_metagame_metrics[CT_METAGAME_METRICS] = {
     CT_M_PAYOFF_TOTAL,      CT_M_PAYOFF_PER_ROUND,  CT_M_NET_SECURITY,
@@ -139,286 +133,6 @@ int ct_metagame_match_states(const ct_params *first, const ct_params *other, int
     return by_id;
 }
 
-/* ---- support enumeration ------------------------------------------------- */
-
-typedef struct {
-    double a[(CT_METAGAME_MAX + 1) * (CT_METAGAME_MAX + 1)];
-    double b[CT_METAGAME_MAX + 1], sol[CT_METAGAME_MAX + 1];
-    size_t perm[CT_METAGAME_MAX + 1];
-} solver;
-
-static double choose(int n, int k)
-{
-    double c = 1.0;
-    for (int j = 1; j <= k; j++)
-        c = c * (n - k + j) / j;
-    return c;
-}
-
-int ct_metagame_support_limit(int rows, int cols, int max_support)
-{
-    int kmax = rows < cols ? rows : cols;
-    if (max_support > 0 && max_support < kmax) kmax = max_support;
-    double pairs = 0.0;
-    for (int k = 1; k <= kmax; k++) {
-        pairs += choose(rows, k) * choose(cols, k);
-        if (pairs > (double)CT_METAGAME_SUPPORT_PAIRS) return k > 1 ? k - 1 : 1;
-    }
-    return kmax;
-}
-
-static int next_combination(int *c, int k, int n)
-{
-    int i = k - 1;
-    while (i >= 0 && c[i] == n - k + i)
-        i--;
-    if (i < 0) return 0;
-    c[i]++;
-    for (int j = i + 1; j < k; j++)
-        c[j] = c[j - 1] + 1;
-    return 1;
-}
-
-/* Weights w on `own` (k members) that make the opponent indifferent among
- * `opp`: sum_c pay(opp[r], own[c]) w_c = value for each r, sum_c w_c = 1, where
- * pay reads M[opp*cols + own] (A, own = columns) or, with `transpose`,
- * M[own*cols + opp] (B, own = rows). 0, 1 if singular, or CT_ENUMERIC. */
-static int indifference(solver *s, const double *M, int cols, int transpose, const int *own,
-                        const int *opp, int k, double tol, double *w, double *value)
-{
-    int n = k + 1;
-    for (int r = 0; r < k; r++) {
-        for (int c = 0; c < k; c++)
-            s->a[r * n + c] = transpose ? M[own[c] * cols + opp[r]] : M[opp[r] * cols + own[c]];
-        s->a[r * n + k] = -1.0;
-        s->b[r] = 0.0;
-    }
-    for (int c = 0; c < k; c++)
-        s->a[k * n + c] = 1.0;
-    s->a[k * n + k] = 0.0;
-    s->b[k] = 1.0;
-    gsl_matrix_view A = gsl_matrix_view_array(s->a, (size_t)n, (size_t)n);
-    gsl_vector_view B = gsl_vector_view_array(s->b, (size_t)n);
-    gsl_vector_view X = gsl_vector_view_array(s->sol, (size_t)n);
-    gsl_permutation perm = {(size_t)n, s->perm};
-    int sign;
-    if (gsl_linalg_LU_decomp(&A.matrix, &perm, &sign) != GSL_SUCCESS) return CT_ENUMERIC;
-    for (int i = 0; i < n; i++)
-        if (fabs(gsl_matrix_get(&A.matrix, (size_t)i, (size_t)i)) < tol) return 1;
-    if (gsl_linalg_LU_solve(&A.matrix, &perm, &B.vector, &X.vector) != GSL_SUCCESS)
-        return CT_ENUMERIC;
-    memcpy(w, s->sol, (size_t)k * sizeof *w);
-    *value = s->sol[k];
-    return 0;
-}
-
-/* 1 if a pure strategy off `supp` (sorted, k members of 0..n-1) earns more
- * than value + slack; sets *tie when one earns value within tol. `pay(j)` is
- * the payoff of pure strategy j against the opponent's mix. */
-static int beaten(const double *pay, int n, const int *supp, int k, double value, double tol,
-                  double slack, int *tie)
-{
-    for (int j = 0, c = 0; j < n; j++) {
-        if (c < k && supp[c] == j) {
-            c++;
-            continue;
-        }
-        if (pay[j] > value + tol + slack) return 1;
-        if (fabs(pay[j] - value) <= tol) *tie = 1;
-    }
-    return 0;
-}
-
-/* The equilibrium carried by supports I (rows) and J (columns) of size k:
- * 0 (into e), 1 if none, or CT_ENUMERIC. Sets *tie on ties and zero weights. */
-static int on_supports(solver *s, const double *A, const double *B, int rows, int cols,
-                       const int *I, const int *J, int k, double tol, double slack,
-                       ct_metagame_mix *e, int *tie)
-{
-    double x[CT_METAGAME_MAX], y[CT_METAGAME_MAX], pay[CT_METAGAME_MAX], u, v;
-    int rc = indifference(s, A, cols, 0, J, I, k, tol, y, &v);
-    if (rc) return rc;
-    for (int c = 0; c < k; c++)
-        if (y[c] < -MIX_TOL) return 1;
-    for (int i = 0; i < rows; i++) {
-        pay[i] = 0.0;
-        for (int c = 0; c < k; c++)
-            pay[i] += A[i * cols + J[c]] * y[c];
-    }
-    if (beaten(pay, rows, I, k, v, tol, slack, tie)) return 1;
-    if ((rc = indifference(s, B, cols, 1, I, J, k, tol, x, &u))) return rc;
-    for (int c = 0; c < k; c++)
-        if (x[c] < -MIX_TOL) return 1;
-    for (int j = 0; j < cols; j++) {
-        pay[j] = 0.0;
-        for (int c = 0; c < k; c++)
-            pay[j] += x[c] * B[I[c] * cols + j];
-    }
-    if (beaten(pay, cols, J, k, u, tol, slack, tie)) return 1;
-    memset(e, 0, sizeof *e);
-    for (int c = 0; c < k; c++) {
-        *tie |= x[c] <= MIX_TOL || y[c] <= MIX_TOL;
-        e->x[I[c]] = x[c] > MIX_TOL ? x[c] : 0.0;
-        e->y[J[c]] = y[c] > MIX_TOL ? y[c] : 0.0;
-        e->support[0] += x[c] > MIX_TOL;
-        e->support[1] += y[c] > MIX_TOL;
-    }
-    e->payoff[0] = v;
-    e->payoff[1] = u;
-    return 0;
-}
-
-/* A pure strategy with two or more pure best responses makes the game degenerate. */
-static int pure_ties(const double *A, const double *B, int rows, int cols, double tol)
-{
-    for (int i = 0; i < rows; i++) {
-        double best = -INFINITY;
-        int count = 0;
-        for (int k = 0; k < cols; k++)
-            best = fmax(best, B[i * cols + k]);
-        for (int k = 0; k < cols; k++)
-            count += fabs(B[i * cols + k] - best) <= tol;
-        if (count > 1) return 1;
-    }
-    for (int k = 0; k < cols; k++) {
-        double best = -INFINITY;
-        int count = 0;
-        for (int i = 0; i < rows; i++)
-            best = fmax(best, A[i * cols + k]);
-        for (int i = 0; i < rows; i++)
-            count += fabs(A[i * cols + k] - best) <= tol;
-        if (count > 1) return 1;
-    }
-    return 0;
-}
-
-static double payoff_tol(const double *A, const double *B, int len)
-{
-    double scale = 1.0;
-    for (int i = 0; i < len; i++)
-        scale = fmax(scale, fmax(fabs(A[i]), fabs(B[i])));
-    return CT_METAGAME_TOL * scale;
-}
-
-static int known(const ct_metagame_mix *out, int n, const ct_metagame_mix *e, int rows, int cols)
-{
-    for (int f = 0; f < n; f++) {
-        int same = 1;
-        for (int i = 0; i < rows && same; i++)
-            same = fabs(out[f].x[i] - e->x[i]) <= SAME;
-        for (int k = 0; k < cols && same; k++)
-            same = fabs(out[f].y[k] - e->y[k]) <= SAME;
-        if (same) return 1;
-    }
-    return 0;
-}
-
-int ct_metagame_equilibria(const double *A, const double *B, int rows, int cols, int max_support,
-                           ct_metagame_mix *out, int max, ct_metagame_enum *info)
-{
-    if (rows < 1 || cols < 1 || rows > CT_METAGAME_MAX || cols > CT_METAGAME_MAX)
-        return ct_error_set(CT_EINVAL,
-                            "a meta-game takes 1 to %d strategies per state, got %d x %d",
-                            CT_METAGAME_MAX, rows, cols);
-    solver *s = malloc(sizeof *s);
-    if (!s) return ct_error_set(CT_ENOMEM, "out of memory for the support enumeration");
-    double tol = payoff_tol(A, B, rows * cols);
-    memset(info, 0, sizeof *info);
-    info->max_support = ct_metagame_support_limit(rows, cols, max_support);
-    info->complete = info->max_support == (rows < cols ? rows : cols);
-    info->degenerate = pure_ties(A, B, rows, cols, tol);
-    int stored = 0, rc = 0;
-    ct_metagame_mix e;
-    for (int k = 1; k <= info->max_support && rc >= 0; k++) {
-        int I[CT_METAGAME_MAX], J[CT_METAGAME_MAX];
-        for (int c = 0; c < k; c++)
-            I[c] = c;
-        do {
-            for (int c = 0; c < k; c++)
-                J[c] = c;
-            do {
-                int tie = 0;
-                info->pairs++;
-                rc = on_supports(s, A, B, rows, cols, I, J, k, tol, 0.0, &e, &tie);
-                if (rc != 0) continue; /* to the next J: none here, or a failure */
-                info->degenerate |= tie;
-                if (known(out, stored, &e, rows, cols)) continue;
-                info->found++;
-                if (stored < max) out[stored++] = e;
-            } while (rc >= 0 && next_combination(J, k, cols));
-        } while (rc >= 0 && next_combination(I, k, rows));
-    }
-    free(s);
-    if (rc < 0)
-        return ct_error_set(CT_ENUMERIC, "a linear solve failed in the support enumeration");
-    return stored;
-}
-
-/* ---- regret and robustness ------------------------------------------------- */
-
-/* pay[i] = (A y)_i into pay_a and (x'B)_k into pay_b; returns x'Ay and x'By in v. */
-static void payoffs_against(const double *A, const double *B, int rows, int cols, const double *x,
-                            const double *y, double *pay_a, double *pay_b, double v[CT_STATES])
-{
-    v[0] = v[1] = 0.0;
-    for (int i = 0; i < rows; i++) {
-        pay_a[i] = 0.0;
-        for (int k = 0; k < cols; k++)
-            pay_a[i] += A[i * cols + k] * y[k];
-        v[0] += x[i] * pay_a[i];
-    }
-    for (int k = 0; k < cols; k++) {
-        pay_b[k] = 0.0;
-        for (int i = 0; i < rows; i++)
-            pay_b[k] += B[i * cols + k] * x[i];
-        v[1] += y[k] * pay_b[k];
-    }
-}
-
-double ct_metagame_regret(const double *A, const double *B, int rows, int cols, const double *x,
-                          const double *y, double regret[CT_STATES], int dev[CT_STATES])
-{
-    double pay[CT_STATES][CT_METAGAME_MAX], v[CT_STATES];
-    payoffs_against(A, B, rows, cols, x, y, pay[0], pay[1], v);
-    int n[CT_STATES] = {rows, cols};
-    for (int s = 0; s < CT_STATES; s++) {
-        dev[s] = 0;
-        for (int j = 1; j < n[s]; j++)
-            if (pay[s][j] > pay[s][dev[s]]) dev[s] = j;
-        regret[s] = pay[s][dev[s]] - v[s];
-    }
-    return fmax(regret[0], regret[1]);
-}
-
-static int supports_hold(solver *s, const double *A, const double *B, int rows, int cols,
-                         const ct_metagame_mix *e, double tolerance)
-{
-    int I[CT_METAGAME_MAX], J[CT_METAGAME_MAX], ki = 0, kj = 0;
-    for (int i = 0; i < rows; i++)
-        if (e->x[i] > 0) I[ki++] = i;
-    for (int k = 0; k < cols; k++)
-        if (e->y[k] > 0) J[kj++] = k;
-    double tol = payoff_tol(A, B, rows * cols);
-    if (ki != kj) { /* no square system: ask whether the mixes themselves still hold */
-        double regret[CT_STATES];
-        int dev[CT_STATES];
-        return ct_metagame_regret(A, B, rows, cols, e->x, e->y, regret, dev) <= tol + tolerance;
-    }
-    ct_metagame_mix again;
-    int tie = 0;
-    return on_supports(s, A, B, rows, cols, I, J, ki, tol, tolerance, &again, &tie) == 0;
-}
-
-int ct_metagame_supports_hold(const double *A, const double *B, int rows, int cols,
-                              const ct_metagame_mix *e, double tolerance)
-{
-    solver *s = malloc(sizeof *s);
-    if (!s) return ct_error_set(CT_ENOMEM, "out of memory");
-    int rc = supports_hold(s, A, B, rows, cols, e, tolerance);
-    free(s);
-    return rc;
-}
-
 /* ---- two-population replicator dynamics ------------------------------------ */
 
 typedef struct {
@@ -430,7 +144,7 @@ static void field(const dynamics *d, const double *z, double *dz)
 {
     double pay_a[CT_METAGAME_MAX], pay_b[CT_METAGAME_MAX], v[CT_STATES];
     const double *x = z, *y = z + d->rows;
-    payoffs_against(d->A, d->B, d->rows, d->cols, x, y, pay_a, pay_b, v);
+    ct_nash_payoffs(d->A, d->B, d->rows, d->cols, x, y, pay_a, pay_b, v);
     for (int i = 0; i < d->rows; i++)
         dz[i] = x[i] * (pay_a[i] - v[0]);
     for (int k = 0; k < d->cols; k++)
@@ -470,7 +184,7 @@ static int at_rest(const dynamics *d, const double *z)
     field(d, z, dz);
     for (int i = 0; i < d->rows + d->cols; i++)
         if (fabs(dz[i]) >= CT_METAGAME_REST) return 0;
-    payoffs_against(d->A, d->B, d->rows, d->cols, z, z + d->rows, pay_a, pay_b, v);
+    ct_nash_payoffs(d->A, d->B, d->rows, d->cols, z, z + d->rows, pay_a, pay_b, v);
     for (int i = 0; i < d->rows + d->cols; i++) {
         double growth = i < d->rows ? pay_a[i] - v[0] : pay_b[i - d->rows] - v[1];
         if (z[i] < SUPPORT && growth > INVADE) return 0;
@@ -605,7 +319,7 @@ ct_rest_kind ct_metagame_classify(const double *A, const double *B, int rows, in
         z[i] = x[i] > SUPPORT ? x[i] : 0.0;
     for (int k = 0; k < cols; k++)
         z[rows + k] = y[k] > SUPPORT ? y[k] : 0.0;
-    payoffs_against(d.A, d.B, rows, cols, z, z + rows, pay_a, pay_b, v);
+    ct_nash_payoffs(d.A, d.B, rows, cols, z, z + rows, pay_a, pay_b, v);
     double invasion = -INFINITY; /* of the strategies off the face */
     for (int i = 0; i < rows + cols; i++) {
         int p = i >= rows;
@@ -1024,7 +738,7 @@ static int matrices(const ct_metagame *g, int scen, int b, double *A, double *B)
 }
 
 /* Regret's standard error and robustness of each equilibrium over the resamples. */
-static void bootstrap(ct_metagame *g, int scen, double *A, double *B, solver *s)
+static void bootstrap(ct_metagame *g, int scen, double *A, double *B)
 {
     ct_metagame_solution *sol = &g->sol[scen];
     ct_welford regret[CT_METAGAME_EQUILIBRIA];
@@ -1035,12 +749,12 @@ static void bootstrap(ct_metagame *g, int scen, double *A, double *B, solver *s)
         if (matrices(g, scen, b, A, B)) continue;
         sol->bootstrap_used++;
         for (int e = 0; e < sol->n; e++) {
-            const ct_metagame_mix *mix = &sol->eq[e].mix;
+            const ct_nash_mix *mix = &sol->eq[e].mix;
             double r[CT_STATES];
             int dev[CT_STATES];
             ct_welford_add(&regret[e],
-                           ct_metagame_regret(A, B, g->rows, g->cols, mix->x, mix->y, r, dev));
-            hold[e] += supports_hold(s, A, B, g->rows, g->cols, mix, g->opt.tolerance);
+                           ct_nash_regret(A, B, g->rows, g->cols, mix->x, mix->y, r, dev));
+            hold[e] += ct_nash_supports_hold(A, B, g->rows, g->cols, mix, g->opt.tolerance) == 1;
         }
     }
     for (int e = 0; e < sol->n; e++) {
@@ -1073,7 +787,7 @@ static int select_equilibrium(ct_metagame *g, int scen, const double *A, const d
     }
     if (sel->converged && nearest >= 0 && sel->distance <= CT_METAGAME_NEAR)
         sel->equilibrium = nearest;
-    const ct_metagame_mix *at = sel->equilibrium >= 0 ? &sol->eq[nearest].mix : NULL;
+    const ct_nash_mix *at = sel->equilibrium >= 0 ? &sol->eq[nearest].mix : NULL;
     if (sel->converged)
         sel->rest = ct_metagame_classify(A, B, g->rows, g->cols, at ? at->x : sel->x,
                                          at ? at->y : sel->y, &lead);
@@ -1088,7 +802,7 @@ static void off_support(const double *A, const double *B, int rows, int cols,
     double pay[CT_STATES][CT_METAGAME_MAX], v[CT_STATES];
     const double *w[CT_STATES] = {eq->mix.x, eq->mix.y};
     int n[CT_STATES] = {rows, cols};
-    payoffs_against(A, B, rows, cols, eq->mix.x, eq->mix.y, pay[0], pay[1], v);
+    ct_nash_payoffs(A, B, rows, cols, eq->mix.x, eq->mix.y, pay[0], pay[1], v);
     for (int s = 0; s < CT_STATES; s++) {
         eq->deviation[s] = -1;
         eq->deviation_gain[s] = NAN;
@@ -1099,22 +813,21 @@ static void off_support(const double *A, const double *B, int rows, int cols,
     }
 }
 
-static int solve_scenario(ct_metagame *g, int scen, double *A, double *B, ct_metagame_mix *mixes,
-                          solver *s)
+static int solve_scenario(ct_metagame *g, int scen, double *A, double *B, ct_nash_mix *mixes)
 {
     ct_metagame_solution *sol = &g->sol[scen];
     matrices(g, scen, -1, A, B);
-    int n = ct_metagame_equilibria(A, B, g->rows, g->cols, g->opt.max_support, mixes,
-                                   CT_METAGAME_EQUILIBRIA, &sol->info);
+    int n = ct_nash_equilibria(A, B, g->rows, g->cols, g->opt.max_support, mixes,
+                               CT_METAGAME_EQUILIBRIA, &sol->info);
     if (n < 0) return n;
     sol->n = n;
-    double tol = payoff_tol(A, B, g->rows * g->cols);
+    double tol = ct_nash_tolerance(A, B, g->rows * g->cols);
     for (int e = 0; e < n; e++) {
         ct_metagame_equilibrium *eq = &sol->eq[e];
         memset(eq, 0, sizeof *eq);
         eq->mix = mixes[e];
         int dev[CT_STATES];
-        ct_metagame_regret(A, B, g->rows, g->cols, eq->mix.x, eq->mix.y, eq->regret, dev);
+        ct_nash_regret(A, B, g->rows, g->cols, eq->mix.x, eq->mix.y, eq->regret, dev);
         for (int r = 0; r < CT_STATES; r++) /* rounding in the means is no gain */
             eq->regret[r] = eq->regret[r] <= tol ? 0.0 : eq->regret[r];
         eq->regret_max = fmax(eq->regret[0], eq->regret[1]);
@@ -1122,7 +835,7 @@ static int solve_scenario(ct_metagame *g, int scen, double *A, double *B, ct_met
         eq->regret_se = eq->robustness = NAN;
     }
     int rc = select_equilibrium(g, scen, A, B);
-    if (!rc && g->opt.bootstrap > 0) bootstrap(g, scen, A, B, s); /* overwrites A and B */
+    if (!rc && g->opt.bootstrap > 0) bootstrap(g, scen, A, B); /* overwrites A and B */
     return rc;
 }
 
@@ -1130,14 +843,12 @@ int ct_metagame_solve(ct_metagame *g)
 {
     size_t len = (size_t)g->rows * (size_t)g->cols;
     double *A = malloc(2 * len * sizeof *A);
-    ct_metagame_mix *mixes = malloc(CT_METAGAME_EQUILIBRIA * sizeof *mixes);
-    solver *s = malloc(sizeof *s);
-    int rc = A && mixes && s ? 0 : ct_error_set(CT_ENOMEM, "out of memory solving the meta-game");
+    ct_nash_mix *mixes = malloc(CT_METAGAME_EQUILIBRIA * sizeof *mixes);
+    int rc = A && mixes ? 0 : ct_error_set(CT_ENOMEM, "out of memory solving the meta-game");
     for (int k = 0; !rc && k < g->nscen; k++)
-        rc = solve_scenario(g, k, A, A + len, mixes, s);
+        rc = solve_scenario(g, k, A, A + len, mixes);
     free(A);
     free(mixes);
-    free(s);
     return rc;
 }
 
@@ -1161,7 +872,7 @@ typedef struct {
 static double mixed(const ct_metagame *g, const int *slot, const ct_metrics *m, int scen, int e,
                     int role, int metric)
 {
-    const ct_metagame_mix *mix = &g->sol[scen].eq[e].mix;
+    const ct_nash_mix *mix = &g->sol[scen].eq[e].mix;
     int t = g->match[scen][role];
     double v = 0.0;
     for (int i = 0; i < g->rows; i++) {
@@ -1200,7 +911,7 @@ static void evaluate_replication(void *ctx, long rep, const ct_metrics *m)
 static int add_cells(const ct_metagame *g, int scen, int e, int *slot, long *cells, int *ncells,
                      int dry)
 {
-    const ct_metagame_mix *mix = &g->sol[scen].eq[e].mix;
+    const ct_nash_mix *mix = &g->sol[scen].eq[e].mix;
     int added = 0;
     for (int i = 0; i < g->rows; i++)
         for (int k = 0; k < g->cols; k++) {

@@ -10,9 +10,6 @@
 #define CT_GAME_MAX 8 /* actions per player */
 #define CT_GAME_NAME 48
 
-/* Tolerance, relative to the largest payoff, for ties and zero probabilities. */
-#define CT_ANALYSIS_TOL 1e-9
-
 /* A two-player game in normal form: A holds the row player's payoffs, B the column player's. */
 typedef struct {
     char name[CT_NAME_MAX];
@@ -29,11 +26,12 @@ typedef struct {
 
 /* Every Nash equilibrium of `g`, pure and mixed, by support enumeration (for
  * each pair of equal-size supports, the indifference equations are solved with
- * GSL's LU decomposition and the solution kept if it is a best response).
- * Returns the number found (at most `max`, in order of support size), or
- * CT_ENUMERIC. Sets *degenerate when a pure or mixed strategy has more best
- * responses than its support's size: the enumeration is then not guaranteed to
- * find every equilibrium (there may be a continuum), and callers must say so. */
+ * GSL's LU decomposition and the solution kept if it is a best response;
+ * ct_nash_equilibria on the game's matrices). Returns the number found (at
+ * most `max`, and at most 64, in order of support size), CT_ENOMEM or CT_ENUMERIC. Sets *degenerate
+ * when a pure or mixed strategy has more best responses than its support's size: the enumeration is
+ * then not guaranteed to find every equilibrium (there may be a continuum), and callers must say
+ * so. */
 int ct_analysis_equilibria(const ct_bimatrix *g, ct_equilibrium *out, int max, int *degenerate);
 
 /* Postures of the stage game. The 2x2 game uses cooperate and defect. */

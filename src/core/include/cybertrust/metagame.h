@@ -11,24 +11,17 @@
 #include <stdint.h>
 
 #include "cybertrust/evolution.h"
+#include "cybertrust/nash.h"
 #include "cybertrust/params.h"
 #include "cybertrust/sim.h"
 #include "cybertrust/stats.h"
 
-#define CT_METAGAME_MAX 64        /* strategies per state */
-#define CT_METAGAME_SCENARIOS 16  /* scenarios (regimes) in one meta-game comparison */
-#define CT_METAGAME_EQUILIBRIA 32 /* equilibria kept per scenario; more are counted, not kept */
-/* Support enumeration is exponential: at most this many pairs of supports are
- * examined (a few seconds), so the largest support size enumerated is the
- * largest k for which sum_{j<=k} C(rows, j) C(cols, j) stays within it: every
- * size up to 12 x 12, supports of up to 3 at 20 x 20 and of up to 2 at 64 x 64.
- * Outputs say when the enumeration is partial. */
-#define CT_METAGAME_SUPPORT_PAIRS 5000000L
-#define CT_METAGAME_BOOTSTRAP 200              /* default bootstrap resamples */
+#define CT_METAGAME_MAX CT_NASH_MAX /* strategies per state */
+#define CT_METAGAME_SCENARIOS 16    /* scenarios (regimes) in one meta-game comparison */
+#define CT_METAGAME_EQUILIBRIA 32   /* equilibria kept per scenario; more are counted, not kept */
+#define CT_METAGAME_BOOTSTRAP 200   /* default bootstrap resamples */
 #define CT_METAGAME_BOOTSTRAP_MAX 10000        /* at most; memory is resamples x cells x 16 bytes */
 #define CT_METAGAME_BOOTSTRAP_BYTES (1L << 30) /* ... and at most this much of it */
-/* The tolerance for ties and zero weights, relative to the largest payoff. */
-#define CT_METAGAME_TOL 1e-9
 /* Replicator dynamics, each player's payoffs mapped onto [1, 2]: at rest when
  * every |dx/dt| is below REST (and no nearly extinct strategy grows), given up
  * at time TIME, and an equilibrium within NEAR (max norm) of the rest point is
@@ -78,47 +71,6 @@ typedef struct {
 /* Defaults: 1000 replications, seed 1, CT_METAGAME_BOOTSTRAP resamples, tolerance 0. */
 void ct_metagame_options_init(ct_metagame_options *opt);
 
-/* A pair of mixed strategies: x of role a (rows), y of role b (columns). */
-typedef struct {
-    double x[CT_METAGAME_MAX], y[CT_METAGAME_MAX];
-    double payoff[CT_STATES]; /* expected payoff_total of each role (mean matrix) */
-    int support[CT_STATES];   /* support sizes */
-} ct_metagame_mix;
-
-/* What an enumeration of equilibria covered. */
-typedef struct {
-    int max_support; /* the largest support size enumerated */
-    int complete;    /* every support size up to min(rows, cols) was enumerated */
-    int degenerate;  /* ties: equilibria may be missed (a continuum, unequal supports) */
-    int found;       /* equilibria found, including those beyond the room given */
-    long pairs;      /* pairs of supports examined */
-} ct_metagame_enum;
-
-/* The largest support size the limit allows in a rows x cols game, capped at
- * `max_support` when that is positive. */
-int ct_metagame_support_limit(int rows, int cols, int max_support);
-
-/* Every Nash equilibrium of the rows x cols bimatrix game (A, B row-major:
- * A[i*cols+k] is the row player's payoff) with supports up to
- * ct_metagame_support_limit(rows, cols, max_support), by support enumeration
- * of equal-size supports (as ct_analysis_equilibria, for games up to
- * CT_METAGAME_MAX square). Fills out (room for `max`, in order of support
- * size) and *info. Returns how many were stored, CT_EINVAL for a size out of
- * range, CT_ENOMEM or CT_ENUMERIC. */
-int ct_metagame_equilibria(const double *A, const double *B, int rows, int cols, int max_support,
-                           ct_metagame_mix *out, int max, ct_metagame_enum *info);
-
-/* The most each role gains by a pure deviation from (x, y): regret[s] >= 0 up
- * to rounding, and the deviation attaining it in dev[s]. Returns the larger. */
-double ct_metagame_regret(const double *A, const double *B, int rows, int cols, const double *x,
-                          const double *y, double regret[CT_STATES], int dev[CT_STATES]);
-
-/* 1 if the supports of `e` still carry an equilibrium of (A, B): the
- * indifference equations on them have a non-negative solution and no pure
- * strategy off them earns more than `tolerance` (payoff units) above it. */
-int ct_metagame_supports_hold(const double *A, const double *B, int rows, int cols,
-                              const ct_metagame_mix *e, double tolerance);
-
 /* Where two-population replicator dynamics lead. */
 typedef struct {
     int converged; /* came to rest within the time limit: every |dx/dt| < CT_METAGAME_REST
@@ -147,7 +99,7 @@ ct_rest_kind ct_metagame_classify(const double *A, const double *B, int rows, in
 
 /* An equilibrium of a scenario's meta-game with its statistics. */
 typedef struct {
-    ct_metagame_mix mix;
+    ct_nash_mix mix;
     double regret[CT_STATES]; /* each role's gain from its best pure deviation (mean matrix) */
     /* each role's best pure strategy off its support (-1 if it has none) and
      * what switching to it gains, <= 0 at an equilibrium (NaN if none): how
@@ -158,7 +110,7 @@ typedef struct {
     double regret_se;  /* its Monte Carlo standard error: sd of the regret of the same
                           mixes over the bootstrap resamples; NaN without bootstrap */
     double robustness; /* share of resamples in which the supports still carry an
-                          equilibrium (ct_metagame_supports_hold); NaN without bootstrap */
+                          equilibrium (ct_nash_supports_hold); NaN without bootstrap */
     /* each role's metrics under the mixes, per replication the mix-weighted mean
      * of the cells (median and percentiles NaN) */
     ct_summary metric[CT_STATES][CT_METAGAME_METRICS];
@@ -167,7 +119,7 @@ typedef struct {
 
 typedef struct {
     int n;                           /* equilibria kept */
-    ct_metagame_enum info;           /* what the enumeration covered */
+    ct_nash_enum info;               /* what the enumeration covered */
     int selected;                    /* the only equilibrium, else the replicator's; -1 if none */
     ct_metagame_selection selection; /* from the uniform mix */
     int bootstrap_used;              /* resamples with at least one replication drawn */
