@@ -263,30 +263,32 @@ static void test_scenario_override_errors(void **state)
     const char *a[] = {"regime.dual_usee=0.5"};
     expect_error(
         STATES, a, 1,
-        "--set regime.dual_usee=0.5: unknown setting regime.dual_usee; did you mean dual_use?");
+        "override regime.dual_usee=0.5: unknown setting regime.dual_usee; did you mean dual_use?");
     const char *b[] = {"states.us.trust=2"};
-    expect_error(STATES, b, 1, "--set: states.us.trust must be in [0, 1], got 2");
+    expect_error(STATES, b, 1, "override: states.us.trust must be in [0, 1], got 2");
     const char *c[] = {"world.decay=abc"};
-    expect_error(STATES, c, 1, "--set world.decay=abc: \"abc\" is not a number");
+    expect_error(STATES, c, 1, "override world.decay=abc: \"abc\" is not a number");
     const char *d[] = {"states.ru.trust=0.5"};
-    expect_error(STATES, d, 1,
-                 "--set states.ru.trust=0.5: no state has the id \"ru\" (the states are us, cn)");
+    expect_error(
+        STATES, d, 1,
+        "override states.ru.trust=0.5: no state has the id \"ru\" (the states are us, cn)");
     const char *e[] = {"wrld.decay=0.5"};
-    expect_error(STATES, e, 1, "--set wrld.decay=0.5: unknown section wrld; did you mean world?");
+    expect_error(STATES, e, 1,
+                 "override wrld.decay=0.5: unknown section wrld; did you mean world?");
     const char *f[] = {"states.us.strategy.strike_at=0.5"};
     expect_error(
         STATES, f, 1,
-        "--set states.us.strategy.strike_at=0.5: strike_at is not a parameter of tit_for_tat; "
+        "override states.us.strategy.strike_at=0.5: strike_at is not a parameter of tit_for_tat; "
         "expected one of: depth");
     const char *g[] = {"simulation.rounds=1e3"};
-    expect_error(STATES, g, 1, "--set simulation.rounds=1e3: \"1e3\" is not a whole number");
+    expect_error(STATES, g, 1, "override simulation.rounds=1e3: \"1e3\" is not a whole number");
     const char *h[] = {"states.us.id=x"};
-    expect_error(STATES, h, 1, "--set states.us.id=x: a state's id cannot be overridden");
+    expect_error(STATES, h, 1, "override states.us.id=x: a state's id cannot be overridden");
     const char *i[] = {"world=3"};
-    expect_error(STATES, i, 1, "--set world=3: expected world.SETTING=VALUE");
+    expect_error(STATES, i, 1, "override world=3: expected world.SETTING=VALUE");
     const char *j[] = {"regime.template=nowhere"};
     expect_error(STATES, j, 1,
-                 "--set: regime.template \"nowhere\" is not a known template; "
+                 "override: regime.template \"nowhere\" is not a known template; "
                  "expected one of: alliance, hotline, joint_unit, none");
 }
 
@@ -318,7 +320,7 @@ static void test_scenario_none_has_no_keys(void **state)
     const char *set[] = {"regime.clarity=0.5"};
     expect_error(
         STATES, set, 1,
-        "--set: regime.clarity cannot be set: the regime is \"none\", no agreement at all "
+        "override: regime.clarity cannot be set: the regime is \"none\", no agreement at all "
         "(the default); name a template (hotline, joint_unit, alliance) to set its values");
     ct_params p;
     assert_int_equal(load_with("regime = { template = \"none\"; };\n" STATES, NULL, 0, &p), 0);
@@ -355,9 +357,10 @@ static void test_scenario_set_kind_resets_parameters(void **state)
     assert_close(p.state[1].strategy.param[0], 0.3, 0);
     /* a parameter of the old kind after a change of kind is an error */
     const char *stale[] = {"states.ru.strategy.kind=fox", "states.ru.strategy.rate=0.1"};
-    expect_error(text, stale, 2,
-                 "--set states.ru.strategy.rate=0.1: rate is not a parameter of fox; expected one "
-                 "of: strike_at, cover, depth");
+    expect_error(
+        text, stale, 2,
+        "override states.ru.strategy.rate=0.1: rate is not a parameter of fox; expected one "
+        "of: strike_at, cover, depth");
 }
 
 static void test_scenario_depth(void **state)
@@ -420,12 +423,12 @@ static void test_scenario_hostile_values(void **state)
 {
     (void)state;
     const char *nan_set[] = {"world.decay=nan"};
-    expect_error(STATES, nan_set, 1, "--set: world.decay must be in [0, 1], got nan");
+    expect_error(STATES, nan_set, 1, "override: world.decay must be in [0, 1], got nan");
     const char *inf_set[] = {"states.us.trust=-inf"};
-    expect_error(STATES, inf_set, 1, "--set: states.us.trust must be in [0, 1], got -inf");
+    expect_error(STATES, inf_set, 1, "override: states.us.trust must be in [0, 1], got -inf");
     const char *big[] = {"payoffs.R=1e308"};
     expect_error(STATES, big, 1,
-                 "--set: payoffs.R must be a finite number in [-1e+06, 1e+06], got 1e+308");
+                 "override: payoffs.R must be a finite number in [-1e+06, 1e+06], got 1e+308");
     expect_error("simulation = { rounds = 10000000000L; };\n" STATES, NULL, 0,
                  "@:1: simulation.rounds must be in [1, 1e+08], got 10000000000");
     expect_error("simulation = { replications = 1000000000000000L; };\n" STATES, NULL, 0,
@@ -435,7 +438,7 @@ static void test_scenario_hostile_values(void **state)
     const char *overflow[] = {"simulation.seed=99999999999999999999999"};
     expect_error(
         STATES, overflow, 1,
-        "--set simulation.seed=99999999999999999999999: \"99999999999999999999999\" is not a "
+        "override simulation.seed=99999999999999999999999: \"99999999999999999999999\" is not a "
         "whole number");
     /* a file that includes itself */
     char path[] = "/tmp/ct_include_XXXXXX";
@@ -556,7 +559,7 @@ static void test_scenario_seed_range_and_override_labels(void **state)
     const char *range = "simulation.seed must be in [0, 4611686018427387904], got "
                         "9223372036854775807";
     char want[512];
-    snprintf(want, sizeof want, "--set: %s", range);
+    snprintf(want, sizeof want, "override: %s", range);
     expect_error(STATES, seed, 1, want);
     const char *flag[] = {"--seed"}, *bare[] = {""};
     ct_scenario_options opt = {
@@ -575,7 +578,7 @@ static void test_scenario_seed_range_and_override_labels(void **state)
         .regime_dir = REGIMES, .overrides = two, .noverrides = 2, .labels = reps_first};
     assert_int_equal(ct_scenario_load(path, &opt, &p), CT_ECONFIG);
     assert_string_equal(ct_error_last(),
-                        "--set: simulation.seed must be in [0, 4611686018427387904], got -1");
+                        "override: simulation.seed must be in [0, 4611686018427387904], got -1");
     opt.labels = seed_second;
     assert_int_equal(ct_scenario_load(path, &opt, &p), CT_ECONFIG);
     assert_string_equal(ct_error_last(),
@@ -707,10 +710,11 @@ static void test_scenario_override_text_is_clean(void **state)
     load_with(STATES, NULL, 0, &p);
     const char *nl[] = {"scenario.name=a\nb"};
     expect_error(STATES, nl, 1,
-                 "--set scenario.name=a\\x0ab: must be UTF-8 text without control characters");
+                 "override scenario.name=a\\x0ab: must be UTF-8 text without control characters");
     const char *bad[] = {"scenario.description=\xff"};
-    expect_error(STATES, bad, 1,
-                 "--set scenario.description=\\xff: must be UTF-8 text without control characters");
+    expect_error(
+        STATES, bad, 1,
+        "override scenario.description=\\xff: must be UTF-8 text without control characters");
     assert_int_equal(ct_scenario_apply(&p, "scenario.name=a\tb"), CT_ECONFIG);
     assert_string_equal(ct_error_last(),
                         "scenario.name=a\\x09b: must be UTF-8 text without control characters");
@@ -718,7 +722,7 @@ static void test_scenario_override_text_is_clean(void **state)
     char long_set[700], expect[256];
     snprintf(long_set, sizeof long_set, "world.threat=0.%0600d1e79", 0);
     const char *cut[] = {long_set};
-    snprintf(expect, sizeof expect, "--set %.100s...: longer than 511 characters", long_set);
+    snprintf(expect, sizeof expect, "override %.100s...: longer than 511 characters", long_set);
     expect_error(STATES, cut, 1, expect);
     /* a text too long for its setting, shown cut */
     char name[300], text[512];

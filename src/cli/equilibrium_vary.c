@@ -221,7 +221,8 @@ static int load_at(vary_job *j, double v)
                               .overrides = j->overrides,
                               .noverrides = o->nsets + 1,
                               .skip_absent_states = o->nscenarios > 1,
-                              .labels = labels};
+                              .labels = labels,
+                              .name = "--set"};
     for (int k = 0; k < o->nscenarios; k++) {
         if (ct_scenario_load(o->scenario_path[k], &so, &j->q[k]) == 0) continue;
         cli_error("--vary %s: at %s = %g: %s", j->spec, j->path, v, ct_error_last());

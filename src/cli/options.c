@@ -215,7 +215,8 @@ int cli_load_scenarios(const run_options *o, ct_params *p)
                               .overrides = o->sets,
                               .noverrides = o->nsets,
                               .skip_absent_states = o->nscenarios > 1,
-                              .labels = labels};
+                              .labels = labels,
+                              .name = "--set"};
     for (int k = 0; k < o->nscenarios; k++) {
         int rc = ct_scenario_load(o->scenario_path[k], &so, &p[k]);
         if (rc) {

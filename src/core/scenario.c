@@ -1,8 +1,9 @@
 /* The scenario loader: the only module that includes <libconfig.h>.
  *
- * A file is read into a libconfig tree; the --set overrides are written into
- * that tree (replacing any setting they name, so that a bad override is
- * reported as "--set", not as the file line it replaced); the tree is then
+ * A file is read into a libconfig tree; the overrides (PATH=VALUE, the
+ * program's --set) are written into that tree (replacing any setting they
+ * name, so that a bad override is reported as the override, not as the file
+ * line it replaced); the tree is then
  * walked against the settings table of params.c. Every setting is checked where
  * it is read, so a message can name its file and line. Precedence, lowest
  * first: defaults, the regime template, the scenario file, the overrides. With
@@ -84,23 +85,38 @@ static const char *shown(const char *text, char *buf, size_t n)
     return buf;
 }
 
-/* A message about override `arg`: "--set PATH=VALUE: ..." by default, or
+/* How an override without a label is named: the caller's name, or "override". */
+static const char *override_name(const ct_scenario_options *opt)
+{
+    return opt && opt->name ? opt->name : "override";
+}
+
+/* An override being applied: its text, its label (NULL: named by `name`,
+ * the caller's name for overrides or "override") and its number in the list. */
+typedef struct {
+    const char *arg, *label, *name;
+    int index;
+} override;
+
+/* A message about override o: "NAME PATH=VALUE: ..." by default, or
  * "LABEL: ..." with the caller's label ("" for the message alone). */
-static int override_fail(const char *label, const char *arg, const char *fmt, ...)
+static int override_fail(const override *o, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(printf, 2, 3)))
 #endif
     ;
 
-static int override_fail(const char *label, const char *arg, const char *fmt, ...)
+static int override_fail(const override *o, const char *fmt, ...)
 {
     char msg[768], what[SHOWN_SIZE];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (!label) return ct_error_set(CT_ECONFIG, "--set %s: %s", shown(arg, what, sizeof what), msg);
-    return ct_error_set(CT_ECONFIG, "%s%s%s", label, *label ? ": " : "", msg);
+    if (!o->label)
+        return ct_error_set(CT_ECONFIG, "%s %s: %s", o->name, shown(o->arg, what, sizeof what),
+                            msg);
+    return ct_error_set(CT_ECONFIG, "%s%s%s", o->label, *o->label ? ": " : "", msg);
 }
 
 static int fail_at(const loader *ld, const config_setting_t *s, const char *fmt, ...)
@@ -121,7 +137,7 @@ static int fail_at(const loader *ld, const config_setting_t *s, const char *fmt,
         s && config_setting_source_file(s) ? config_setting_source_file(s) : ld->file;
     if (s && line == 0) { /* written by override number `hook` (from 1; 0: unknown) */
         const char *label = override_label(ld->opt, (int)(uintptr_t)config_setting_get_hook(s) - 1);
-        if (!label) return ct_error_set(CT_ECONFIG, "--set: %s", msg);
+        if (!label) return ct_error_set(CT_ECONFIG, "%s: %s", override_name(ld->opt), msg);
         return ct_error_set(CT_ECONFIG, "%s%s%s", label, *label ? ": " : "", msg);
     }
     if (line == 0) return ct_error_set(CT_ECONFIG, "%s: %s", ld->file, msg);
@@ -516,29 +532,23 @@ static config_setting_t *find_state(config_setting_t *root, const char *id, char
 }
 
 /* VALUE as --set reads it: a whole number (integer) or a number, into *v and
- * *whole; `label` names the override in messages (override_fail). */
-static int parse_value(const char *value, int integer, const char *arg, const char *label,
-                       double *v, long long *whole)
+ * *whole; messages name the override o (override_fail). */
+static int parse_value(const char *value, int integer, const override *o, double *v,
+                       long long *whole)
 {
     char *end = NULL;
     errno = 0;
     if (integer) {
         *whole = strtoll(value, &end, 10);
         if (end == value || *end || errno)
-            return override_fail(label, arg, "\"%s\" is not a whole number", value);
+            return override_fail(o, "\"%s\" is not a whole number", value);
         *v = (double)*whole;
         return 0;
     }
     *v = strtod(value, &end);
-    if (end == value || *end) return override_fail(label, arg, "\"%s\" is not a number", value);
+    if (end == value || *end) return override_fail(o, "\"%s\" is not a number", value);
     return 0;
 }
-
-/* An override being applied: its text, its label and its number in the list. */
-typedef struct {
-    const char *arg, *label;
-    int index;
-} override;
 
 /* Writes VALUE as a setting named `name` in `parent`, replacing any setting
  * there, marked (its hook) with the override's number, from 1, for messages. */
@@ -548,14 +558,14 @@ static int put(config_setting_t *parent, const char *name, int number, int integ
     if (config_setting_get_member(parent, name)) config_setting_remove(parent, name);
     double v = 0;
     long long whole = 0;
-    int rc = number ? parse_value(value, integer, o->arg, o->label, &v, &whole) : 0;
+    int rc = number ? parse_value(value, integer, o, &v, &whole) : 0;
     if (rc) return rc;
     int type = !number ? CONFIG_TYPE_STRING : integer ? CONFIG_TYPE_INT64 : CONFIG_TYPE_FLOAT;
     config_setting_t *s = config_setting_add(parent, name, type);
     int stored = s && (!number   ? config_setting_set_string(s, value)
                        : integer ? config_setting_set_int64(s, whole)
                                  : config_setting_set_float(s, v));
-    if (!stored) return override_fail(o->label, o->arg, "cannot store the value");
+    if (!stored) return override_fail(o, "cannot store the value");
     config_setting_set_hook(s, (void *)(uintptr_t)(o->index + 1));
     return 0;
 }
@@ -587,10 +597,9 @@ static int put_strategy(config_setting_t *st, char *part[], int nparts, const ch
 {
     char hint[512];
     const char *names[MAX_NAMES];
-    if (nparts != 4)
-        return override_fail(o->label, o->arg, "expected states.%s.strategy.NAME=VALUE", part[1]);
+    if (nparts != 4) return override_fail(o, "expected states.%s.strategy.NAME=VALUE", part[1]);
     config_setting_t *sg = child_group(st, "strategy");
-    if (!sg) return override_fail(o->label, o->arg, "strategy is not a group");
+    if (!sg) return override_fail(o, "strategy is not a group");
     const char *kname = CT_STRATEGY_DEFAULT;
     config_setting_lookup_string(sg, "kind", &kname);
     if (strcmp(part[3], "kind") == 0) {
@@ -605,10 +614,10 @@ static int put_strategy(config_setting_t *st, char *part[], int nparts, const ch
         return put(sg, "kind", 0, 0, value, o);
     }
     int kind = ct_strategy_find(kname);
-    if (kind < 0) return override_fail(o->label, o->arg, "\"%s\" is not a known strategy", kname);
+    if (kind < 0) return override_fail(o, "\"%s\" is not a known strategy", kname);
     if (ct_strategy_param_find(kind, part[3]) < 0) {
         int n = ct_strategy_param_names(kind, names);
-        return override_fail(o->label, o->arg, "%s is not a parameter of %s%s", part[3],
+        return override_fail(o, "%s is not a parameter of %s%s", part[3],
                              ct_strategy_types[kind].name,
                              suggest(part[3], names, n, hint, sizeof hint));
     }
@@ -621,21 +630,20 @@ static int put_state(config_setting_t *root, char *part[], int nparts, const cha
 {
     char hint[512], ids[256];
     const char *names[MAX_NAMES];
-    if (nparts < 3) return override_fail(o->label, o->arg, "expected states.ID.SETTING=VALUE");
+    if (nparts < 3) return override_fail(o, "expected states.ID.SETTING=VALUE");
     config_setting_t *st = find_state(root, part[1], ids, sizeof ids);
     if (!st && skip_absent) return 0;
     if (!st)
-        return override_fail(o->label, o->arg, "no state has the id \"%s\" (the states are %s)",
-                             part[1], ids[0] ? ids : "not defined");
+        return override_fail(o, "no state has the id \"%s\" (the states are %s)", part[1],
+                             ids[0] ? ids : "not defined");
     if (strcmp(part[2], "strategy") == 0) return put_strategy(st, part, nparts, value, o);
     const ct_key *k = ct_params_key("states", part[2]);
     if (!k || nparts != 3) {
         int n = section_keys("states", names);
-        return override_fail(o->label, o->arg, "unknown setting states.%s.%s%s", part[1], part[2],
+        return override_fail(o, "unknown setting states.%s.%s%s", part[1], part[2],
                              suggest(part[2], names, n, hint, sizeof hint));
     }
-    if (strcmp(part[2], "id") == 0)
-        return override_fail(o->label, o->arg, "a state's id cannot be overridden");
+    if (strcmp(part[2], "id") == 0) return override_fail(o, "a state's id cannot be overridden");
     return put(st, part[2], k->type == CT_KEY_REAL, 0, value, o);
 }
 
@@ -645,11 +653,11 @@ static int apply_override(config_setting_t *root, const override *o, int skip_ab
     char buf[OVERRIDE_MAX], hint[512], *part[OVERRIDE_PARTS];
     const char *names[MAX_NAMES], *value;
     if (strlen(o->arg) >= sizeof buf) /* never cut: a cut number is another number */
-        return override_fail(o->label, o->arg, "longer than %d characters", OVERRIDE_MAX - 1);
+        return override_fail(o, "longer than %d characters", OVERRIDE_MAX - 1);
     if (ct_params_text_flaw(o->arg) >= 0)
-        return override_fail(o->label, o->arg, "must be UTF-8 text without control characters");
+        return override_fail(o, "must be UTF-8 text without control characters");
     int nparts = split_override(o->arg, buf, sizeof buf, part, &value);
-    if (nparts < 0) return override_fail(o->label, o->arg, "expected PATH=VALUE");
+    if (nparts < 0) return override_fail(o, "expected PATH=VALUE");
     const char *section = part[0];
     int nsec = section_count();
     for (int i = 0; i < nsec; i++)
@@ -658,18 +666,18 @@ static int apply_override(config_setting_t *root, const override *o, int skip_ab
     for (int i = 0; i < nsec; i++)
         known |= strcmp(section, names[i]) == 0;
     if (!known)
-        return override_fail(o->label, o->arg, "unknown section %s%s", section,
+        return override_fail(o, "unknown section %s%s", section,
                              suggest(section, names, nsec, hint, sizeof hint));
     if (strcmp(section, "states") == 0) return put_state(root, part, nparts, value, o, skip_absent);
-    if (nparts != 2) return override_fail(o->label, o->arg, "expected %s.SETTING=VALUE", section);
+    if (nparts != 2) return override_fail(o, "expected %s.SETTING=VALUE", section);
     const ct_key *k = ct_params_key(section, part[1]);
     if (!k) {
         int n = section_keys(section, names);
-        return override_fail(o->label, o->arg, "unknown setting %s.%s%s", section, part[1],
+        return override_fail(o, "unknown setting %s.%s%s", section, part[1],
                              suggest(part[1], names, n, hint, sizeof hint));
     }
     config_setting_t *g = child_group(root, section);
-    if (!g) return override_fail(o->label, o->arg, "%s is not a group", section);
+    if (!g) return override_fail(o, "%s is not a group", section);
     int number = k->type == CT_KEY_REAL || k->type == CT_KEY_INT;
     return put(g, part[1], number, k->type == CT_KEY_INT, value, o);
 }
@@ -724,8 +732,8 @@ static int apply_key(const ct_key *k, void *base, const char *path, const char *
             return ct_error_set(CT_ECONFIG, "%s must be a number, got a string", path);
         double v;
         long long whole = 0;
-        int rc = parse_value(value, k->type == CT_KEY_INT, arg, shown(arg, what, sizeof what), &v,
-                             &whole);
+        override o = {arg, shown(arg, what, sizeof what), "", 0};
+        int rc = parse_value(value, k->type == CT_KEY_INT, &o, &v, &whole);
         if (rc) return rc;
         if (k->type == CT_KEY_INT && ct_params_check_whole(k, whole, why, sizeof why))
             return ct_error_set(CT_ECONFIG, "%s %s, got %lld", path, why, whole);
@@ -759,7 +767,8 @@ static int apply_strategy_param(ct_state_params *st, const char *name, const cha
     const ct_strategy_param *sp = ct_strategy_param_info(kind, pi);
     double v;
     long long whole;
-    int rc = parse_value(value, 0, arg, shown(arg, what, sizeof what), &v, &whole);
+    override o = {arg, shown(arg, what, sizeof what), "", 0};
+    int rc = parse_value(value, 0, &o, &v, &whole);
     if (rc) return rc;
     if (!isfinite(v) || v < sp->min || v > sp->max)
         return ct_error_set(CT_ECONFIG,
@@ -799,8 +808,8 @@ int ct_scenario_apply(ct_params *p, const char *arg)
     const char *value;
     if (strlen(arg) >= sizeof buf) return ct_error_set(CT_EINVAL, "%.40s...: too long", arg);
     if (ct_params_text_flaw(arg) >= 0)
-        return override_fail("", arg, "%s: must be UTF-8 text without control characters",
-                             shown(arg, what, sizeof what));
+        return ct_error_set(CT_ECONFIG, "%s: must be UTF-8 text without control characters",
+                            shown(arg, what, sizeof what));
     int nparts = split_override(arg, buf, sizeof buf, part, &value);
     if (nparts < 0) return ct_error_set(CT_ECONFIG, "%s: expected PATH=VALUE", arg);
     if (!ct_scenario_override_local(arg))
@@ -1445,7 +1454,7 @@ int ct_scenario_load(const char *path, const ct_scenario_options *opt, ct_params
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; !rc && i < n; i++)
             if (is_kind_override(opt->overrides[i]) == !pass) {
-                override o = {opt->overrides[i], override_label(opt, i), i};
+                override o = {opt->overrides[i], override_label(opt, i), override_name(opt), i};
                 rc = apply_override(root, &o, opt->skip_absent_states);
             }
     loader ld = {path, out, 0, 0, opt};

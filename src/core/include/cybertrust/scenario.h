@@ -18,9 +18,12 @@ typedef struct {
     int skip_absent_states; /* skip, rather than reject, overrides of a state id the file lacks */
     /* How messages name each override (NULL for all defaults): labels[i] for
      * overrides[i], such as the flag the user typed, "--seed: simulation.seed
-     * must be in [...], got ..."; a NULL entry for "--set PATH=VALUE: ..."
-     * ("--set: ..." for a value out of range); "" for the message alone. */
+     * must be in [...], got ..."; "" for the message alone; a NULL entry for
+     * the default, "NAME PATH=VALUE: ..." ("NAME: ..." for a value out of
+     * range), where NAME is `name` ("override" when NULL; the program passes
+     * its flag, "--set"). */
     const char *const *labels;
+    const char *name;
     /* Called with the path of each file as it is read (NULL: not called): the
      * scenario, each file it includes (the path libconfig opens), the regime
      * template; so that a caller can hash all a result depends on. A load that
