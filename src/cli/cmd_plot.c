@@ -1,13 +1,19 @@
 #define _POSIX_C_SOURCE 200809L /* fork, execvp, waitpid, getpid */
 /* cybertrust plot: renders every plot that fits what an output folder holds,
  * with the gnuplot scripts of plots/ (a table: which file each needs, and how
- * to fill in its variables), next to the data. Titles and legends use the
- * scenario's names, read from the JSON file beside the CSV. A sweep is turned
- * into heatmap.csv first (the grid of a metric, or of the difference between
- * the two values of a two-valued setting), which sweep_heatmap.gp draws. */
+ * to fill in its variables), next to the data. Labels come from the data:
+ * scenario and state names from the JSON beside the CSV, axes from the
+ * settings' and metrics' descriptions (plot_labels.c). Text that may hold a
+ * comma (strategy labels such as "fox(cover=0.5, depth=1)") reaches gnuplot
+ * as variables, never through a CSV field, which gnuplot 5.4 splits at the
+ * comma. Sweeps, the agreement's survival and the meta-game are in plot_*.c.
+ * gnuplot's own messages are kept from the user (a failure is one line of
+ * ours); CYBERTRUST_PLOT_DEBUG=1 lets them through. */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,32 +22,31 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cybertrust/names.h"
+#include "plot.h"
 
 static const char usage[] =
     "usage: cybertrust plot DIR [--format png|svg|ascii] [--metric NAME] [--state ID]\n"
     "\n"
-    "Finds what DIR holds (the output of run, compare, sweep, tournament or evolve)\n"
-    "and renders every plot that fits, next to the data, with gnuplot:\n"
-    "  series.csv      -> timeseries  trust, share and exposure over the rounds\n"
-    "  compare.csv     -> compare     each payoff component per scenario, with CIs\n"
-    "  sweep.csv       -> sweep_heatmap  a 2-D sweep as a phase diagram with its zero\n"
-    "                     contour (--metric, default net_security, of --state,\n"
-    "                     default the first; a third, two-valued setting such as\n"
-    "                     regime.template=hotline,joint_unit is shown as a difference)\n"
-    "  tournament.csv  -> tournament  the ranking with CIs\n"
-    "  evolve.csv      -> evolve      replicator trajectories\n"
+    "Finds what DIR holds (the output of run, compare, sweep, tournament, evolve or\n"
+    "equilibrium) and renders every plot that fits, next to the data, with gnuplot:\n"
+    "  series.csv       -> timeseries  trust, share and exposure over the rounds\n"
+    "  replications.csv -> survival    share of runs whose agreement still stands\n"
+    "                      collapse_rounds  when the agreements that fell, fell\n"
+    "  compare.csv      -> compare     payoff and net security per scenario, and the\n"
+    "                      paired differences of every component, with 95% CIs\n"
+    "  sweep.csv        -> sweep_METRIC[_STATE]  a 2-D sweep as a heatmap (one panel per\n"
+    "                      value of a third setting, or the difference of its two\n"
+    "                      values), a 1-D sweep as lines with CI bands (--metric,\n"
+    "                      default net_security, of --state, default the first)\n"
+    "  tournament.csv   -> tournament  the ranking with CIs\n"
+    "  evolve.csv       -> evolve      replicator trajectories\n"
+    "  metagame.csv     -> metagame    each state's payoff in every strategy pair,\n"
+    "                      the equilibria outlined\n"
+    "  equilibrium.json -> equilibrium_differences  (two or more scenarios) each\n"
+    "                      scenario minus the first at the selected equilibria\n"
     "--format ascii draws on this terminal with gnuplot's dumb terminal.\n"
     "Needs gnuplot (Debian: apt-get install gnuplot-nox).\n";
-
-#define VARS 16384 /* room for four paths of PATH_MAX and the titles */
-
-typedef struct {
-    const char *dir, *format, *metric, *state;
-    int ndirs;       /* positional arguments: at most one, dir */
-    char vars[VARS]; /* gnuplot -e assignments */
-    size_t used;
-    int overflow; /* an assignment did not fit in vars */
-} plot_ctx;
 
 static const char *const formats[] = {"png", "svg", "ascii", NULL};
 
@@ -59,7 +64,7 @@ static const cli_opt plot_table[] = {
      .at = offsetof(plot_ctx, metric)},
     {.name = "state",
      .value = "ID",
-     .help = "sweep: the state (default the first)",
+     .help = "compare, sweep: the state (default the first)",
      .kind = CLI_OPT_STRING,
      .at = offsetof(plot_ctx, state)},
     CLI_OPT_END,
@@ -69,7 +74,7 @@ const cli_command cli_plot_command = {
     .name = "plot",
     .usage = usage,
     .footer = "\nexit codes: 0 success, 1 runtime failure (no gnuplot, nothing to plot), 2 usage "
-              "error\n",
+              "error (an unknown --metric or --state)\n",
     .arg_name = "folder",
     .args_complete = "dir",
     .min_args = 1,
@@ -79,25 +84,47 @@ const cli_command cli_plot_command = {
     .options = plot_table,
 };
 
-/* Appends name='value' (gnuplot doubles a quote inside single quotes), or
- * sets c->overflow when it does not fit: never a cut assignment. */
-static void var(plot_ctx *c, const char *name, const char *value)
+/* ---- what the kinds share ------------------------------------------------------- */
+
+void plot_var(plot_ctx *c, const char *name, const char *value)
 {
     size_t need = strlen(name) + strlen("=''; ") + 2 * strlen(value), at = c->used;
-    if (c->overflow || need >= VARS - c->used) {
+    if (c->overflow || need >= PLOT_VARS - c->used) {
         c->overflow = 1;
         return;
     }
-    at += (size_t)snprintf(c->vars + at, VARS - at, "%s='", name);
+    at += (size_t)snprintf(c->vars + at, PLOT_VARS - at, "%s='", name);
     for (const char *v = value; *v; v++) {
         if (*v == '\'') c->vars[at++] = '\'';
         c->vars[at++] = *v;
     }
-    at += (size_t)snprintf(c->vars + at, VARS - at, "'; ");
+    at += (size_t)snprintf(c->vars + at, PLOT_VARS - at, "'; ");
     c->used = at;
 }
 
-static int has(const plot_ctx *c, const char *name)
+void plot_num(plot_ctx *c, const char *name, double value)
+{
+    size_t at = c->used;
+    int n = snprintf(c->vars + at, PLOT_VARS - at, "%s=%.17g; ", name, isfinite(value) ? value : 0);
+    if (c->overflow || n < 0 || (size_t)n >= PLOT_VARS - at) {
+        c->overflow = 1;
+        c->vars[at] = '\0';
+        return;
+    }
+    c->used += (size_t)n;
+}
+
+void plot_varf(plot_ctx *c, const char *name, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    plot_var(c, name, buf);
+}
+
+int plot_has(const plot_ctx *c, const char *name)
 {
     char path[4200];
     struct stat st;
@@ -105,250 +132,195 @@ static int has(const plot_ctx *c, const char *name)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static json_t *load_json(const plot_ctx *c, const char *name)
+json_t *plot_json(const plot_ctx *c, const char *name)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", c->dir, name);
     return json_load_file(path, 0, NULL);
 }
 
-static const char *jstr(json_t *o, const char *key, const char *fallback)
+const char *plot_jstr(json_t *o, const char *key, const char *fallback)
 {
     const char *s = json_string_value(json_object_get(o, key));
     return s ? s : fallback;
 }
 
-/* ---- the plots: each fills in its variables, or says it does not fit (1) ---- */
+int plot_bad_name(const char *what, const char *name, const char *where, const char *const *valid,
+                  int n)
+{
+    char hint[1024] = "";
+    const char *near = ct_names_nearest(name, valid, n);
+    if (n > 8) { /* a long list: the nearest name alone, if there is one */
+        cli_error("plot: --%s %s is not one of %s%s", what, name, where,
+                  ct_names_suggest(name, valid, n, hint, sizeof hint));
+        return PLOT_USAGE;
+    }
+    size_t used = 0;
+    for (int i = 0; i < n && used < sizeof hint; i++)
+        used += (size_t)snprintf(hint + used, sizeof hint - used, "%s%s", i ? ", " : "", valid[i]);
+    cli_error("plot: --%s %s is not one of %s: %s%s%s%s", what, name, where, hint,
+              near ? "; did you mean " : "", near ? near : "", near ? "?" : "");
+    return PLOT_USAGE;
+}
+
+/* The index of state --state among a JSON array of states (objects with "id",
+ * or id strings), 0 without --state, or PLOT_USAGE (message printed). */
+static int pick_state(const plot_ctx *c, json_t *states, const char *where)
+{
+    const char *ids[8];
+    int n = 0;
+    for (size_t i = 0; i < json_array_size(states) && n < 8; i++) {
+        json_t *s = json_array_get(states, i);
+        ids[n++] = json_is_string(s) ? json_string_value(s) : plot_jstr(s, "id", "?");
+    }
+    if (!c->state) return 0;
+    for (int i = 0; i < n; i++)
+        if (strcmp(ids[i], c->state) == 0) return i;
+    return plot_bad_name("state", c->state, where, ids, n);
+}
+
+/* ---- run, compare, tournament, evolve -------------------------------------------- */
 
 static int timeseries(plot_ctx *c)
 {
-    if (!has(c, "series.csv")) return 1;
-    json_t *j = load_json(c, "summary.json");
+    if (!plot_has(c, "series.csv")) return PLOT_SKIP;
+    json_t *j = plot_json(c, "summary.json");
     json_t *st = json_object_get(j, "states");
-    char title[512];
-    snprintf(title, sizeof title, "%s: mean and one standard deviation over %lld replications",
-             jstr(j, "scenario", "scenario"),
-             (long long)json_integer_value(json_object_get(j, "replications")));
-    var(c, "title", title);
-    var(c, "name1", jstr(json_array_get(st, 0), "name", "state a"));
-    var(c, "name2", jstr(json_array_get(st, 1), "name", "state b"));
+    json_t *regime = json_object_get(json_object_get(j, "parameters"), "regime");
+    double scope = json_number_value(json_object_get(regime, "scope"));
+    plot_varf(c, "title", "%s: mean over %lld replications, band of one standard deviation",
+              plot_jstr(j, "scenario", "scenario"),
+              (long long)json_integer_value(json_object_get(j, "replications")));
+    plot_var(c, "name1", plot_jstr(json_array_get(st, 0), "name", "state a"));
+    plot_var(c, "name2", plot_jstr(json_array_get(st, 1), "name", "state b"));
+    plot_num(c, "scope", json_object_get(regime, "scope") ? scope : 1.0);
     json_decref(j);
     return 0;
+}
+
+/* How many rows of compare.csv hold a paired difference of state `id` (a
+ * state of the first scenario whose id no other scenario has has none). */
+static long differences_of(const plot_ctx *c, const char *id)
+{
+    char path[4200], line[4096], minus[512], state[512];
+    long n = 0;
+    snprintf(path, sizeof path, "%s/compare.csv", c->dir);
+    FILE *fp = fopen(path, "r");
+    while (fp && fgets(line, sizeof line, fp))
+        if (line[0] != '#' && sscanf(line, "%*[^,],%511[^,],%511[^,],", minus, state) == 2 &&
+            strcmp(state, id) == 0)
+            n++;
+    if (fp) fclose(fp);
+    return n;
 }
 
 static int compare(plot_ctx *c)
 {
-    if (!has(c, "compare.csv")) return 1;
-    json_t *j = load_json(c, "compare.json");
+    if (!plot_has(c, "compare.csv")) return PLOT_SKIP;
+    json_t *j = plot_json(c, "compare.json");
     json_t *scens = json_object_get(j, "scenarios");
-    json_t *first = json_array_get(json_object_get(json_array_get(scens, 0), "states"), 0);
-    char labels[2048] = "", title[512];
-    size_t used = 0;
-    for (size_t k = 0; k < json_array_size(scens); k++) {
-        char lab[256];
-        cli_label(jstr(json_array_get(scens, k), "file", "?"), lab, sizeof lab);
-        used += (size_t)snprintf(labels + used, sizeof labels - used, "%s%s", k ? " " : "", lab);
+    json_t *states = json_object_get(json_array_get(scens, 0), "states");
+    int s = pick_state(c, states, "the compared states");
+    if (s < 0) {
+        json_decref(j);
+        return s;
     }
-    const char *state = c->state ? c->state : jstr(first, "id", "us");
-    snprintf(title, sizeof title, "Scenarios compared, with common random numbers: %s",
-             jstr(first, "name", state));
-    var(c, "title", title);
-    var(c, "state", state);
-    var(c, "statename", c->state ? c->state : jstr(first, "name", state));
-    var(c, "scenarios", labels);
+    json_t *st = json_array_get(states, (size_t)s);
+    size_t n = json_array_size(scens);
+    for (size_t k = 0; k < n; k++) {
+        char lab[256], name[32];
+        json_t *sc = json_array_get(scens, k);
+        cli_label(plot_jstr(sc, "file", "?"), lab, sizeof lab);
+        snprintf(name, sizeof name, "label%zu", k + 1);
+        plot_var(c, name, lab);
+        snprintf(name, sizeof name, "name%zu", k + 1);
+        plot_var(c, name, plot_jstr(sc, "scenario", lab));
+    }
+    plot_num(c, "n", (double)n);
+    plot_var(c, "state", plot_jstr(st, "id", "?"));
+    plot_num(c, "ndiff", (double)differences_of(c, plot_jstr(st, "id", "?")));
+    plot_var(c, "statename", plot_jstr(st, "name", plot_jstr(st, "id", "?")));
     json_decref(j);
     return 0;
 }
 
-/* ---- sweep -> heatmap.csv ------------------------------------------------------- */
-
-typedef struct {
-    double x, y, z;
-} cell;
-
-static int numeric(json_t *values)
+/* The labels of a CSV header after its first column, honouring quotes, as
+ * label2, label3, ... (the column numbers); the count of columns, or 0. */
+static int header_labels(plot_ctx *c, const char *file)
 {
-    for (size_t i = 0; i < json_array_size(values); i++) {
-        const char *v = json_string_value(json_array_get(values, i));
-        char *end;
-        if (!v || (strtod(v, &end), *end != '\0' || end == v)) return 0;
+    char path[4200], line[16384];
+    snprintf(path, sizeof path, "%s/%s", c->dir, file);
+    FILE *fp = fopen(path, "r");
+    if (!fp) return 0;
+    while (fgets(line, sizeof line, fp) && line[0] == '#')
+        ;
+    fclose(fp);
+    int col = 1, quoted = 0;
+    char field[512], name[32];
+    size_t len = 0;
+    for (const char *p = line;; p++) {
+        int end = !*p || *p == '\n' || *p == '\r';
+        if (*p == '"' && !(quoted && p[1] == '"')) {
+            quoted = !quoted;
+            continue;
+        }
+        if (end || (*p == ',' && !quoted)) {
+            field[len] = '\0';
+            snprintf(name, sizeof name, "label%d", col);
+            if (col > 1) plot_var(c, name, field);
+            if (end) return col;
+            len = 0;
+            col++;
+            continue;
+        }
+        p += *p == '"'; /* a doubled quote inside quotes stands for one */
+        if (len < sizeof field - 1) field[len++] = *p;
     }
-    return 1;
-}
-
-static int by_xy(const void *a, const void *b)
-{
-    const cell *p = a, *q = b;
-    if (p->x != q->x) return p->x < q->x ? -1 : 1;
-    return (p->y > q->y) - (p->y < q->y);
-}
-
-/* The heatmap's cells, summed from the rows of one metric of one state. */
-typedef struct {
-    cell *cells;
-    long ncells, ncells_max;
-    const char *metric;
-    char state[CT_ID_MAX + 1]; /* the first state's, unless --state named one */
-    int num[2], cat;           /* the x and y dimensions, and the two-valued one (or -1) */
-    const char *cat_b;         /* its value counted positive */
-} heat;
-
-static int add_cell(void *ctx, const sweep_row *row)
-{
-    heat *h = ctx;
-    if (strcmp(row->metric, h->metric) != 0 || !row->state[0]) return 0;
-    if (!h->state[0]) snprintf(h->state, sizeof h->state, "%s", row->state);
-    if (strcmp(row->state, h->state) != 0 || h->ncells >= h->ncells_max) return 0;
-    double x = strtod(row->value[h->num[0]], NULL), y = strtod(row->value[h->num[1]], NULL);
-    int sign = h->cat < 0 || strcmp(row->value[h->cat], h->cat_b) == 0 ? 1 : -1;
-    /* one cell per (x, y): find it among those so far (grids are small) */
-    long k = 0;
-    while (k < h->ncells && (h->cells[k].x != x || h->cells[k].y != y))
-        k++;
-    if (k == h->ncells) h->cells[h->ncells++] = (cell){x, y, 0};
-    h->cells[k].z += sign * (isnan(row->mean) ? 0.0 : row->mean); /* an empty mean adds 0 */
-    return 0;
-}
-
-/* The dimensions the heatmap shows: two numeric ones (x, y) into num[] and at
- * most one two-valued one into *cat (-1 without). 0, or 1 when the grid does
- * not fit the picture. */
-static int pick_dims(json_t *vary, int num[2], int *cat)
-{
-    int ndims = (int)json_array_size(vary), nnum = 0;
-    *cat = -1;
-    for (int d = 0; d < ndims; d++) {
-        json_t *values = json_object_get(json_array_get(vary, d), "values");
-        int count = (int)json_array_size(values);
-        if (count > 1 && numeric(values) && nnum < 2)
-            num[nnum++] = d;
-        else if (count == 2 && *cat < 0)
-            *cat = d;
-        else if (count > 1)
-            nnum = 3; /* more than the picture can show */
-    }
-    return nnum == 2 ? 0 : 1;
-}
-
-/* Value `i` of dimension `d` in the manifest's vary list. */
-static const char *dim_value(json_t *vary, int d, size_t i)
-{
-    return json_string_value(json_array_get(json_object_get(json_array_get(vary, d), "values"), i));
-}
-
-/* heatmap.csv: the cells sorted by x then y, a blank line between columns. 0,
- * or -1 (message printed). */
-static int write_cells(plot_ctx *c, heat *h, const char *px, const char *py)
-{
-    out_file f;
-    if (cli_file_open(&f, c->dir, "heatmap.csv")) return -1;
-    qsort(h->cells, (size_t)h->ncells, sizeof *h->cells, by_xy);
-    fprintf(f.fp, "# derived from sweep.csv by cybertrust plot\n# columns: %s,%s,%s%s%s%s\n", px,
-            py, h->metric, h->cat >= 0 ? " (" : "", h->cat >= 0 ? h->cat_b : "",
-            h->cat >= 0 ? " minus the other)" : "");
-    for (long k = 0; k < h->ncells; k++) {
-        if (k > 0 && h->cells[k].x != h->cells[k - 1].x) fputc('\n', f.fp);
-        fprintf(f.fp, "%.17g,%.17g,%.17g\n", h->cells[k].x, h->cells[k].y, h->cells[k].z);
-    }
-    return cli_file_commit(&f) ? -1 : 0;
-}
-
-/* The title and axis labels the gnuplot script reads. */
-static void label_axes(plot_ctx *c, json_t *m, const heat *h, const char *cat_a, const char *px,
-                       const char *py)
-{
-    char title[512], zlabel[512];
-    if (h->cat >= 0) {
-        snprintf(title, sizeof title, "%s: %s of %s, %s minus %s",
-                 jstr(m, "scenario_name", "sweep"), h->metric, h->state, h->cat_b, cat_a);
-        snprintf(zlabel, sizeof zlabel, "%s (%s) - %s (%s)", h->metric, h->cat_b, h->metric, cat_a);
-    } else {
-        snprintf(title, sizeof title, "%s: %s of %s", jstr(m, "scenario_name", "sweep"), h->metric,
-                 h->state);
-        snprintf(zlabel, sizeof zlabel, "%s", h->metric);
-    }
-    var(c, "title", title);
-    var(c, "xlabel", px);
-    var(c, "ylabel", py);
-    var(c, "zlabel", zlabel);
-}
-
-/* The heatmap's cells from sweep.csv; 0, 1 without any, or -1 (message printed). */
-static int read_cells(const char *path, int ndims, long npoints, heat *h)
-{
-    h->cells = calloc((size_t)npoints, sizeof *h->cells);
-    h->ncells_max = npoints;
-    if (!h->cells) {
-        cli_error("out of memory for the %ld cells of %s", npoints, path);
-        return -1;
-    }
-    if (sweep_file_read(path, ndims, add_cell, h)) return -1;
-    if (h->ncells > 0) return 0;
-    fprintf(stderr, "cybertrust: plot: no %s rows for a state in %s\n", h->metric, path);
-    return 1;
-}
-
-static int sweep_heatmap(plot_ctx *c)
-{
-    if (!has(c, "sweep.csv")) return 1;
-    json_t *m = load_json(c, "sweep.json");
-    json_t *vary = json_object_get(json_object_get(m, "sweep"), "vary");
-    long npoints = 0;
-    if (sweep_manifest_points(c->dir, json_object_get(m, "sweep"), &npoints)) {
-        json_decref(m);
-        return -1;
-    }
-    int num[2], cat;
-    if (pick_dims(vary, num, &cat)) {
-        fprintf(stderr,
-                "cybertrust: plot: %s/sweep.csv does not vary two numeric settings "
-                "(and at most one two-valued one): no heatmap\n",
-                c->dir);
-        json_decref(m);
-        return 1;
-    }
-    char path[4200];
-    snprintf(path, sizeof path, "%s/sweep.csv", c->dir);
-    heat h = {.metric = c->metric ? c->metric : "net_security",
-              .num = {num[0], num[1]},
-              .cat = cat,
-              .cat_b = cat >= 0 ? dim_value(vary, cat, 1) : NULL};
-    if (c->state) snprintf(h.state, sizeof h.state, "%s", c->state);
-    int rc = read_cells(path, (int)json_array_size(vary), npoints, &h);
-    if (rc == 0) {
-        const char *px = jstr(json_array_get(vary, num[0]), "path", "x");
-        const char *py = jstr(json_array_get(vary, num[1]), "path", "y");
-        rc = write_cells(c, &h, px, py);
-        label_axes(c, m, &h, cat >= 0 ? dim_value(vary, cat, 0) : NULL, px, py);
-    }
-    free(h.cells);
-    json_decref(m);
-    return rc;
 }
 
 static int tournament(plot_ctx *c)
 {
-    if (!has(c, "tournament.csv")) return 1;
-    json_t *j = load_json(c, "tournament.json");
-    char title[512];
-    snprintf(title, sizeof title, "Tournament in %s (%lld replications)",
-             jstr(j, "scenario", "scenario"),
-             (long long)json_integer_value(json_object_get(j, "replications")));
-    var(c, "title", title);
+    if (!plot_has(c, "tournament.csv")) return PLOT_SKIP;
+    json_t *j = plot_json(c, "tournament.json");
+    json_t *ranking = json_object_get(j, "ranking");
+    size_t n = json_array_size(ranking);
+    char *lists[3] = {calloc(n + 1, 32), calloc(n + 1, 32), calloc(n + 1, 32)};
+    const char *keys[3] = {"means", "lows", "highs"};
+    for (size_t i = 0; i < n && lists[0] && lists[1] && lists[2]; i++) {
+        json_t *r = json_array_get(ranking, i), *score = json_object_get(r, "score");
+        json_t *ci = json_object_get(score, "ci95");
+        double v[3] = {json_number_value(json_object_get(score, "mean")),
+                       json_number_value(json_array_get(ci, 0)),
+                       json_number_value(json_array_get(ci, 1))};
+        for (int k = 0; k < 3; k++)
+            sprintf(lists[k] + strlen(lists[k]), "%s%.10g", i ? " " : "", v[k]);
+        char name[32];
+        snprintf(name, sizeof name, "label%zu", i + 1);
+        plot_var(c, name, plot_jstr(r, "strategy", "?"));
+    }
+    for (int k = 0; k < 3; k++) {
+        plot_var(c, keys[k], lists[k] ? lists[k] : "");
+        free(lists[k]);
+    }
+    plot_num(c, "n", (double)n);
+    plot_varf(c, "title", "Tournament in %s (%lld replications)",
+              plot_jstr(j, "scenario", "scenario"),
+              (long long)json_integer_value(json_object_get(j, "replications")));
     json_decref(j);
-    return 0;
+    return n ? 0 : PLOT_SKIP;
 }
 
 static int evolve(plot_ctx *c)
 {
-    if (!has(c, "evolve.csv")) return 1;
-    json_t *j = load_json(c, "evolve.json");
-    char title[512];
-    snprintf(title, sizeof title, "Replicator dynamics in %s", jstr(j, "scenario", "scenario"));
-    var(c, "title", title);
+    if (!plot_has(c, "evolve.csv")) return PLOT_SKIP;
+    json_t *j = plot_json(c, "evolve.json");
+    plot_varf(c, "title", "Replicator dynamics in %s", plot_jstr(j, "scenario", "scenario"));
+    plot_num(c, "ncols", header_labels(c, "evolve.csv"));
     json_decref(j);
     return 0;
 }
+
+/* ---- the table ------------------------------------------------------------------- */
 
 typedef struct {
     const char *name; /* the script plots/NAME.gp and the output NAME.png */
@@ -359,10 +331,14 @@ typedef struct {
 
 static const plot_kind plots[] = {
     {"timeseries", "series.csv", timeseries, "1000,900"},
-    {"compare", "compare.csv", compare, "1100,650"},
-    {"sweep_heatmap", "heatmap.csv", sweep_heatmap, "900,700"},
+    {"survival", "survival.tsv", plot_survival, "1000,600"},
+    {"collapse_rounds", "survival.tsv", plot_collapse_rounds, "1000,600"},
+    {"compare", "compare.csv", compare, "1100,1000"},
+    {"sweep_heatmap", "", plot_sweep, "900,700"},
     {"tournament", "tournament.csv", tournament, "1000,650"},
     {"evolve", "evolve.csv", evolve, "1000,650"},
+    {"metagame", "metagame.csv", plot_metagame, "1300,650"},
+    {"equilibrium_differences", "equilibrium.json", plot_equilibrium_differences, "1200,650"},
 };
 
 /* ---- running gnuplot ------------------------------------------------------------ */
@@ -387,9 +363,13 @@ static int have_gnuplot(void)
 static int gnuplot(const char *vars, const char *script)
 {
     fflush(stdout);
+    fflush(stderr);
+    const char *debug = getenv("CYBERTRUST_PLOT_DEBUG");
     pid_t pid = fork();
     if (pid < 0) return -1;
     if (pid == 0) {
+        int quiet = open("/dev/null", O_WRONLY);
+        if (quiet >= 0 && !(debug && *debug)) dup2(quiet, STDERR_FILENO);
         execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
         _exit(127);
     }
@@ -399,53 +379,62 @@ static int gnuplot(const char *vars, const char *script)
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
+/* The terminal and the output file of one picture. 0 or PLOT_FAIL. */
+static int open_picture(plot_ctx *c, const plot_kind *k, const char *name, out_file *img)
+{
+    char term[160], file[sizeof c->out + 8];
+    const char *size = c->size[0] ? c->size : k->size;
+    if (!strcmp(c->format, "ascii")) {
+        int tall = !strcmp(k->name, "timeseries") || !strcmp(k->name, "compare") ||
+                   !strcmp(k->name, "metagame");
+        snprintf(term, sizeof term, "dumb size 110,%s", tall ? "60" : "32");
+        printf("\n");
+        plot_var(c, "outfile", "");
+    } else {
+        snprintf(term, sizeof term, "%s size %s", !strcmp(c->format, "png") ? "pngcairo" : "svg",
+                 size);
+        snprintf(file, sizeof file, "%s.%s", name, c->format);
+        if (cli_file_open(img, c->dir, file)) return PLOT_FAIL;
+        plot_var(c, "outfile", img->tmp);
+    }
+    plot_var(c, "term", term);
+    return 0;
+}
+
 static int render(plot_ctx *c, const plot_kind *k)
 {
     c->used = 0;
     c->overflow = 0;
-    c->vars[0] = '\0';
+    c->vars[0] = c->out[0] = c->script[0] = c->data[0] = c->size[0] = '\0';
     int rc = k->setup(c);
     if (rc) return rc;
-    char data[4200], out[4200], name[128], script[4200], term[128];
+    const char *name = c->out[0] ? c->out : k->name;
+    char data[4200], script[4200];
     out_file img = {0}; /* gnuplot writes into the private folder of cli_file_open */
-    snprintf(data, sizeof data, "%s/%s", c->dir, k->data);
-    snprintf(script, sizeof script, "%s/%s.gp", plots_dir(), k->name);
+    snprintf(data, sizeof data, "%s/%s", c->dir, c->data[0] ? c->data : k->data);
+    snprintf(script, sizeof script, "%s/%s.gp", plots_dir(), c->script[0] ? c->script : k->name);
+    plot_var(c, "datafile", data);
+    if (open_picture(c, k, name, &img)) return PLOT_FAIL;
     int ascii = !strcmp(c->format, "ascii");
-    if (ascii) {
-        snprintf(term, sizeof term, "dumb size 110,%s",
-                 !strcmp(k->name, "timeseries") ? "60" : "32");
-        out[0] = '\0';
-        printf("\n");
-    } else {
-        snprintf(term, sizeof term, "%s size %s", !strcmp(c->format, "png") ? "pngcairo" : "svg",
-                 k->size);
-        snprintf(name, sizeof name, "%s.%s", k->name, c->format);
-        if (cli_file_open(&img, c->dir, name)) return -1;
-        snprintf(out, sizeof out, "%s", img.path);
-    }
-    var(c, "datafile", data);
-    var(c, "outfile", img.tmp);
-    var(c, "term", term);
-    if (c->overflow) {
-        cli_error("plot: the paths and titles for %s are too long to hand to gnuplot (folder "
-                  "path of %zu characters); use a shorter path",
-                  k->name, strlen(c->dir));
+    if (c->overflow || gnuplot(c->vars, script) != 0) {
+        if (c->overflow)
+            cli_error("plot: the paths, titles and labels of %s are too long to hand to gnuplot",
+                      name);
+        else
+            cli_error("plot: gnuplot could not draw %s with %s (CYBERTRUST_PLOT_DEBUG=1 shows "
+                      "its messages)",
+                      name, script);
         if (!ascii) cli_file_abort(&img);
-        return -1;
+        return PLOT_FAIL;
     }
-    if (gnuplot(c->vars, script) != 0) {
-        cli_error("gnuplot failed on %s", script);
-        if (!ascii) cli_file_abort(&img);
-        return -1;
-    }
-    if (!ascii && cli_file_commit(&img)) return -1;
-    if (!ascii) fprintf(stderr, "wrote %s\n", out);
+    if (!ascii && cli_file_commit(&img)) return PLOT_FAIL;
+    if (!ascii) fprintf(stderr, "wrote %s\n", img.path);
     return 0;
 }
 
 int cmd_plot(int argc, char **argv)
 {
-    plot_ctx c;
+    static plot_ctx c; /* PLOT_VARS bytes: not on the stack */
     memset(&c, 0, sizeof c);
     c.format = "png";
     int rc = cli_opt_parse(&cli_plot_command, argc, argv, &c);
@@ -466,16 +455,19 @@ int cmd_plot(int argc, char **argv)
         cli_error("gnuplot is not installed; install it with: apt-get install gnuplot-nox");
         return EXIT_RUNTIME;
     }
-    int drawn = 0, failed = 0;
+    int drawn = 0, failed = 0, unfit = 0;
     for (size_t i = 0; i < sizeof plots / sizeof plots[0]; i++) {
         rc = render(&c, &plots[i]);
+        if (rc == PLOT_USAGE) return EXIT_USAGE;
         drawn += rc == 0;
-        failed |= rc < 0;
+        failed |= rc == PLOT_FAIL;
+        unfit |= rc == PLOT_UNFIT; /* said why: no second, vaguer line */
     }
-    if (!drawn && !failed) {
-        cli_error("%s holds nothing to plot (run, compare, sweep, tournament or evolve output)",
+    if (!drawn && !failed && !unfit) {
+        cli_error("%s holds nothing to plot (run, compare, sweep, tournament, evolve or "
+                  "equilibrium output)",
                   c.dir);
         return EXIT_RUNTIME;
     }
-    return failed ? EXIT_RUNTIME : EXIT_OK;
+    return failed || !drawn ? EXIT_RUNTIME : EXIT_OK;
 }
