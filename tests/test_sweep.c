@@ -283,6 +283,98 @@ static void test_sweep_points_in_memory_equal_loaded(void **state)
     remove(geo);
 }
 
+/* ---- designs (ct_sweep_add_design) ---------------------------------------- */
+
+static void test_sweep_design_points(void **state)
+{
+    (void)state;
+    const char *paths[] = {"world.threat", "regime.template"};
+    const char *values[] = {"0.3", "hotline", "0.1", "joint_unit", "0.3", "joint_unit"};
+    ct_sweep *s = ct_sweep_alloc();
+    assert_int_equal(ct_sweep_add_design(s, paths, 2, values, 3), 0);
+    assert_int_equal(ct_sweep_points(s), 3);
+    assert_int_equal(ct_sweep_dims(s), 2);
+    assert_int_equal(ct_sweep_count(s, 0), 2); /* distinct values, in strcmp order */
+    assert_string_equal(ct_sweep_value(s, 0, 0), "0.1");
+    assert_string_equal(ct_sweep_value(s, 1, 1), "joint_unit");
+    assert_string_equal(ct_sweep_spec(s, 1), "design");
+    int index[CT_SWEEP_MAX_DIMS];
+    ct_sweep_indices(s, 1, index);
+    assert_int_equal(index[0], 0);
+    assert_int_equal(index[1], 1);
+    char sets[CT_SWEEP_MAX_DIMS][2 * CT_SWEEP_TEXT + 2];
+    for (long p = 0; p < 3; p++) {
+        ct_sweep_overrides(s, p, sets);
+        char want[64];
+        snprintf(want, sizeof want, "world.threat=%s", values[2 * p]);
+        assert_string_equal(sets[0], want);
+        snprintf(want, sizeof want, "regime.template=%s", values[2 * p + 1]);
+        assert_string_equal(sets[1], want);
+    }
+    assert_non_null(ct_sweep_design_id(s));
+    assert_int_equal(strlen(ct_sweep_design_id(s)), 16);
+    assert_int_equal(ct_sweep_add(s, "world.decay=0,1"), CT_EINVAL); /* not on a design */
+    ct_sweep *t = ct_sweep_alloc(); /* the identity follows the pairing of values */
+    const char *swapped[] = {"0.1", "hotline", "0.3", "joint_unit", "0.3", "joint_unit"};
+    assert_int_equal(ct_sweep_add_design(t, paths, 2, swapped, 3), 0);
+    assert_string_not_equal(ct_sweep_design_id(s), ct_sweep_design_id(t));
+    ct_sweep_free(t);
+    ct_sweep_free(s);
+    s = grid("world.decay=0,1", NULL);
+    assert_null(ct_sweep_design_id(s));
+    ct_sweep_free(s);
+}
+
+static void test_sweep_design_errors(void **state)
+{
+    (void)state;
+    const char *paths[] = {"world.threat", "world.threat"};
+    const char *values[] = {"0.3", "0.1", "", "0.2"};
+    ct_sweep *s = ct_sweep_alloc();
+    assert_int_equal(ct_sweep_add_design(s, paths, 2, values, 1), CT_EINVAL);
+    assert_string_equal(ct_error_last(), "world.threat is varied twice");
+    assert_int_equal(ct_sweep_add_design(s, paths, 1, values + 1, 2), CT_EINVAL);
+    assert_string_equal(ct_error_last(), "world.threat: point 1: bad value \"\"");
+    assert_int_equal(ct_sweep_add_design(s, paths, 1, values, 0), CT_EINVAL);
+    assert_int_equal(ct_sweep_add_design(s, paths, 0, values, 1), CT_EINVAL);
+    assert_int_equal(ct_sweep_points(s), 1); /* unchanged: still the empty grid */
+    ct_sweep_free(s);
+    s = grid("world.decay=0,1", NULL);
+    assert_int_equal(ct_sweep_add_design(s, paths, 1, values, 1), CT_EINVAL);
+    ct_sweep_free(s);
+}
+
+/* A design's points load as the scenario loaded with their overrides, and run
+ * as the grid point of the same number: the sweep engine treats both alike. */
+static void test_sweep_design_loads_like_overrides(void **state)
+{
+    (void)state;
+    const char *file = CT_SOURCE_DIR "/scenarios/us_russia_hotline.cfg";
+    const char *paths[] = {"regime.template", "world.threat", "states.us.trust"};
+    const char *values[] = {"hotline", "0.25", "0.5",  "joint_unit", "0.125", "0.5",
+                            "hotline", "0.5",  "0.75", "joint_unit", "0.25",  "0.25"};
+    ct_sweep *s = ct_sweep_alloc();
+    assert_int_equal(ct_sweep_add_design(s, paths, 3, values, 4), 0);
+    assert_int_equal(ct_sweep_bind(s, file, CT_SOURCE_DIR "/configs/regimes", NULL, 0), 0);
+    for (long p = 0; p < 4; p++) {
+        ct_params fast, slow;
+        assert_int_equal(ct_sweep_load_point(s, p, &fast), 0);
+        char sets[CT_SWEEP_MAX_DIMS][2 * CT_SWEEP_TEXT + 2];
+        const char *all[3];
+        ct_sweep_overrides(s, p, sets);
+        for (int d = 0; d < 3; d++)
+            all[d] = sets[d];
+        ct_scenario_options so = {
+            .regime_dir = CT_SOURCE_DIR "/configs/regimes", .overrides = all, .noverrides = 3};
+        assert_int_equal(ct_scenario_load(file, &so, &slow), 0);
+        assert_memory_equal(&fast, &slow, sizeof fast);
+        assert_close(fast.threat, strtod(values[3 * p + 1], NULL), 0);
+    }
+    ct_params p;
+    assert_int_equal(ct_sweep_load_point(s, 4, &p), CT_EINVAL); /* not in the design */
+    ct_sweep_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +384,9 @@ int main(void)
         cmocka_unit_test(test_sweep_point_seeding),
         cmocka_unit_test(test_sweep_block_in_scenario_file),
         cmocka_unit_test(test_sweep_points_in_memory_equal_loaded),
+        cmocka_unit_test(test_sweep_design_points),
+        cmocka_unit_test(test_sweep_design_errors),
+        cmocka_unit_test(test_sweep_design_loads_like_overrides),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

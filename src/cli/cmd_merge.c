@@ -2,7 +2,9 @@
  * same, byte for byte, as the sweep run whole. It refuses folders of different
  * sweeps, incomplete shards, and sets of shards that miss or repeat a point.
  * The shards' sweep.csv files are indexed and copied in point order by
- * sweep_file.c, in memory that grows with the points, not the files. */
+ * sweep_file.c, in memory that grows with the points, not the files. The
+ * folders of a sharded `sensitivity` hold one sweep folder per scenario, each
+ * merged alike. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +19,9 @@ static const char usage[] =
     "\n"
     "Joins the output folders of 'cybertrust sweep --shard K/N' runs into one sweep\n"
     "folder (sweep.csv sorted by point, and sweep.json), identical to the sweep run\n"
-    "on one machine. Every shard must be complete and of the same sweep.\n";
+    "on one machine. Every shard must be complete and of the same sweep. Folders of\n"
+    "'cybertrust sensitivity --shard K/N' runs are joined scenario by scenario\n"
+    "(OUT/sweep1, OUT/sweep2); run the analysis with --resume --out OUT.\n";
 
 typedef struct {
     const char *dirs[MAX_SHARDS];
@@ -135,6 +139,46 @@ static int merge(int ndirs, const char **dirs, const char *out, int quiet)
     return rc;
 }
 
+/* 1 if DIR is a sensitivity folder: no sweep.json of its own, DIR/sweep1/sweep.json. */
+static int sensitivity_folder(const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/sweep.json", dir);
+    FILE *fp = fopen(path, "rb");
+    if (fp) {
+        fclose(fp);
+        return 0;
+    }
+    snprintf(path, sizeof path, "%s/sweep1/sweep.json", dir);
+    fp = fopen(path, "rb");
+    if (fp) fclose(fp);
+    return fp != NULL;
+}
+
+/* The shards of `cybertrust sensitivity`: each scenario's sweep folder
+ * (sweep1, and sweep2 when the first shard has it) merged into OUT/sweepN,
+ * one after the other (a process locks one folder at a time). */
+static int merge_sensitivity(int ndirs, const char **dirs, const char *out, int quiet)
+{
+    static char sub[2][MAX_SHARDS][4200]; /* program-side: one merge per process */
+    char to[4200], probe[4300];
+    int rc = 0;
+    for (int s = 0; s < 2 && !rc; s++) {
+        snprintf(probe, sizeof probe, "%s/sweep%d/sweep.json", dirs[0], s + 1);
+        FILE *fp = fopen(probe, "rb");
+        if (!fp) break;
+        fclose(fp);
+        const char *subdirs[MAX_SHARDS];
+        for (int i = 0; i < ndirs; i++) {
+            snprintf(sub[s][i], sizeof sub[s][i], "%s/sweep%d", dirs[i], s + 1);
+            subdirs[i] = sub[s][i];
+        }
+        snprintf(to, sizeof to, "%s/sweep%d", out, s + 1);
+        rc = cli_out_finish(merge(ndirs, subdirs, to, quiet));
+    }
+    return rc;
+}
+
 int cmd_merge(int argc, char **argv)
 {
     merge_args m = {0};
@@ -144,5 +188,6 @@ int cmd_merge(int argc, char **argv)
         cli_error("merge expects DIR... --out DIR (see --help)");
         return EXIT_USAGE;
     }
+    if (sensitivity_folder(m.dirs[0])) return merge_sensitivity(m.ndirs, m.dirs, m.out, m.quiet);
     return merge(m.ndirs, m.dirs, m.out, m.quiet);
 }

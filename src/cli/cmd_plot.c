@@ -339,6 +339,7 @@ static const plot_kind plots[] = {
     {"evolve", "evolve.csv", evolve, "1000,650"},
     {"metagame", "metagame.csv", plot_metagame, "1300,650"},
     {"equilibrium_differences", "equilibrium.json", plot_equilibrium_differences, "1200,650"},
+    {"sensitivity", "sensitivity.json", plot_sensitivity, "1500,600"},
 };
 
 /* ---- running gnuplot ------------------------------------------------------------ */

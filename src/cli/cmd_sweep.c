@@ -1,15 +1,10 @@
 /* cybertrust sweep: a grid of settings, each point a batch of replications,
  * run in parallel with OpenMP and written to DIR/sweep.csv as points complete
- * (see sweep_job.c for the folder and sharding, sweep_file.c for sweep.csv). With at least as many
- * points left as threads, threads take whole points; otherwise the points run
- * one after another, each on all threads. Either way the numbers are the same:
- * each point's replications are seeded from (seed, point, replication). */
-#include <omp.h>
+ * (see sweep_job.c for the folder, sharding and the parallel loop, which
+ * `sensitivity` shares, and sweep_file.c for sweep.csv). */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "cli.h"
-#include "cybertrust/error.h"
 
 static const char usage[] =
     "usage: cybertrust sweep SCENARIO --vary PATH=SPEC [--vary PATH=SPEC]... --out DIR\n"
@@ -57,65 +52,11 @@ static const cli_opt sweep_table[] = {
 const cli_command cli_sweep_command = {
     .name = "sweep", .usage = usage, CLI_SCENARIO_ARGS(1, 1), .options = sweep_table};
 
-/* Loads, runs and formats one point (outside the lock: formatting the numbers
- * costs as much as a short point's simulation). 0 or an exit code. */
-static int run_point(const sweep_job *j, long point, int threads, char **rows, size_t *len)
-{
-    ct_params p;
-    ct_point_result r;
-    int rc = sweep_load_point(j, point, &p);
-    if (rc) return rc;
-    if (ct_sweep_run_point(&p, (uint64_t)point, threads, &r)) {
-        cli_error("point %ld: %s", point, ct_error_last());
-        return EXIT_RUNTIME;
-    }
-    return sweep_format_point(j, point, &p, &r, rows, len);
-}
-
 int cmd_sweep(int argc, char **argv)
 {
     sweep_job j;
     int rc = sweep_setup(&j, argc, argv, &cli_sweep_command, 1);
-    if (rc) {
-        sweep_free(&j);
-        return rc < 0 ? EXIT_OK : rc;
-    }
-    long n;
-    long *pending = sweep_pending(&j, &n);
-    if (!pending) {
-        cli_error("out of memory");
-        sweep_free(&j);
-        return EXIT_RUNTIME;
-    }
-    int threads = j.o.threads > 0 ? j.o.threads : omp_get_max_threads();
-    int outer = n >= threads ? threads : 1, inner = outer == 1 ? threads : 1;
-    int failed = 0;
-    const volatile sig_atomic_t *interrupted = cli_interrupted();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(outer)
-    for (long i = 0; i < n; i++) {
-        int stop;
-#pragma omp atomic read
-        stop = failed;
-        if (stop || *interrupted) continue;
-        char *rows = NULL;
-        size_t len = 0;
-        int bad = run_point(&j, pending[i], inner, &rows, &len);
-#pragma omp critical(sweep_write)
-        {
-            if (!bad && !failed) bad = sweep_write_point(&j, pending[i], rows, len);
-            if (bad && !failed) failed = bad;
-        }
-        free(rows);
-    }
-    free(pending);
-    if (!failed && *interrupted) {
-        /* the points written stay written: --resume runs the rest */
-        sweep_finish(&j);
-        cli_error("interrupted with %ld of %ld points done; finish with --resume", sweep_done(&j),
-                  j.nmine);
-        failed = EXIT_RUNTIME;
-    }
-    rc = failed ? failed : sweep_finish(&j);
+    if (!rc) rc = sweep_run(&j);
     sweep_free(&j);
-    return rc;
+    return rc < 0 ? EXIT_OK : rc;
 }

@@ -8,7 +8,13 @@
  * writes each result as it arrives. Every point is seeded from (seed, point,
  * replication), so the finished sweep.csv is the one a single process writes.
  * Results travel as raw bytes: the ranks must share one architecture. With one
- * rank, rank 0 runs every point itself. */
+ * rank, rank 0 runs every point itself.
+ *
+ *     mpirun -n R cybertrust-mpi sensitivity SCENARIO [SCENARIO2] ... --out DIR
+ *
+ * runs the design of 'cybertrust sensitivity' the same way, one scenario's
+ * sweep folder (DIR/sweep1, DIR/sweep2) after the other, then rank 0 writes
+ * the analysis: the same files as the program on one machine. */
 #include <gsl/gsl_errno.h>
 #include <mpi.h>
 #include <stdio.h>
@@ -17,6 +23,7 @@
 
 #include "cli.h"
 #include "cybertrust/error.h"
+#include "sensitivity_run.h"
 
 enum { TAG_WORK = 1, TAG_RESULT = 2 };
 
@@ -103,6 +110,49 @@ static int writer(sweep_job *j, int ranks)
     return failed ? failed : sweep_finish(j);
 }
 
+/* One scenario's sweep of a sensitivity design on every rank; rank 0 writes
+ * DIR/sweepI and says in *complete whether every point is in. */
+static int sensitivity_sweep(sens_run *r, int i, int rank, int ranks, int *complete)
+{
+    sweep_job j;
+    char dir[CLI_OUT_DIR_MAX + 32];
+    int rc = sens_job(r, i, &j, dir, sizeof dir, rank == 0);
+    if (!rc && rank == 0) rc = sweep_open(&j);
+    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (!rc) rc = rank == 0 ? writer(&j, ranks) : (worker(&j), 0);
+    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (rank == 0) {
+        *complete &= sweep_done(&j) == j.npoints;
+        rc = cli_out_finish(rc); /* one folder locked at a time */
+    }
+    sweep_free(&j);
+    return rc;
+}
+
+/* cybertrust-mpi sensitivity ...: each scenario's design swept over the ranks
+ * as above, then rank 0 reads the sweeps back and writes the analysis, the
+ * same files as 'cybertrust sensitivity' (which needs --out here). */
+static int sensitivity(int argc, char **argv, int rank, int ranks)
+{
+    sens_run *r = calloc(1, sizeof *r);
+    int rc = r ? sens_setup(r, argc, argv) : EXIT_RUNTIME;
+    if (!rc && !r->o.out) {
+        if (rank == 0) cli_error("cybertrust-mpi sensitivity needs --out DIR");
+        rc = EXIT_USAGE;
+    }
+    if (!rc && rank == 0) rc = sens_check_fresh(r);
+    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    int complete = 1;
+    for (int i = 0; !rc && i < r->nscen; i++)
+        rc = sensitivity_sweep(r, i, rank, ranks, &complete);
+    if (!rc && rank == 0 && complete) rc = sens_read_results(r);
+    if (!rc && rank == 0) rc = sens_conclude(r, complete);
+    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (r) sens_free(r);
+    free(r);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -113,8 +163,16 @@ int main(int argc, char **argv)
     int rc;
     sweep_job j;
     memset(&j, 0, sizeof j);
+    if (argc >= 2 && strcmp(argv[1], "sensitivity") == 0) {
+        if (rank != 0) fclose(stdout);
+        rc = sensitivity(argc - 1, argv + 1, rank, ranks);
+        if (rank == 0 && rc >= 0) rc = cli_out_finish(rc);
+        MPI_Finalize();
+        return rc < 0 ? EXIT_OK : rc;
+    }
     if (argc < 2 || strcmp(argv[1], "sweep") != 0) {
-        if (rank == 0) cli_error("usage: mpirun -n R cybertrust-mpi sweep SCENARIO [options]");
+        if (rank == 0)
+            cli_error("usage: mpirun -n R cybertrust-mpi sweep|sensitivity SCENARIO [options]");
         rc = EXIT_USAGE;
     } else {
         /* only rank 0 speaks about bad options, and only it writes */

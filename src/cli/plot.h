@@ -79,6 +79,7 @@ int plot_survival(plot_ctx *c);
 int plot_collapse_rounds(plot_ctx *c);
 int plot_metagame(plot_ctx *c);
 int plot_equilibrium_differences(plot_ctx *c);
+int plot_sensitivity(plot_ctx *c); /* plot_sensitivity.c */
 
 /* Survival of the agreement from DIR/replications.csv (plot_survival.c),
  * exposed for the tests: of `n` runs with collapse round collapse[i] (NaN

@@ -10,6 +10,7 @@
  *                        # seed: SEED
  *                        # replications: N
  *                        # command: cybertrust sweep PATH [--vary P=SPEC]... [--set P=V]...
+ *                          (a design's: # design: N points, ID [--set P=V]...)
  *                        point,P1,...,Pd,state,metric,mean,sd,ci_lo,ci_hi,n
  *   H           B(p)   a block: the SWEEP_ROWS rows of one point p
  *   H + B(p)    B(q)   the next block, and so on: one block per point done
@@ -111,8 +112,11 @@ static void head(const sweep_def *def, FILE *fp)
     const ct_sweep *g = def->grid;
     fprintf(fp, "# cybertrust %s\n# scenario: %s (%s)\n# seed: %ld\n# replications: %ld\n",
             CT_VERSION, def->scenario_path, def->scenario_name, def->seed, def->replications);
-    fprintf(fp, "# command: cybertrust sweep %s", def->scenario_path);
-    for (int d = 0; d < ct_sweep_dims(g); d++)
+    if (ct_sweep_design_id(g))
+        fprintf(fp, "# design: %ld points, %s", ct_sweep_points(g), ct_sweep_design_id(g));
+    else
+        fprintf(fp, "# command: cybertrust sweep %s", def->scenario_path);
+    for (int d = 0; !ct_sweep_design_id(g) && d < ct_sweep_dims(g); d++)
         fprintf(fp, " --vary %s=%s", ct_sweep_path(g, d), ct_sweep_spec(g, d));
     for (int i = 0; i < def->nsets; i++)
         fprintf(fp, " --set %s", def->sets[i]);

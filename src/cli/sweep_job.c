@@ -16,6 +16,7 @@
  * anything runs, and loading each as it runs, costs about a microsecond a point. */
 #include <jansson.h>
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +155,13 @@ static int name_changed_input(const sweep_job *j, json_t *m)
 static json_t *sweep_identity(const sweep_job *j)
 {
     json_t *vary = json_array(), *sets = json_array();
+    const char *design = ct_sweep_design_id(j->grid);
     for (int d = 0; d < ct_sweep_dims(j->grid); d++) {
+        if (design) { /* a design's values are its hash's */
+            json_array_append_new(
+                vary, json_pack("{s:s, s:s}", "path", ct_sweep_path(j->grid, d), "spec", "design"));
+            continue;
+        }
         json_t *values = json_array();
         for (int i = 0; i < ct_sweep_count(j->grid, d); i++)
             json_array_append_new(values, json_string(ct_sweep_value(j->grid, d, i)));
@@ -163,10 +170,12 @@ static json_t *sweep_identity(const sweep_job *j)
     }
     for (int i = 0; i < j->o.nsets; i++)
         json_array_append_new(sets, json_string(j->o.sets[i]));
-    return json_pack("{s:s, s:s, s:I, s:I, s:o, s:o, s:I}", "version", CT_VERSION, "scenario_hash",
-                     j->hash, "seed", (json_int_t)j->base.seed, "replications",
-                     (json_int_t)j->base.replications, "set", sets, "vary", vary, "points",
-                     (json_int_t)j->npoints);
+    json_t *id = json_pack("{s:s, s:s, s:I, s:I, s:o, s:o, s:I}", "version", CT_VERSION,
+                           "scenario_hash", j->hash, "seed", (json_int_t)j->base.seed,
+                           "replications", (json_int_t)j->base.replications, "set", sets, "vary",
+                           vary, "points", (json_int_t)j->npoints);
+    if (design) json_object_set_new(id, "design", json_string(design));
+    return id;
 }
 
 static int write_manifest(const sweep_job *j)
@@ -232,7 +241,13 @@ int sweep_manifest_points(const char *dir, struct json_t *sweep, long *npoints)
     json_t *vary = json_object_get(sweep, "vary"), *points = json_object_get(sweep, "points");
     size_t ndims = json_array_size(vary);
     long product = 1;
-    for (size_t d = 0; d < ndims && d < CT_SWEEP_MAX_DIMS; d++) {
+    int design = json_is_string(json_object_get(sweep, "design"));
+    if (design) /* a design: its own number of points */
+        product = json_is_integer(points) && json_integer_value(points) > 0 &&
+                          json_integer_value(points) <= CT_SWEEP_MAX_POINTS
+                      ? (long)json_integer_value(points)
+                      : -1;
+    for (size_t d = 0; !design && d < ndims && d < CT_SWEEP_MAX_DIMS; d++) {
         size_t count = json_array_size(json_object_get(json_array_get(vary, d), "values"));
         product = count == 0 || count > (size_t)(CT_SWEEP_MAX_POINTS / product)
                       ? -1
@@ -315,6 +330,8 @@ static int build_grid(sweep_job *j)
         if (ct_sweep_add(j->grid, j->o.vary[i])) { /* the library names the argument */
             cli_error("--vary %s", ct_error_last());
             return EXIT_USAGE;
+        } else if (!j->o.quiet) {
+            cli_note_range(j->grid, ct_sweep_dims(j->grid) - 1, "--vary");
         }
     if (j->o.nvary == 0 && (rc = ct_scenario_load_sweep(j->o.scenario_path[0], j->grid))) {
         cli_error("%s", ct_error_last());
@@ -336,7 +353,13 @@ int sweep_setup(sweep_job *j, int argc, char **argv, const cli_command *cmd, int
         cli_error("sweep needs --out DIR (see --help)");
         return EXIT_USAGE;
     }
-    if ((rc = build_grid(j))) return rc;
+    if ((rc = build_grid(j)) || (rc = sweep_check(j, writer))) return rc;
+    return writer ? sweep_open(j) : 0;
+}
+
+int sweep_check(sweep_job *j, int writer)
+{
+    int rc;
     if ((rc = cli_load_scenarios(&j->o, &j->base))) return rc;
     j->npoints = ct_sweep_points(j->grid);
     for (long p = 0; p < j->npoints; p++) {
@@ -349,8 +372,13 @@ int sweep_setup(sweep_job *j, int argc, char **argv, const cli_command *cmd, int
         cli_error("out of memory");
         return EXIT_RUNTIME;
     }
-    if ((rc = hash_inputs(j))) return rc;
-    if (writer && (rc = open_output(j))) return rc;
+    return hash_inputs(j);
+}
+
+int sweep_open(sweep_job *j)
+{
+    int rc = open_output(j);
+    if (rc) return rc;
     j->done_at_start = sweep_done(j);
     j->started = j->last_manifest = j->last_progress = cli_now();
     j->show_progress = !j->o.quiet && (j->o.progress || isatty(STDERR_FILENO));
@@ -409,6 +437,70 @@ int sweep_finish(sweep_job *j)
         fprintf(stderr, "sweep: %ld of %ld points in %s/sweep.csv\n", sweep_done(j), j->nmine,
                 j->o.out);
     return 0;
+}
+
+/* Loads, runs and formats one point (outside the lock: formatting the numbers
+ * costs as much as a short point's simulation). 0 or an exit code. */
+static int run_point(const sweep_job *j, long point, int threads, char **rows, size_t *len)
+{
+    ct_params p;
+    ct_point_result r;
+    int rc = sweep_load_point(j, point, &p);
+    if (rc) return rc;
+    if (ct_sweep_run_point(&p, (uint64_t)point, threads, &r)) {
+        cli_error("point %ld: %s", point, ct_error_last());
+        return EXIT_RUNTIME;
+    }
+    return sweep_format_point(j, point, &p, &r, rows, len);
+}
+
+/* Runs the pending points with OpenMP: with at least as many points left as
+ * threads, threads take whole points; otherwise the points run one after
+ * another, each on all threads. Either way the numbers are the same: each
+ * point's replications are seeded from (seed, point, replication). */
+static int run_pending(sweep_job *j, const long *pending, long n)
+{
+    int threads = j->o.threads > 0 ? j->o.threads : omp_get_max_threads();
+    int outer = n >= threads ? threads : 1, inner = outer == 1 ? threads : 1;
+    int failed = 0;
+    const volatile sig_atomic_t *interrupted = cli_interrupted();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(outer)
+    for (long i = 0; i < n; i++) {
+        int stop;
+#pragma omp atomic read
+        stop = failed;
+        if (stop || *interrupted) continue;
+        char *rows = NULL;
+        size_t len = 0;
+        int bad = run_point(j, pending[i], inner, &rows, &len);
+#pragma omp critical(sweep_write)
+        {
+            if (!bad && !failed) bad = sweep_write_point(j, pending[i], rows, len);
+            if (bad && !failed) failed = bad;
+        }
+        free(rows);
+    }
+    return failed;
+}
+
+int sweep_run(sweep_job *j)
+{
+    long n;
+    long *pending = sweep_pending(j, &n);
+    if (!pending) {
+        cli_error("out of memory");
+        return EXIT_RUNTIME;
+    }
+    int failed = run_pending(j, pending, n);
+    free(pending);
+    if (!failed && *cli_interrupted()) {
+        /* the points written stay written: --resume runs the rest */
+        sweep_finish(j);
+        cli_error("interrupted with %ld of %ld points done; finish with --resume", sweep_done(j),
+                  j->nmine);
+        failed = EXIT_RUNTIME;
+    }
+    return failed ? failed : sweep_finish(j);
 }
 
 void sweep_free(sweep_job *j)

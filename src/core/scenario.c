@@ -464,6 +464,59 @@ static int check_sweep(const loader *ld, const config_setting_t *group, ct_sweep
     return 0;
 }
 
+/* sensitivity.vary = [ "PATH=SPEC", ... ] into out. */
+static int read_sensitivity_vary(const loader *ld, const config_setting_t *s,
+                                 ct_scenario_sensitivity *out)
+{
+    int len = config_setting_is_array(s) || config_setting_is_list(s) ? config_setting_length(s)
+                                                                       : -1;
+    if (len < 1 || len > CT_SCENARIO_SENSITIVITY_MAX)
+        return fail_at(ld, s, "sensitivity.vary must be a list of 1 to %d \"PATH=SPEC\" texts",
+                       CT_SCENARIO_SENSITIVITY_MAX);
+    for (int j = 0; j < len; j++) {
+        const config_setting_t *v = config_setting_get_elem(s, (unsigned)j);
+        const char *text = config_setting_get_string(v);
+        if (!text || strlen(text) >= CT_SWEEP_TEXT)
+            return fail_at(ld, s, "sensitivity.vary[%d] must be a \"PATH=SPEC\" text shorter "
+                                  "than %d characters",
+                           j, CT_SWEEP_TEXT);
+        snprintf(out->vary[j], CT_SWEEP_TEXT, "%s", text);
+        unsigned line = config_setting_source_line(v);
+        out->line[j] = (int)(line ? line : config_setting_source_line(s));
+    }
+    out->nvary = len;
+    return 0;
+}
+
+/* The sensitivity block: only its form; what it says is the caller's to check. */
+static int check_sensitivity(const loader *ld, const config_setting_t *group,
+                             ct_scenario_sensitivity *out)
+{
+    ct_scenario_sensitivity ignored;
+    if (!out) out = &ignored;
+    memset(out, 0, sizeof *out);
+    if (!config_setting_is_group(group))
+        return fail_at(ld, group, "sensitivity must be a group { vary = [ \"PATH=SPEC\", ... ]; "
+                                  "metric = \"NAME\"; state = \"ID\"; }");
+    for (int i = 0; i < config_setting_length(group); i++) {
+        const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+        const char *name = config_setting_name(s), *text = config_setting_get_string(s);
+        int vary = strcmp(name, "vary") == 0, metric = strcmp(name, "metric") == 0;
+        if (!vary && !metric && strcmp(name, "state") != 0)
+            return fail_at(ld, s, "unknown setting sensitivity.%s; expected vary, metric or state",
+                           name);
+        if (vary) {
+            int rc = read_sensitivity_vary(ld, s, out);
+            if (rc) return rc;
+            continue;
+        }
+        if (!text || strlen(text) >= CT_SWEEP_TEXT)
+            return fail_at(ld, s, "sensitivity.%s must be a text in quotes", name);
+        snprintf(metric ? out->metric : out->state, CT_SWEEP_TEXT, "%s", text);
+    }
+    return 0;
+}
+
 static int check_metagame(const loader *ld, const config_setting_t *group, const ct_params *p,
                           ct_metagame_sets *out);
 
@@ -476,6 +529,7 @@ static int read_root(loader *ld, const config_setting_t *root, const char *regim
     names[n++] = "sweep"; /* its dimensions are read by ct_scenario_load_sweep */
     /* its strategy sets are read by ct_scenario_load_metagame */
     names[n++] = "metagame";
+    names[n++] = "sensitivity"; /* read by ct_scenario_load_sensitivity */
     int have_states = 0;
     for (int i = 0; i < config_setting_length(root); i++) {
         const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
@@ -492,6 +546,8 @@ static int read_root(loader *ld, const config_setting_t *root, const char *regim
             rc = check_sweep(ld, s, NULL);
         } else if (strcmp(name, "metagame") == 0) {
             rc = check_metagame(ld, s, NULL, NULL);
+        } else if (strcmp(name, "sensitivity") == 0) {
+            rc = check_sensitivity(ld, s, NULL);
         } else if (strcmp(name, "states") == 0) {
             have_states = 1;
             rc = read_states(ld, s);
@@ -1249,6 +1305,19 @@ int ct_scenario_load_sweep(const char *path, ct_sweep *sweep)
     loader ld = {path, NULL, 0, 0, NULL};
     const config_setting_t *s = rc ? NULL : config_lookup(&cfg, "sweep");
     if (s) rc = check_sweep(&ld, s, sweep);
+    config_destroy(&cfg);
+    return rc;
+}
+
+int ct_scenario_load_sensitivity(const char *path, ct_scenario_sensitivity *out)
+{
+    config_t cfg;
+    config_init(&cfg);
+    memset(out, 0, sizeof *out);
+    int rc = read_file(&cfg, path, NULL);
+    loader ld = {path, NULL, 0, 0, NULL};
+    const config_setting_t *s = rc ? NULL : config_lookup(&cfg, "sensitivity");
+    if (s) rc = check_sensitivity(&ld, s, out);
     config_destroy(&cfg);
     return rc;
 }

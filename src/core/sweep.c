@@ -21,7 +21,17 @@
  * for word, and the same parameters whatever the path (tests/test_sweep.c
  * checks every shipped sweep both ways). Rejected: keeping the libconfig tree
  * and editing it per point (libconfig can neither copy a tree nor undo an
- * edit, and a tree per thread would still be re-read whole at every point). */
+ * edit, and a tree per thread would still be re-read whole at every point).
+ *
+ * A design (ct_sweep_add_design) is the same object with the grid's product
+ * replaced by a table: for each point, the index of its value in each
+ * dimension, whose values are the distinct texts the design gives it. So a
+ * design's points bind, load, split into classes (a categorical setting of
+ * two values makes two classes, however many points) and are written exactly
+ * as a grid's, and everything built on the sweep runs designs unchanged.
+ * Rejected: one value per point and dimension (a design of 10^4 points would
+ * load 10^4 classes when a template is among its settings), and a separate
+ * design object (every caller would need two paths). */
 #include "cybertrust/sweep.h"
 
 #include <errno.h>
@@ -55,9 +65,18 @@ typedef struct {
     unsigned char *cls_ok; /* [nclasses]: the class loaded */
 } binding;
 
+/* An explicit design (ct_sweep_add_design): which value of each dimension
+ * every point takes. */
+typedef struct {
+    long npoints;
+    int *index; /* [npoints * ndims]: the point's value index in each dimension */
+    char id[17];
+} design;
+
 struct ct_sweep {
     int ndims;
     dimension dim[CT_SWEEP_MAX_DIMS];
+    design *plan;  /* NULL for a grid */
     binding *scen; /* NULL until ct_sweep_bind */
 };
 
@@ -87,6 +106,8 @@ void ct_sweep_free(ct_sweep *s)
     unbind(s);
     for (int d = 0; d < s->ndims; d++)
         free(s->dim[d].value);
+    if (s->plan) free(s->plan->index);
+    free(s->plan);
     free(s);
 }
 
@@ -149,8 +170,9 @@ static int parse_list(dimension *d, const char *arg, char *spec)
 
 int ct_sweep_add(ct_sweep *s, const char *arg)
 {
-    if (s->ndims >= CT_SWEEP_MAX_DIMS)
-        return ct_error_set(CT_EINVAL, "%s: at most %d dimensions", arg, CT_SWEEP_MAX_DIMS);
+    if (s->plan) return ct_error_set(CT_EINVAL, "%s: the sweep is a design already", arg);
+    if (s->ndims >= CT_SWEEP_GRID_DIMS)
+        return ct_error_set(CT_EINVAL, "%s: at most %d dimensions", arg, CT_SWEEP_GRID_DIMS);
     const char *eq = strchr(arg, '=');
     if (!eq || eq == arg || !eq[1])
         return ct_error_set(CT_EINVAL, "%s: expected PATH=FROM:TO:STEPS or PATH=v1,v2,...", arg);
@@ -185,6 +207,130 @@ int ct_sweep_add(ct_sweep *s, const char *arg)
     return 0;
 }
 
+/* ---- designs -------------------------------------------------------------- */
+
+typedef struct {
+    const char *text;
+    long point;
+} entry;
+
+static int entry_order(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    int c = strcmp(x->text, y->text);
+    return c ? c : (x->point > y->point) - (x->point < y->point);
+}
+
+/* Dimension `d` of a design: its distinct values (in strcmp order) and each
+ * point's index among them. `scratch` holds npoints entries. */
+static int design_dimension(ct_sweep *s, int d, const char *const *values, entry *scratch)
+{
+    design *plan = s->plan;
+    dimension *dim = &s->dim[d];
+    int k = s->ndims;
+    for (long p = 0; p < plan->npoints; p++)
+        scratch[p] = (entry){.text = values[p * k + d], .point = p};
+    qsort(scratch, (size_t)plan->npoints, sizeof *scratch, entry_order);
+    dim->count = 0;
+    for (long i = 0; i < plan->npoints; i++)
+        dim->count += i == 0 || strcmp(scratch[i].text, scratch[i - 1].text) != 0;
+    dim->value = calloc((size_t)dim->count, sizeof *dim->value);
+    if (!dim->value) return ct_error_set(CT_ENOMEM, "out of memory");
+    int v = -1;
+    for (long i = 0; i < plan->npoints; i++) {
+        if (i == 0 || strcmp(scratch[i].text, scratch[i - 1].text) != 0)
+            snprintf(dim->value[++v], CT_SWEEP_TEXT, "%s", scratch[i].text);
+        plan->index[scratch[i].point * k + d] = v;
+    }
+    return 0;
+}
+
+/* The design's identity: FNV-1a 64 of its paths and values, point by point. */
+static void design_id(ct_sweep *s, const char *const *values)
+{
+    unsigned long long h = 14695981039346656037ULL;
+    long n = s->plan->npoints * s->ndims;
+    for (long i = -s->ndims; i < n; i++) {
+        const char *t = i < 0 ? s->dim[i + s->ndims].path : values[i];
+        for (const unsigned char *c = (const unsigned char *)t;; c++) {
+            h = (h ^ *c) * 1099511627211ULL;
+            if (!*c) break;
+        }
+    }
+    snprintf(s->plan->id, sizeof s->plan->id, "%016llx", h);
+}
+
+/* The checks of a design's arguments; 0 or CT_EINVAL with a message. */
+static int design_check(const ct_sweep *s, const char *const *paths, int k,
+                        const char *const *values, long npoints)
+{
+    if (s->ndims > 0 || s->plan) return ct_error_set(CT_EINVAL, "a design needs an empty sweep");
+    if (k < 1 || k > CT_SWEEP_MAX_DIMS)
+        return ct_error_set(CT_EINVAL, "a design varies 1 to %d settings, got %d",
+                            CT_SWEEP_MAX_DIMS, k);
+    if (npoints < 1 || npoints > CT_SWEEP_MAX_POINTS)
+        return ct_error_set(CT_EINVAL, "a design has 1 to %ld points, got %ld", CT_SWEEP_MAX_POINTS,
+                            npoints);
+    for (int d = 0; d < k; d++) {
+        if (!paths[d][0] || strlen(paths[d]) >= CT_SWEEP_TEXT || strpbrk(paths[d], " \t\n\"#="))
+            return ct_error_set(CT_EINVAL, "%.40s: not a setting's path", paths[d]);
+        for (int e = 0; e < d; e++)
+            if (strcmp(paths[e], paths[d]) == 0)
+                return ct_error_set(CT_EINVAL, "%s is varied twice", paths[d]);
+    }
+    for (long i = 0; i < npoints * k; i++)
+        if (!values[i][0] || strlen(values[i]) >= CT_SWEEP_TEXT || strpbrk(values[i], " \t\n\"#,"))
+            return ct_error_set(CT_EINVAL, "%s: point %ld: bad value \"%.40s\"", paths[i % k],
+                                i / k, values[i]);
+    return 0;
+}
+
+int ct_sweep_add_design(ct_sweep *s, const char *const *paths, int k, const char *const *values,
+                        long npoints)
+{
+    int rc = design_check(s, paths, k, values, npoints);
+    if (rc) return rc;
+    design *plan = calloc(1, sizeof *plan);
+    entry *scratch = malloc((size_t)npoints * sizeof *scratch);
+    if (plan) plan->index = malloc((size_t)(npoints * k) * sizeof *plan->index);
+    if (!plan || !plan->index || !scratch) {
+        if (plan) free(plan->index);
+        free(plan);
+        free(scratch);
+        return ct_error_set(CT_ENOMEM, "out of memory");
+    }
+    plan->npoints = npoints;
+    s->plan = plan;
+    s->ndims = k;
+    for (int d = 0; d < k; d++) {
+        memset(&s->dim[d], 0, sizeof s->dim[d]);
+        snprintf(s->dim[d].path, CT_SWEEP_TEXT, "%s", paths[d]);
+        snprintf(s->dim[d].spec, CT_SWEEP_TEXT, "design");
+    }
+    for (int d = 0; !rc && d < k; d++)
+        rc = design_dimension(s, d, values, scratch);
+    free(scratch);
+    if (rc) {
+        for (int d = 0; d < k; d++) {
+            free(s->dim[d].value);
+            s->dim[d].value = NULL;
+        }
+        free(plan->index);
+        free(plan);
+        s->plan = NULL;
+        s->ndims = 0;
+        return rc;
+    }
+    design_id(s, values);
+    unbind(s);
+    return 0;
+}
+
+const char *ct_sweep_design_id(const ct_sweep *s)
+{
+    return s->plan ? s->plan->id : NULL;
+}
+
 int ct_sweep_dims(const ct_sweep *s)
 {
     return s->ndims;
@@ -212,6 +358,7 @@ const char *ct_sweep_value(const ct_sweep *s, int dim, int i)
 
 long ct_sweep_points(const ct_sweep *s)
 {
+    if (s->plan) return s->plan->npoints;
     long n = 1;
     for (int d = 0; d < s->ndims; d++)
         n *= s->dim[d].count;
@@ -220,6 +367,10 @@ long ct_sweep_points(const ct_sweep *s)
 
 void ct_sweep_indices(const ct_sweep *s, long point, int *index)
 {
+    if (s->plan) {
+        memcpy(index, s->plan->index + point * s->ndims, (size_t)s->ndims * sizeof *index);
+        return;
+    }
     for (int d = s->ndims - 1; d >= 0; d--) {
         index[d] = (int)(point % s->dim[d].count);
         point /= s->dim[d].count;

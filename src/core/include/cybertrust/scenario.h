@@ -71,6 +71,26 @@ int ct_scenario_apply(ct_params *p, const char *arg);
  * or CT_EIO / CT_ECONFIG with a message naming the file and line. */
 int ct_scenario_load_sweep(const char *path, ct_sweep *s);
 
+/* A scenario file's sensitivity block (`cybertrust sensitivity`):
+ *     sensitivity = { vary = [ "world.threat=0.1:0.4", "states.us.trust=0:0.4" ];
+ *                     metric = "net_security"; state = "us"; };
+ * the uncertain settings as "PATH=SPEC" texts with their lines, the metric and
+ * the state ("" when the block leaves them out). */
+#define CT_SCENARIO_SENSITIVITY_MAX CT_SWEEP_MAX_DIMS
+typedef struct {
+    int nvary; /* 0 without a block */
+    char vary[CT_SCENARIO_SENSITIVITY_MAX][CT_SWEEP_TEXT];
+    int line[CT_SCENARIO_SENSITIVITY_MAX]; /* each one's line in the file */
+    char metric[CT_SWEEP_TEXT], state[CT_SWEEP_TEXT];
+} ct_scenario_sensitivity;
+
+/* Reads the file's sensitivity block into `out` (all empty without one).
+ * Returns 0, or CT_EIO / CT_ECONFIG with a message naming the file and line:
+ * a block that is not a group, an unknown key, vary not a list of at most
+ * CT_SCENARIO_SENSITIVITY_MAX texts shorter than CT_SWEEP_TEXT, metric or
+ * state not a short text. What the texts mean is checked by the caller. */
+int ct_scenario_load_sensitivity(const char *path, ct_scenario_sensitivity *out);
+
 /* Reads the file's meta-game block, the strategy set of each state by id,
  *     metagame = { us = [ "tit_for_tat", "bayesian(exit_below=0.3, depth=0.5)" ];
  *                  ru = [ "opportunist(rate=0.1)", "defector" ]; };

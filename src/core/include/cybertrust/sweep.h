@@ -1,5 +1,6 @@
 /* Parameter sweeps: a grid of settings (the Cartesian product of --vary
- * dimensions) and the simulation of one grid point. */
+ * dimensions) or an explicit design (a list of points, each giving a value to
+ * every setting), and the simulation of one point. */
 #ifndef CYBERTRUST_SWEEP_H
 #define CYBERTRUST_SWEEP_H
 
@@ -9,7 +10,8 @@
 #include "cybertrust/stats.h"
 #include "cybertrust/sim.h"
 
-#define CT_SWEEP_MAX_DIMS 8       /* --vary dimensions */
+#define CT_SWEEP_MAX_DIMS 16      /* settings of a design */
+#define CT_SWEEP_GRID_DIMS 8      /* --vary dimensions of a grid */
 #define CT_SWEEP_MAX_VALUES 10000 /* values of one dimension */
 #define CT_SWEEP_MAX_POINTS 100000000L
 #define CT_SWEEP_TEXT 256 /* longest path, spec, value or PATH=VALUE */
@@ -26,16 +28,34 @@ void ct_sweep_free(ct_sweep *s);
  * argument, not a flag ("world.threat=0:1:x: STEPS must be ..."). */
 int ct_sweep_add(ct_sweep *s, const char *arg);
 
+/* Makes the empty sweep `s` an explicit design of `npoints` points over the k
+ * settings `paths` (no grid): point p sets paths[d] to values[p * k + d]. The
+ * texts are copied. Each dimension's values are then its distinct values in
+ * strcmp order (ct_sweep_count, ct_sweep_value), its spec is "design", and
+ * ct_sweep_points, ct_sweep_indices, ct_sweep_overrides, ct_sweep_bind and
+ * ct_sweep_load_point work as for a grid; ct_sweep_add refuses a design.
+ * Returns 0, or CT_EINVAL (s not empty, k not in [1, CT_SWEEP_MAX_DIMS],
+ * npoints not in [1, CT_SWEEP_MAX_POINTS], a path repeated, a value empty,
+ * too long or holding a space, quote, '#' or ',') or CT_ENOMEM, s unchanged. */
+int ct_sweep_add_design(ct_sweep *s, const char *const *paths, int k, const char *const *values,
+                        long npoints);
+
+/* The identity of a design: FNV-1a 64 of its paths and every point's values,
+ * 16 hex digits (owned by s); NULL for a grid. */
+const char *ct_sweep_design_id(const ct_sweep *s);
+
 int ct_sweep_dims(const ct_sweep *s);
 const char *ct_sweep_path(const ct_sweep *s, int dim);
 const char *ct_sweep_spec(const ct_sweep *s, int dim);
 int ct_sweep_count(const ct_sweep *s, int dim);
 const char *ct_sweep_value(const ct_sweep *s, int dim, int i);
 
-/* Number of points: the product of the dimensions' counts (1 without dimensions). */
+/* Number of points: the product of the dimensions' counts (1 without
+ * dimensions); a design's own number. */
 long ct_sweep_points(const ct_sweep *s);
 
-/* The value index of each dimension at `point`; the last dimension varies fastest. */
+/* The value index of each dimension at `point`; in a grid the last dimension
+ * varies fastest. */
 void ct_sweep_indices(const ct_sweep *s, long point, int *index);
 
 /* Writes "PATH=VALUE" for each dimension at `point` into sets[dim]. */
