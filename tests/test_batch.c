@@ -138,6 +138,66 @@ static void test_batch_series_per_round(void **state)
     ct_batch_free(b);
 }
 
+/* A batch's sums are those of one replication at a time in replication order
+ * within each block, the blocks merged in order, whatever thread ran them:
+ * here with geometric horizons (series of unequal lengths) and a last block
+ * cut short, every per-round series and two metrics, bit for bit. */
+static void test_batch_sums_as_one_at_a_time(void **state)
+{
+    (void)state;
+    ct_params p;
+    load("us_russia_joint_unit_2017.cfg", &p);
+    p.continuation = 0.9, p.max_rounds = 40;
+    const long reps = 131, rounds = 40;
+    static ct_welford series[40][CT_STATES][2], block[40][CT_STATES][2];
+    ct_welford total[2] = {{0}}, part[2];
+    ct_sim *sim = ct_sim_alloc(&p);
+    for (long first = 0; first < reps; first += CT_BATCH_BLOCK) {
+        memset(block, 0, sizeof block);
+        memset(part, 0, sizeof part);
+        for (long r = first; r < reps && r < first + CT_BATCH_BLOCK; r++) {
+            ct_sim_reset(sim, 9, 0, (uint64_t)r);
+            while (ct_sim_step(sim)) {
+                const ct_round *rd = ct_sim_last(sim);
+                for (int s = 0; s < CT_STATES; s++) {
+                    ct_welford_add(&block[rd->round - 1][s][0], rd->state[s].trust_before);
+                    ct_welford_add(&block[rd->round - 1][s][1], rd->state[s].payoff.total);
+                }
+            }
+            ct_metrics m;
+            ct_sim_metrics(sim, &m);
+            ct_welford_add(&part[0], m.state[0][CT_M_PAYOFF_TOTAL]);
+            ct_welford_add(&part[1], m.state[1][CT_M_TRUST_FINAL]);
+        }
+        for (long t = 0; t < rounds; t++)
+            for (int s = 0; s < CT_STATES; s++)
+                for (int q = 0; q < 2; q++)
+                    ct_welford_merge(&series[t][s][q], &block[t][s][q]);
+        ct_welford_merge(&total[0], &part[0]);
+        ct_welford_merge(&total[1], &part[1]);
+    }
+    ct_sim_free(sim);
+    ct_batch_options opt = {.replications = reps, .seed = 9, .threads = 2, .series = 1};
+    ct_batch *b = ct_batch_alloc(&p, 1, &opt);
+    assert_int_equal(ct_batch_run(b), 0);
+    for (long t = 1; t <= rounds; t++)
+        for (int s = 0; s < CT_STATES; s++) {
+            assert_memory_equal(ct_batch_series(b, 0, t, s, CT_SERIES_TRUST), &series[t - 1][s][0],
+                                sizeof(ct_welford));
+            assert_memory_equal(ct_batch_series(b, 0, t, s, CT_SERIES_PAYOFF), &series[t - 1][s][1],
+                                sizeof(ct_welford));
+        }
+    assert_true(series[rounds - 1][0][0].n < series[0][0][0].n); /* horizons differ */
+    ct_summary x, y;
+    ct_batch_state_summary(b, 0, 0, CT_M_PAYOFF_TOTAL, &x);
+    ct_welford_summary(&total[0], 0, &y);
+    assert_true(x.n == y.n && x.mean == y.mean && x.sd == y.sd);
+    ct_batch_state_summary(b, 0, 1, CT_M_TRUST_FINAL, &x);
+    ct_welford_summary(&total[1], 0, &y);
+    assert_true(x.n == y.n && x.mean == y.mean && x.sd == y.sd);
+    ct_batch_free(b);
+}
+
 /* Common random numbers follow the state, not its position (docs/model.md section 6): the
  * same scenario with its states listed the other way round gives every state
  * exactly the same numbers, so each paired difference is exactly 0. */
@@ -191,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_batch_paired_difference),
         cmocka_unit_test(test_batch_sink_sees_every_replication_in_order),
         cmocka_unit_test(test_batch_series_per_round),
+        cmocka_unit_test(test_batch_sums_as_one_at_a_time),
         cmocka_unit_test(test_batch_cancel_stops_cleanly),
         cmocka_unit_test(test_batch_common_random_numbers_by_state_id),
     };

@@ -3,6 +3,7 @@
 #include "assert_close.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -594,7 +595,13 @@ static void test_cli_tournament(void **state)
     assert_int_equal(cybertrust("tournament " SCEN "classic_ipd.cfg --strategies tit_for_tatt"), 2);
     assert_string_equal(err_text, "cybertrust: --strategies: strategy \"tit_for_tatt\": "
                                   "tit_for_tatt is not a known strategy; did you mean "
-                                  "tit_for_tat?\n");
+                                  "tit_for_tat?\n"
+                                  "cybertrust: the strategy kinds are cooperator, defector, "
+                                  "isolationist,\n  tit_for_tat, suspicious_tit_for_tat, "
+                                  "tit_for_two_tats, grudger,\n  generous_tit_for_tat, "
+                                  "win_stay_lose_shift, alternator, random, gradual,\n  bayesian, "
+                                  "fox, opportunist (their parameters: 'cybertrust list "
+                                  "strategies')\n");
     assert_int_equal(cybertrust("tournament " SCEN
                                 "classic_ipd.cfg --strategies 'defector, tit_for_tat(depth=1)'"),
                      0);
@@ -1322,7 +1329,7 @@ static void test_cli_out_stale_temporaries_removed(void **state)
     assert_int_equal(shell(cmd), 0);
     snprintf(args, sizeof args,
              "compare " SCEN "classic_ipd.cfg " SCEN
-             "no_agreement.cfg --reps 20 --quiet --out %s/stale",
+             "classroom/02_noise.cfg --reps 20 --quiet --out %s/stale",
              scratch);
     assert_int_equal(cybertrust(args), 0);
     assert_string_equal(listing("stale"), "compare.csv\ncompare.json\nnotes.txt\n");
@@ -1334,7 +1341,8 @@ static void test_cli_stdout_write_error(void **state)
     (void)state;
     char cmd[1024], path[256];
     const char *cmds[] = {"run " SCEN "classic_ipd.cfg --reps 20",
-                          "compare " SCEN "classic_ipd.cfg " SCEN "no_agreement.cfg --reps 20",
+                          "compare " SCEN "classic_ipd.cfg " SCEN
+                          "classroom/02_noise.cfg --reps 20",
                           "analyze " SCEN "classic_ipd.cfg"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         snprintf(cmd, sizeof cmd, "%s %s >/dev/full 2>%s/full.err", CT_PROGRAM, cmds[i], scratch);
@@ -1620,6 +1628,403 @@ static void test_cli_compare_brief(void **state)
     assert_non_null(strstr(out_text, "--quiet wins"));
 }
 
+/* ---- issue 13, terminal output ------------------------------------------------ */
+
+/* The progress line: nothing when stderr is no terminal (a file here) or with
+ * --quiet; with --progress, "\rCMD: ...%" updates ending in 100% and erased:
+ * spaces as wide as the widest update, then "\r", and nothing after. */
+static void assert_progress_erased(const char *what)
+{
+    char head[64];
+    snprintf(head, sizeof head, "\r%s: ", what);
+    assert_int_equal(strncmp(err_text, head, strlen(head)), 0);
+    assert_non_null(strstr(err_text, "100%"));
+    size_t len = strlen(err_text);
+    assert_true(len > 2 && err_text[len - 1] == '\r');
+    const char *blank = err_text + len - 2;
+    while (blank > err_text && *blank == ' ')
+        blank--;
+    assert_true(*blank == '\r');
+    size_t width = (size_t)(err_text + len - 1 - blank - 1), widest = 0;
+    for (const char *c = err_text; *c;) { /* every update fits under the blanks */
+        size_t w = strcspn(c + 1, "\r");
+        if (w > widest && c + 1 + w <= blank) widest = w;
+        c += 1 + w;
+    }
+    assert_true(widest > 0 && width >= widest);
+}
+
+static void test_cli_progress_line(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *args, *what;
+    } cmds[] = {
+        {"run " SCEN "us_china_hotline_2015.cfg --reps 200", "run"},
+        {"compare " SCEN "us_china_hotline_2015.cfg " SCEN "no_agreement.cfg --reps 200",
+         "compare"},
+        {"tournament " SCEN "classic_ipd.cfg --strategies tit_for_tat,defector --reps 100",
+         "tournament"},
+        {"tournament " SCEN "us_china_hotline_2015.cfg --strategies tit_for_tat,defector "
+         "--reps 100",
+         "tournament"},
+        {"evolve " SCEN "classic_ipd.cfg --strategies tit_for_tat,defector --reps 50 "
+         "--method moran --runs 100",
+         "tournament"},
+        {"equilibrium " SCEN "us_china_hotline_2015.cfg --reps 20 --bootstrap 0", "equilibrium"},
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        char args[1024];
+        assert_int_equal(cybertrust(cmds[i].args), 0);
+        assert_string_equal(err_text, "");
+        static char quiet_out[1 << 16];
+        snprintf(quiet_out, sizeof quiet_out, "%s", out_text);
+        snprintf(args, sizeof args, "%s --progress", cmds[i].args);
+        assert_int_equal(cybertrust(args), 0);
+        assert_progress_erased(cmds[i].what);
+        assert_string_equal(out_text, quiet_out); /* stdout is the same */
+        snprintf(args, sizeof args, "%s --progress --quiet", cmds[i].args);
+        assert_int_equal(cybertrust(args), 0);
+        assert_string_equal(err_text, "");
+        assert_string_equal(out_text, "");
+    }
+    /* evolve's second stage, pair by pair, erased before each row */
+    assert_int_equal(cybertrust("evolve " SCEN "classic_ipd.cfg --strategies tit_for_tat,defector "
+                                "--reps 50 --method moran --runs 100 --progress"),
+                     0);
+    assert_non_null(strstr(err_text, "\revolve: moran "));
+    /* --narrate tells one replication: no progress to show */
+    assert_int_equal(cybertrust("run " SCEN "classic_ipd.cfg --narrate --progress"), 2);
+    assert_int_equal(cybertrust("run --help"), 0);
+    assert_non_null(strstr(out_text, "--progress"));
+}
+
+/* On a terminal (a pseudo-terminal from script(1)) the line shows without
+ * --progress and is erased before the results; an interrupt erases it too. */
+static void test_cli_progress_terminal_and_interrupt(void **state)
+{
+    (void)state;
+    char cmd[2048], path[256];
+    static char text[1 << 16];
+    snprintf(path, sizeof path, "%s/tty", scratch);
+    if (system("command -v script >/dev/null 2>&1") == 0) {
+        snprintf(cmd, sizeof cmd,
+                 "script -qec '%s run " SCEN "us_china_hotline_2015.cfg --reps 300 --brief' "
+                 "/dev/null >%s",
+                 CT_PROGRAM, path);
+        assert_int_equal(system(cmd), 0);
+        slurp(path, text, sizeof text);
+        assert_int_equal(strncmp(text, "\rrun: ", 6), 0);
+        const char *start = strstr(text, "US-China hotline (2015)");
+        assert_non_null(start);
+        assert_true(start[-1] == '\r' && start[-2] == ' '); /* erased just before */
+        assert_null(strstr(start, "run: "));
+        snprintf(cmd, sizeof cmd,
+                 "script -qec '%s run " SCEN "us_china_hotline_2015.cfg --reps 300 --quiet' "
+                 "/dev/null >%s",
+                 CT_PROGRAM, path);
+        assert_int_equal(system(cmd), 0);
+        slurp(path, text, sizeof text);
+        assert_string_equal(text, "");
+    }
+    snprintf(cmd, sizeof cmd,
+             "%s run " SCEN "us_china_hotline_2015.cfg --reps 5000000 --progress "
+             "2>%s/int.err & pid=$!; sleep 0.5; kill -INT $pid; wait $pid",
+             CT_PROGRAM, scratch);
+    assert_int_equal(WEXITSTATUS(system(cmd)), 1);
+    snprintf(path, sizeof path, "%s/int.err", scratch);
+    slurp(path, text, sizeof text);
+    const char *msg = strstr(text, "cybertrust: interrupted: nothing was written\n");
+    assert_non_null(msg);
+    assert_true(msg > text + 2 && msg[-1] == '\r' && msg[-2] == ' ');
+    assert_int_equal(strncmp(text, "\rrun: ", 6), 0);
+}
+
+static void test_cli_compare_refuses_mixed_modes(void **state)
+{
+    (void)state;
+    assert_int_equal(
+        cybertrust("compare " SCEN "classic_ipd.cfg " SCEN "no_agreement.cfg --reps 5"), 2);
+    assert_string_equal(err_text, "cybertrust: " SCEN "classic_ipd.cfg has matrix payoffs and " SCEN
+                                  "no_agreement.cfg has cyber payoffs (payoffs.mode): compare "
+                                  "only scenarios with the same payoff mode\n");
+    assert_string_equal(out_text, "");
+    /* the refusal comes before any output folder is made */
+    char args[1024];
+    snprintf(args, sizeof args,
+             "compare " SCEN "no_agreement.cfg " SCEN "classroom/01_prisoners_dilemma.cfg "
+             "--reps 5 --out %s/mixed",
+             scratch);
+    assert_int_equal(cybertrust(args), 2);
+    assert_false(exists("mixed"));
+}
+
+static void test_cli_compare_flags_other_horizons(void **state)
+{
+    (void)state;
+    /* 100 rounds against the classroom's 30 */
+    assert_int_equal(cybertrust("compare " SCEN "us_china_hotline_2015.cfg " SCEN
+                                "classroom/04_hotline.cfg --reps 20"),
+                     0);
+    assert_non_null(strstr(out_text, "comparison with common random numbers: 20 replications, "
+                                     "seed 2017\n"));
+    assert_non_null(strstr(out_text, "\nTHE HORIZONS DIFFER: in a difference marked \"other "
+                                     "horizon\", totals and\n"));
+    assert_non_null(strstr(out_text, "(regime hotline, 100 rounds)\n"));
+    assert_non_null(strstr(out_text, "(regime hotline, 30 rounds)\n"));
+    assert_non_null(strstr(out_text, "[2]-[1], other horizon"));
+    assert_int_equal(cybertrust("compare " SCEN "us_china_hotline_2015.cfg " SCEN
+                                "classroom/04_hotline.cfg --reps 20 --brief"),
+                     0);
+    assert_true(widest_line(out_text) <= 80);
+    assert_non_null(strstr(out_text, "THE HORIZONS DIFFER"));
+    assert_non_null(strstr(out_text, ", 30 rounds\n"));
+    assert_non_null(strstr(out_text, "[2] minus [1], over another horizon"));
+    /* alike: no flag */
+    assert_int_equal(
+        cybertrust("compare " SCEN "us_china_hotline_2015.cfg " SCEN "no_agreement.cfg --reps 20"),
+        0);
+    assert_null(strstr(out_text, "HORIZONS"));
+    assert_null(strstr(out_text, "other horizon"));
+    assert_non_null(strstr(out_text, "20 replications x 100 rounds, seed 2017\n"));
+}
+
+static void test_cli_matrix_mode_rows(void **state)
+{
+    (void)state;
+    static const char *const cyber_rows[] = {"\nnet security ",    "\ntrust final ",
+                                             "\nexposure final ",  "\nshare mean ",
+                                             "\nthird party loss", "agreement collapsed"};
+    static const char *const cmds[] = {
+        "run " SCEN "classic_ipd.cfg --reps 10",
+        "compare " SCEN "classic_ipd.cfg " SCEN "classroom/02_noise.cfg --reps 10",
+        "compare " SCEN "classic_ipd.cfg " SCEN "classroom/02_noise.cfg --reps 10 --brief",
+        "run " SCEN "classic_ipd.cfg --reps 10 --brief"};
+    for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+        assert_int_equal(cybertrust(cmds[c]), 0);
+        assert_non_null(strstr(out_text, "payoff per round"));
+        for (size_t i = 0; i < sizeof cyber_rows / sizeof cyber_rows[0]; i++)
+            assert_null(strstr(out_text, cyber_rows[i]));
+        assert_null(strstr(out_text, "  trust final"));
+        assert_null(strstr(out_text, "  share mean"));
+    }
+    /* the brief shows defections instead: tit for tat defects in 199 of 200 rounds */
+    assert_non_null(strstr(out_text, "\n  defections          199 [199, 199]"));
+    assert_non_null(strstr(out_text, "\n  defections suffered 200 [200, 200]"));
+    /* cyber mode keeps them */
+    assert_int_equal(cybertrust("run " SCEN "us_china_hotline_2015.cfg --reps 10"), 0);
+    for (size_t i = 0; i < sizeof cyber_rows / sizeof cyber_rows[0]; i++)
+        assert_non_null(strstr(out_text, cyber_rows[i]));
+}
+
+/* Trust near 1 over 5 replications: the t interval would pass 1 and is cut there. */
+static void test_cli_bounded_intervals(void **state)
+{
+    (void)state;
+    char args[1024], path[512];
+    snprintf(args, sizeof args, "run " SCEN "us_china_hotline_2015.cfg --reps 5 --out %s/bounded",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    snprintf(path, sizeof path, "%s/bounded/summary.json", scratch);
+    json_error_t err;
+    json_t *root = json_load_file(path, 0, &err);
+    assert_non_null(root);
+    json_t *states = json_object_get(root, "states");
+    int cut = 0;
+    for (size_t s = 0; s < json_array_size(states); s++) {
+        json_t *metrics = json_object_get(json_array_get(states, s), "metrics");
+        static const char *const bounded[] = {"trust_final", "trust_mean", "share_mean",
+                                              "exposure_final", "exposure_peak"};
+        for (size_t i = 0; i < sizeof bounded / sizeof bounded[0]; i++) {
+            json_t *m = json_object_get(metrics, bounded[i]);
+            double mean = json_real_value(json_object_get(m, "mean"));
+            double sd = json_real_value(json_object_get(m, "sd"));
+            double lo = json_real_value(json_array_get(json_object_get(m, "ci95"), 0));
+            double hi = json_real_value(json_array_get(json_object_get(m, "ci95"), 1));
+            assert_true(lo >= 0.0 && hi <= 1.0 && lo <= mean && mean <= hi);
+            double half = 2.7764451051977987 * sd / sqrt(5.0); /* t(0.975, 4) */
+            if (mean + half > 1.0) {
+                assert_true(hi == 1.0);
+                assert_close(lo, mean - half, 1e-9);
+                cut++;
+            } else {
+                assert_close(hi, mean + half, 1e-9);
+            }
+        }
+    }
+    assert_true(cut > 0); /* the case is one where the cut happens */
+    json_decref(root);
+    /* the text shows the cut bound */
+    assert_non_null(strstr(out_text, ", 1]"));
+}
+
+/* The same run prints the same bytes whatever --out and --threads are. */
+static void test_cli_stdout_independent_of_out_and_threads(void **state)
+{
+    (void)state;
+    static const char *const cmds[] = {
+        "run " SCEN "us_china_hotline_2015.cfg --reps 150",
+        "run " SCEN "us_china_hotline_2015.cfg --reps 150 --brief",
+        "compare " SCEN "us_china_hotline_2015.cfg " SCEN "no_agreement.cfg --reps 150",
+        "compare " SCEN "us_china_hotline_2015.cfg " SCEN "no_agreement.cfg --reps 150 --brief",
+        "tournament " SCEN "us_china_hotline_2015.cfg --strategies tit_for_tat,defector --reps 70",
+    };
+    static char first[1 << 16];
+    for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+        char args[1024];
+        snprintf(args, sizeof args, "%s --threads 1", cmds[c]);
+        assert_int_equal(cybertrust(args), 0);
+        snprintf(first, sizeof first, "%s", out_text);
+        assert_true(strlen(first) > 100);
+        snprintf(args, sizeof args, "%s --threads 2 --out %s/same%zu", cmds[c], scratch, c);
+        assert_int_equal(cybertrust(args), 0);
+        assert_string_equal(out_text, first);
+        snprintf(args, sizeof args, "%s --threads 2", cmds[c]);
+        assert_int_equal(cybertrust(args), 0);
+        assert_string_equal(out_text, first);
+    }
+}
+
+static void test_cli_list(void **state)
+{
+    (void)state;
+    assert_int_equal(cybertrust("list strategies"), 0);
+    assert_true(widest_line(out_text) <= 80);
+    assert_non_null(strstr(out_text, "\n  tit_for_tat           cooperate first, then defect iff "
+                                     "the last round brought\n"));
+    assert_non_null(strstr(out_text, "\n                        p = 0.5 in [0, 1]: probability "
+                                     "of cooperating each round\n"));
+    assert_non_null(strstr(out_text, "depth = 1 in [0, 1]"));
+    assert_int_equal(cybertrust("list regimes"), 0);
+    assert_true(widest_line(out_text) <= 80);
+    assert_non_null(strstr(out_text, "\n  hotline               A channel for communication"));
+    assert_non_null(strstr(out_text, "scope 0.2, dual_use 0.15, clarity 0.6, shame 0.5,\n"));
+    assert_non_null(strstr(out_text, "\n  none                  No agreement.\n"));
+    assert_non_null(strstr(out_text, "\n  shame                 cost of an attributed violation "
+                                     ">= 0\n"));
+    assert_int_equal(cybertrust("list scenarios"), 0);
+    assert_true(widest_line(out_text) <= 80);
+    assert_non_null(strstr(out_text, "\n  us_china_hotline_2015 US-China hotline (2015)\n"
+                                     "                        A channel and a norm"));
+    assert_non_null(strstr(out_text, "\nclassroom/\n  01_prisoners_dilemma  Step 1:"));
+    assert_non_null(strstr(out_text, "matrix payoffs, regime none, 20 rounds, 1 replication;"));
+    assert_non_null(strstr(out_text, "cyber payoffs, regime hotline, 100 rounds, 2000\n"));
+    assert_int_equal(cybertrust("list metrics"), 0);
+    assert_true(widest_line(out_text) <= 80);
+    assert_non_null(strstr(out_text, "\n  trust_mean            mean belief that the partner is "
+                                     "restrained; probability\n"));
+    assert_non_null(strstr(out_text, "\n  collapsed             1 if a state withdrew"));
+    assert_int_equal(cybertrust("list"), 2);
+    assert_int_equal(cybertrust("list games"), 2);
+    assert_string_equal(err_text, "cybertrust: list expects strategies, regimes, scenarios or "
+                                  "metrics, got 'games'\n");
+    assert_int_equal(cybertrust("--help"), 0);
+    assert_non_null(strstr(out_text, "\n  list "));
+}
+
+/* A bare name finds the shipped scenario when no such file is here. */
+static void test_cli_scenario_by_name(void **state)
+{
+    (void)state;
+    char args[1024];
+    snprintf(args, sizeof args, "cd %s && %s", scratch, CT_PROGRAM);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s run us_china_hotline_2015 --reps 10 --brief > %s/byname 2>&1",
+             args, scratch);
+    assert_int_equal(system(cmd), 0);
+    char text[1 << 13], path[512];
+    snprintf(path, sizeof path, "%s/byname", scratch);
+    slurp(path, text, sizeof text);
+    assert_int_equal(cybertrust("run " SCEN "us_china_hotline_2015.cfg --reps 10 --brief"), 0);
+    assert_string_equal(text, out_text);
+    /* with .cfg, a classroom step, and analyze */
+    assert_int_equal(cybertrust("run 01_prisoners_dilemma.cfg --reps 5 --brief"), 0);
+    assert_non_null(strstr(out_text, "Step 1: the prisoner's dilemma, repeated"));
+    assert_int_equal(cybertrust("analyze 02_noise"), 0);
+    /* a file in the current folder wins over the shipped one */
+    snprintf(cmd, sizeof cmd,
+             "cp " SCEN "no_agreement.cfg %s/us_china_hotline_2015 && cd %s && %s run "
+             "us_china_hotline_2015 --reps 5 --brief > %s/byname 2>&1",
+             scratch, scratch, CT_PROGRAM, scratch);
+    assert_int_equal(system(cmd), 0);
+    slurp(path, text, sizeof text);
+    assert_non_null(strstr(text, "No agreement (baseline)"));
+    /* no such file, no such name */
+    assert_int_equal(cybertrust("run no_such_scenario --reps 5"), 2);
+    assert_non_null(strstr(err_text, "nor is it the name of a shipped scenario: see 'cybertrust "
+                                     "list scenarios'"));
+}
+
+static void test_cli_steps_note(void **state)
+{
+    (void)state;
+    char args[1024];
+    snprintf(args, sizeof args,
+             "sweep " SCEN "us_china_hotline_2015.cfg --vary regime.scope=0:1:10 --reps 2 "
+             "--rounds 2 --out %s/steps1",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_non_null(strstr(err_text, "cybertrust: note: --vary regime.scope=0:1:10 runs 10 values "
+                                     "(STEPS counts the\n  values, both ends included): 0, "
+                                     "0.1111, 0.2222,"));
+    assert_non_null(strstr(err_text, "0.8889, 1; for steps of 0.1 give 0:1:11\n"));
+    assert_true(widest_line(err_text) <= 80);
+    snprintf(args, sizeof args,
+             "sweep " SCEN "us_china_hotline_2015.cfg --vary regime.scope=0:0.1:2 --reps 2 "
+             "--rounds 2 --out %s/steps2",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_non_null(strstr(err_text, "runs 2 values"));
+    assert_non_null(strstr(err_text, "0, 0.1; for 0 to 2 in steps of 0.1 give 0:2:21\n"));
+    /* round steps say nothing */
+    snprintf(args, sizeof args,
+             "sweep " SCEN "us_china_hotline_2015.cfg --vary regime.scope=0:1:11 --reps 2 "
+             "--rounds 2 --out %s/steps3",
+             scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_null(strstr(err_text, "note"));
+}
+
+static void test_cli_analyze_brief(void **state)
+{
+    (void)state;
+    assert_int_equal(cybertrust("analyze " SCEN "us_china_hotline_2015.cfg --brief"), 0);
+    assert_true(widest_line(out_text) <= 80);
+    assert_non_null(strstr(out_text, "US-China hotline (2015): the stage game per round, United "
+                                     "States (rows) and\n  China (columns)"));
+    assert_non_null(strstr(out_text, "\nNash equilibria: United States: defect; China: defect "
+                                     "(payoffs -0.4758, -0.3)\n"));
+    assert_non_null(strstr(out_text, "the horizon is fixed (100 rounds)"));
+    assert_non_null(strstr(out_text, "\n  grim trigger delta*                        0.1045     "
+                                     "     0.536\n"));
+    assert_null(strstr(out_text, "Exposures each profile")); /* the full layout's */
+    /* a geometric horizon: each critical weight against the future's, 0.95 x 1; the
+     * textbook matrix (3, 0, 5, 1): grim (T-R)/(T-P) = 0.5, tit for tat 2/3 */
+    char path[512], args[1024];
+    snprintf(path, sizeof path, "%s/geometric.cfg", scratch);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fprintf(fp, "simulation = { continuation = 0.95; max_rounds = 1000; };\n"
+                "payoffs = { mode = \"matrix\"; };\n"
+                "states = ( { id = \"a\"; name = \"A\"; }, { id = \"b\"; name = \"B\"; } );\n");
+    fclose(fp);
+    snprintf(args, sizeof args, "analyze %s --brief", path);
+    assert_int_equal(cybertrust(args), 0);
+    assert_true(widest_line(out_text) <= 80);
+    assert_non_null(strstr(out_text, "The future weighs 0.95 (continuation 0.95 x discount)"));
+    assert_non_null(strstr(out_text, "\n  grim trigger delta*                        0.5 holds "));
+    assert_non_null(
+        strstr(out_text, "\n  tit for tat delta*                         0.6667 holds"));
+    snprintf(args, sizeof args, "analyze %s --brief --set simulation.continuation=0.55", path);
+    assert_int_equal(cybertrust(args), 0);
+    assert_non_null(strstr(out_text, "\n  grim trigger delta*                        0.5 holds "));
+    assert_non_null(
+        strstr(out_text, "\n  tit for tat delta*                         0.6667 fails"));
+    assert_int_equal(cybertrust("analyze " SCEN "classic_ipd.cfg --brief --json"), 2);
+    assert_string_equal(err_text, "cybertrust: --brief is a layout of a scenario's text: not with "
+                                  "--json (see --help)\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1667,6 +2072,17 @@ int main(void)
         cmocka_unit_test(test_cli_play_unreadable_lines),
         cmocka_unit_test(test_cli_run_brief),
         cmocka_unit_test(test_cli_compare_brief),
+        cmocka_unit_test(test_cli_progress_line),
+        cmocka_unit_test(test_cli_progress_terminal_and_interrupt),
+        cmocka_unit_test(test_cli_compare_refuses_mixed_modes),
+        cmocka_unit_test(test_cli_compare_flags_other_horizons),
+        cmocka_unit_test(test_cli_matrix_mode_rows),
+        cmocka_unit_test(test_cli_bounded_intervals),
+        cmocka_unit_test(test_cli_stdout_independent_of_out_and_threads),
+        cmocka_unit_test(test_cli_list),
+        cmocka_unit_test(test_cli_scenario_by_name),
+        cmocka_unit_test(test_cli_steps_note),
+        cmocka_unit_test(test_cli_analyze_brief),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

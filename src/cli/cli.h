@@ -110,7 +110,7 @@ int cli_opt_set(const cli_opt *opt, const char *value, void *dest);
     }
 #define CLI_OPT_QUIET                                                                              \
     {                                                                                              \
-        .name = "quiet", .help = "print nothing on stdout", .kind = CLI_OPT_FLAG,                  \
+        .name = "quiet", .help = "print nothing on stdout, and no progress", .kind = CLI_OPT_FLAG, \
         .at = CLI_RUN_AT(quiet)                                                                    \
     }
 /* The group every command that runs replications into an output folder takes:
@@ -152,6 +152,14 @@ const char *cli_dir(const char *what, const char *env, const char *built_in);
 
 /* The folder of regime templates: the configs folder's regimes/. */
 const char *cli_regime_dir(void);
+/* The folder of shipped scenarios, beside the configs folder, and its
+ * subfolders a bare scenario name is looked up in ("", "classroom/", ...; NULL-ended). */
+const char *cli_scenario_dir(void);
+extern const char *const cli_scenario_subdirs[];
+/* Each of o's scenario arguments that is a bare name and no file here becomes
+ * the shipped scenario of that name (with or without ".cfg"), if there is one:
+ * `cybertrust run us_china_hotline_2015`. The one place names are resolved. */
+void cli_resolve_scenarios(run_options *o);
 
 /* Catches SIGINT and SIGTERM (once; a second signal acts as usual) and returns
  * the flag they set, for long loops to stop cleanly. */
@@ -159,6 +167,11 @@ const volatile sig_atomic_t *cli_interrupted(void);
 
 /* Writes the "#" provenance lines that begin every CSV file. */
 void cli_csv_provenance(FILE *fp, const run_options *o, const ct_params *p, int n);
+
+/* After a library message that names an unknown strategy kind and suggests
+ * only the nearest ("did you mean ...?"), prints every valid kind on stderr,
+ * wrapped at 80 columns. Nothing for any other message. */
+void cli_strategy_hint(const char *message);
 
 /* Prints a number for CSV (empty for NaN). */
 void cli_csv_number(FILE *fp, double v);
@@ -171,6 +184,16 @@ void cli_csv_text(FILE *fp, const char *text);
  * observations, the mean alone without an interval); with `percent` as
  * percentages, with `star` " *" when the interval excludes 0. Returns buf. */
 const char *cli_fmt_ci(const ct_summary *s, int digits, int percent, int star, char *buf, size_t n);
+
+/* Says on stderr which values the range dimension `dim` (FROM:TO:STEPS) of
+ * `grid` runs when its step is not a round number or it has two values (a
+ * STEPS that may miss what was meant by one: 0:1:10 is 0, 0.111, ..., 1),
+ * with the range that gives round steps; `flag` names the option. */
+void cli_note_range(const ct_sweep *grid, int dim, const char *flag);
+
+/* Prints `text` after `indent` spaces, wrapped at spaces within 80 columns,
+ * continuation lines indented by `hang`, and a line break. */
+void cli_print_wrapped(FILE *fp, int indent, int hang, const char *text);
 
 /* Seconds on the monotonic clock, for progress displays and periodic writes. */
 double cli_now(void);
@@ -186,8 +209,9 @@ void report_compare_text(FILE *fp, const run_options *o, const ct_params *p, int
 
 /* --brief: the same runs on one screen, no line over 80 columns: each
  * state's strategy, payoff per round, net security, exploitation loss,
- * exposure, share and trust, the agreement's collapse probability and, for
- * compare, the paired differences to the first scenario. */
+ * exposure, share and trust (in matrix mode: payoff per round and the
+ * defections), the agreement's collapse probability and, for compare, the
+ * paired differences to the first scenario. */
 void report_run_brief(FILE *fp, const run_options *o, const ct_params *p, const ct_batch *b);
 void report_compare_brief(FILE *fp, const run_options *o, const ct_params *p, int n,
                           const ct_batch *b);
@@ -198,6 +222,11 @@ int report_summary_json(const char *dir, const run_options *o, const ct_params *
 int report_series_csv(const char *dir, const run_options *o, const ct_params *p, const ct_batch *b);
 int report_compare_files(const char *dir, const run_options *o, const ct_params *p, int n,
                          const ct_batch *b);
+/* The objects summary.json and compare.json hold (the caller owns them; NULL
+ * when out of memory), for the files above and for serve's API. */
+struct json_t *report_summary_object(const run_options *o, const ct_params *p, const ct_batch *b);
+struct json_t *report_compare_object(const run_options *o, const ct_params *p, int n,
+                                     const ct_batch *b);
 
 /* A file a sweep depends on: its path as the loader opened it, and the
  * FNV-1a 64 of its bytes in hex. */
@@ -237,6 +266,17 @@ int sweep_manifest_points(const char *dir, struct json_t *sweep, long *npoints);
  * opens DIR (starting it, or --resume). Returns 0, -1 after --help, or an exit
  * code (message printed). */
 int sweep_setup(sweep_job *j, int argc, char **argv, const cli_command *cmd, int writer);
+/* The steps of sweep_setup after the grid, for a caller that builds j->o and
+ * j->grid (bound) itself, as `sensitivity` does with a design: sweep_check
+ * loads the scenario, checks every point (the `writer`) and hashes the
+ * inputs; sweep_open opens j->o.out (starting it, or --resume). 0 or an exit
+ * code (message printed). */
+int sweep_check(sweep_job *j, int writer);
+int sweep_open(sweep_job *j);
+/* Runs this process's pending points on OpenMP threads, writing each as it
+ * completes, then sweep_finish; an interrupt (SIGINT, SIGTERM) keeps the
+ * points done for --resume and returns EXIT_RUNTIME. 0 or an exit code. */
+int sweep_run(sweep_job *j);
 /* The points this process has yet to run; *n of them (caller frees). NULL when out of memory. */
 long *sweep_pending(const sweep_job *j, long *n);
 /* The points of this process done, in sweep.csv. */
@@ -279,5 +319,13 @@ int cmd_evolve(int argc, char **argv);
 int cmd_equilibrium(int argc, char **argv);
 int cmd_play(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+/* serve: the lesson pages and class sessions over HTTP (cmd_serve.c, serve_*.c). */
+int cmd_serve(int argc, char **argv);
+extern const cli_command cli_serve_command;
+/* cybertrust sensitivity (cmd_sensitivity.c) and its usage and options. */
+int cmd_sensitivity(int argc, char **argv);
+extern const cli_command cli_sensitivity_command;
+int cmd_list(int argc, char **argv);
+extern const cli_command cli_list_command;
 
 #endif

@@ -24,7 +24,7 @@
 #include "cybertrust/scenario.h"
 
 static const char usage[] =
-    "usage: cybertrust analyze SCENARIO [--set PATH=VALUE]... [--json]\n"
+    "usage: cybertrust analyze SCENARIO [--set PATH=VALUE]... [--json | --brief]\n"
     "       cybertrust analyze --game FILE [--json]\n"
     "\n"
     "For a scenario: the stage game (cooperate/defect, and the four postures\n"
@@ -289,6 +289,106 @@ static void print_scenario(const ct_params *p, const ct_scenario_analysis *a)
     print_temptation(p, a);
 }
 
+/* ---- text: --brief ------------------------------------------------------------------
+ * One screen in at most 80 columns, for a projector: the cooperate/defect stage
+ * game, its equilibria, the weight of the future and the thresholds, each
+ * critical weight marked with what it means for this scenario. Columns of
+ * BRIEF_COL: a state's name longer than that gives way to its id. */
+
+#define BRIEF_LABEL 41 /* "grim trigger, imperfect monitoring delta*" */
+#define BRIEF_COL 14
+
+/* "defect" or "cooperate 0.3, defect 0.7" into buf. */
+static void mix_text(const double *w, int n, const char names[][CT_GAME_NAME], char *buf,
+                     size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && used < size; i++) {
+        if (w[i] <= 0) continue;
+        if (w[i] >= 1 - 1e-12)
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", names[i]);
+        else
+            used += (size_t)snprintf(buf + used, size - used, "%s%s %.3g", used ? ", " : "",
+                                     names[i], w[i]);
+    }
+}
+
+static void brief_equilibria(const char *title, const ct_bimatrix *g, const ct_equilibria *e)
+{
+    char line[1024], row[256], col[256];
+    if (e->n == 0) snprintf(line, sizeof line, "%s: none found", title);
+    for (int k = 0; k < e->n; k++) {
+        mix_text(e->eq[k].row, g->rows, g->row_names, row, sizeof row);
+        mix_text(e->eq[k].col, g->cols, g->col_names, col, sizeof col);
+        snprintf(line, sizeof line, "%s%s %s: %s; %s: %s (payoffs %.4g, %.4g)", k ? "" : title,
+                 k ? " " : ":", g->row_player, row, g->col_player, col, e->eq[k].payoff_row + 0.0,
+                 e->eq[k].payoff_col + 0.0);
+        cli_print_wrapped(stdout, k ? 2 : 0, 4, line);
+    }
+    if (e->n == 0) cli_print_wrapped(stdout, 0, 4, line);
+    if (e->degenerate) printf("  (degenerate: there may be more, or a continuum)\n");
+}
+
+/* A threshold's cell: the value, and for a critical weight of the future
+ * whether this scenario's future weighs enough. */
+static const char *brief_cell(double v, ct_verdict verdict, char *buf, size_t n)
+{
+    char x[32];
+    const char *tag = verdict == CT_VERDICT_HOLDS        ? " holds"
+                      : verdict == CT_VERDICT_FAILS      ? " fails"
+                      : verdict == CT_VERDICT_IMPOSSIBLE ? " never"
+                                                         : "";
+    snprintf(buf, n, "%s%s", fmt(v, x), tag);
+    return buf;
+}
+
+static void brief_thresholds(const ct_params *p, const ct_scenario_analysis *a)
+{
+    char cell[48];
+    printf("  %-*s", BRIEF_LABEL, "");
+    for (int s = 0; s < CT_STATES; s++) {
+        const char *head =
+            strlen(p->state[s].name) <= BRIEF_COL ? p->state[s].name : p->state[s].id;
+        printf("  %-*.*s", s + 1 < CT_STATES ? BRIEF_COL : 0, BRIEF_COL, head);
+    }
+    putchar('\n');
+    for (int i = 0; i < NTHRESHOLDS; i++) {
+        printf("  %-*s", BRIEF_LABEL, THRESHOLD(i)->label);
+        for (int s = 0; s < CT_STATES; s++)
+            printf("  %-*s", s + 1 < CT_STATES ? BRIEF_COL : 0,
+                   brief_cell(ct_analysis_threshold(&a->state[s].sustained.t, i),
+                              a->state[s].verdict[i], cell, sizeof cell));
+        putchar('\n');
+    }
+}
+
+static void print_brief(const ct_params *p, const ct_scenario_analysis *a)
+{
+    char line[512], x[32], y[32];
+    snprintf(line, sizeof line, "%s: the stage game per round, %s (rows) and %s (columns), %s",
+             p->name, p->state[0].name, p->state[1].name,
+             p->mode == CT_MODE_CYBER ? "each profile at the exposures it sustains"
+                                      : "from the matrix");
+    cli_print_wrapped(stdout, 0, 2, line);
+    print_bimatrix(&a->stage);
+    brief_equilibria("Nash equilibria", &a->stage, &a->stage_eq);
+    if (a->full.rows > 2) brief_equilibria("with the four postures", &a->full, &a->full_eq);
+    if (a->fixed_horizon)
+        snprintf(line, sizeof line,
+                 "The future weighs %s (discount), but the horizon is fixed (%ld rounds): a "
+                 "known last round unravels every threshold below.",
+                 fmt(a->future_weight, x), p->rounds);
+    else
+        snprintf(line, sizeof line,
+                 "The future weighs %s (continuation %s x discount): \"holds\" marks a "
+                 "critical weight it reaches.",
+                 fmt(a->future_weight, x), fmt(p->continuation, y));
+    putchar('\n');
+    cli_print_wrapped(stdout, 0, 0, line);
+    brief_thresholds(p, a);
+}
+
 /* ---- JSON ------------------------------------------------------------------------- */
 
 static json_t *names_json(const char names[][CT_GAME_NAME], int n)
@@ -430,7 +530,7 @@ static int analyse_game(const char *path, int json)
     return EXIT_OK;
 }
 
-static int analyse_scenario(const ct_params *p, int json)
+static int analyse_scenario(const ct_params *p, int json, int brief)
 {
     ct_scenario_analysis a;
     if (ct_analysis_scenario(p, &a)) {
@@ -439,6 +539,8 @@ static int analyse_scenario(const ct_params *p, int json)
     }
     if (json)
         print_json(scenario_json(p, &a));
+    else if (brief)
+        print_brief(p, &a);
     else
         print_scenario(p, &a);
     return EXIT_OK;
@@ -461,6 +563,7 @@ typedef struct {
     run_options o; /* first: CLI_OPT_SET addresses run_options fields */
     const char *game;
     int json;
+    int brief;
 } analyze_args;
 
 static const cli_opt analyze_table[] = {
@@ -475,6 +578,11 @@ static const cli_opt analyze_table[] = {
      .help = "print JSON instead of text",
      .kind = CLI_OPT_FLAG,
      .at = offsetof(analyze_args, json)},
+    {.name = "brief",
+     .help = "one screen in 80 columns: the stage game, its equilibria\n"
+             "and the thresholds against the weight of the future",
+     .kind = CLI_OPT_FLAG,
+     .at = offsetof(analyze_args, brief)},
     CLI_OPT_END,
 };
 
@@ -497,7 +605,13 @@ static int run(int argc, char **argv)
     memset(&a, 0, sizeof a);
     int rc = cli_opt_parse(&cli_analyze_command, argc, argv, &a);
     if (rc) return rc < 0 ? EXIT_OK : rc;
+    cli_resolve_scenarios(&a.o);
     int rest = a.o.nscenarios;
+    if (a.brief && (a.json || a.game)) {
+        cli_error("--brief is a layout of a scenario's text: not with %s (see --help)",
+                  a.json ? "--json" : "--game");
+        return EXIT_USAGE;
+    }
     if (a.game) {
         if (rest != 0 || a.o.nsets) {
             cli_error("--game FILE takes no scenario and no --set (see --help)");
@@ -511,7 +625,7 @@ static int run(int argc, char **argv)
     }
     ct_params p;
     rc = cli_load_scenarios(&a.o, &p);
-    return rc ? rc : analyse_scenario(&p, a.json);
+    return rc ? rc : analyse_scenario(&p, a.json, a.brief);
 }
 
 int cmd_analyze(int argc, char **argv)

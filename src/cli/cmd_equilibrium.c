@@ -25,6 +25,7 @@
 
 #include "cli.h"
 #include "equilibrium.h"
+#include "progress.h"
 #include "cybertrust/error.h"
 #include "cybertrust/metagame.h"
 #include "cybertrust/scenario.h"
@@ -180,6 +181,7 @@ static const cli_opt equilibrium_table[] = {
      .kind = CLI_OPT_STRING,
      .at = OWN_AT(vary)},
     CLI_OPT_RUN_GROUP,
+    CLI_OPT_PROGRESS,
     CLI_OPT_END,
 };
 
@@ -340,21 +342,7 @@ static int resolve_sets(const own_options *own, const run_options *o, const ct_p
 
 /* ---- progress ---------------------------------------------------------------- */
 
-typedef struct {
-    double last;
-    int shown;
-} progress_line;
-
-static void show_progress(void *ctx, const char *stage, double done)
-{
-    progress_line *pl = ctx;
-    double t = cli_now();
-    if (done < 1.0 && t - pl->last < 0.25) return;
-    pl->last = t;
-    pl->shown = 1;
-    fprintf(stderr, "\requilibrium: %s %3.0f%%", stage, 100.0 * done);
-    fflush(stderr);
-}
+/* The line is progress.c's: cli_progress_stage with a cli_progress. */
 
 /* ---- text ----------------------------------------------------------------------- */
 
@@ -890,7 +878,7 @@ static int run(const run_options *o, const ct_params *p, const ct_metagame_sets 
 {
     ct_metagame *g = ct_metagame_alloc(p, o->nscenarios, sets, mo);
     int rc = g ? ct_metagame_run(g) : CT_ENOMEM;
-    if (mo->progress && ((progress_line *)mo->progress_ctx)->shown) fprintf(stderr, "\r%60s\r", "");
+    if (mo->progress) cli_progress_end(mo->progress_ctx);
     if (rc) {
         if (rc == CT_ECANCELED)
             cli_error("interrupted: nothing was written");
@@ -934,7 +922,8 @@ int cmd_equilibrium(int argc, char **argv)
     const own_options own = a.own;
     if (!rc) rc = resolve_focus(&own, &o, p, match, &focus);
     if (rc) return rc < 0 ? EXIT_OK : rc;
-    progress_line line = {0};
+    cli_progress line;
+    cli_progress_init(&line, "equilibrium", o.quiet, o.progress);
     ct_metagame_options mo = {.replications = p[0].replications,
                               .seed = (uint64_t)p[0].seed,
                               .threads = o.threads,
@@ -942,7 +931,7 @@ int cmd_equilibrium(int argc, char **argv)
                               .tolerance = own.tolerance,
                               .max_support = (int)own.max_support,
                               .cancel = cli_interrupted(),
-                              .progress = !o.quiet && isatty(STDERR_FILENO) ? show_progress : NULL,
+                              .progress = line.on ? cli_progress_stage : NULL,
                               .progress_ctx = &line};
     if (own.vary && o.nscenarios < 2) {
         cli_error("--vary compares scenarios: give two or more (the first is the baseline)");

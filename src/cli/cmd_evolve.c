@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cybertrust/error.h"
 #include "cybertrust/evolution.h"
+#include "progress.h"
 
 static const char usage[] =
     "usage: cybertrust evolve SCENARIO --strategies LIST [--method replicator|moran]\n"
@@ -96,6 +97,7 @@ static const cli_opt evolve_table[] = {
      .min = 1,
      .max = 100000000L},
     CLI_OPT_RUN_GROUP,
+    CLI_OPT_PROGRESS,
     CLI_OPT_END,
 };
 
@@ -251,13 +253,15 @@ typedef struct {
 /* Fixation of mutant i among residents j into *fx; 0, or a negative CT_E code
  * (message printed). */
 static int fixation_of(const run_options *o, const ct_params *p, const ct_tournament_result *t,
-                       const double *M, const ct_moran_options *mo, int i, int j, fixation *fx)
+                       const double *M, const ct_moran_options *mo, int i, int j, fixation *fx,
+                       cli_progress *pr)
 {
     fx->exact = 0;
     int rc = ct_evolution_moran_exact(M, t->n, i, j, mo, &fx->exact);
     long fixed =
         rc ? rc
            : ct_evolution_moran_simulate(M, t->n, i, j, mo, o->runs, (uint64_t)p->seed, o->threads);
+    cli_progress_end(pr);
     if (fixed < 0) {
         cli_error("moran, %s against %s: %s", kind(t, i), kind(t, j), ct_error_last());
         return (int)fixed;
@@ -317,11 +321,15 @@ static int moran(const run_options *o, const ct_params *p, const ct_tournament_r
     json_t *rows = json_array();
     int w = label_width(t);
     if (!o->quiet) moran_heading(o, p, &mo, w);
+    cli_progress pr; /* by pair, erased before each row is printed */
+    cli_progress_init(&pr, "evolve", o->quiet, o->progress);
     for (int i = 0; i < t->n; i++)
         for (int j = 0; j < t->n; j++) {
             if (i == j) continue;
             fixation fx;
-            int rc = fixation_of(o, p, t, M, &mo, i, j, &fx);
+            cli_progress_show(&pr, "moran",
+                              (double)(i * (t->n - 1) + j - (j > i)) / (double)(t->n * (t->n - 1)));
+            int rc = fixation_of(o, p, t, M, &mo, i, j, &fx, &pr);
             if (rc) {
                 if (fp) cli_file_abort(&f);
                 json_decref(rows);

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cybertrust/error.h"
+#include "progress.h"
 
 static const char usage[] =
     "usage: cybertrust run SCENARIO [options]\n"
@@ -27,6 +28,7 @@ typedef struct {
 
 static const cli_opt run_table[] = {
     CLI_OPT_RUN_GROUP,
+    CLI_OPT_PROGRESS,
     {.name = "narrate",
      .help = "tell one replication (the seed's) round by round instead",
      .kind = CLI_OPT_FLAG,
@@ -46,14 +48,16 @@ const cli_command cli_run_command = {
 static int check_narrate(const run_args *a)
 {
     const run_options *o = &a->o;
-    if (!o->narrate || (!o->out && !o->quiet && !o->reps_set[0] && !o->threads && !a->brief))
+    if (!o->narrate ||
+        (!o->out && !o->quiet && !o->reps_set[0] && !o->threads && !a->brief && !o->progress))
         return 0;
     cli_error("--narrate tells one replication; %s is for a run (see --help)",
               o->out           ? "--out"
               : o->quiet       ? "--quiet"
               : o->reps_set[0] ? "--reps"
               : o->threads     ? "--threads"
-                               : "--brief");
+              : a->brief       ? "--brief"
+                               : "--progress");
     return EXIT_USAGE;
 }
 
@@ -108,6 +112,8 @@ int cmd_run(int argc, char **argv)
     replication_sink rs = {{0}, NULL};
     if (o.out && (rc = cli_out_begin(o.out))) return rc;
     if (o.out && open_replications(&rs, &o, &p)) return EXIT_RUNTIME;
+    cli_progress pr;
+    cli_progress_init(&pr, "run", o.quiet, o.progress);
     ct_batch_options bo = {.replications = p.replications,
                            .seed = (uint64_t)p.seed,
                            .threads = o.threads,
@@ -115,9 +121,13 @@ int cmd_run(int argc, char **argv)
                            .quantiles = 1, /* medians and percentiles are printed and written */
                            .sink = o.out ? write_replication : NULL,
                            .sink_ctx = &rs,
-                           .cancel = cli_interrupted()};
+                           .cancel = cli_interrupted(),
+                           .progress = cli_progress_batch,
+                           .progress_ctx = &pr};
     ct_batch *b = ct_batch_alloc(&p, 1, &bo);
-    if (!b || (rc = ct_batch_run(b))) {
+    if (b) rc = ct_batch_run(b);
+    cli_progress_end(&pr);
+    if (!b || rc) {
         if (rc == CT_ECANCELED)
             cli_error("interrupted: nothing was written");
         else

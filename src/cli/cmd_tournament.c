@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "cybertrust/error.h"
+#include "progress.h"
 
 static const char usage[] =
     "usage: cybertrust tournament SCENARIO --strategies LIST [--self-play] [options]\n"
@@ -33,6 +34,7 @@ static const cli_opt tournament_table[] = {
      .kind = CLI_OPT_FLAG,
      .at = CLI_RUN_AT(self_play)},
     CLI_OPT_RUN_GROUP,
+    CLI_OPT_PROGRESS,
     CLI_OPT_END,
 };
 
@@ -61,7 +63,13 @@ int cli_run_tournament(const run_options *o, ct_params *p, ct_tournament_result 
     if (rc) return rc;
     opt.replications = p->replications;
     opt.seed = (uint64_t)p->seed;
-    if (ct_tournament_run(p, strategies, n, &opt, t)) {
+    cli_progress pr;
+    cli_progress_init(&pr, "tournament", o->quiet, o->progress);
+    opt.progress = cli_progress_batch;
+    opt.progress_ctx = &pr;
+    rc = ct_tournament_run(p, strategies, n, &opt, t);
+    cli_progress_end(&pr);
+    if (rc) {
         cli_error("%s", ct_error_last());
         return EXIT_RUNTIME;
     }

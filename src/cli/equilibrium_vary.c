@@ -687,7 +687,7 @@ int eq_vary(const run_options *o, const ct_params *p, const ct_metagame_sets *se
     if (rc) return rc;
     for (int k = 0; k < o->nscenarios; k++)
         ct_metagame_match_states(&p[0], &p[k], j.match[k]);
-    j.show = !o->quiet && isatty(STDERR_FILENO);
+    j.show = !o->quiet && (o->progress || isatty(STDERR_FILENO));
     j.cap = j.n + 16;
     j.overrides = malloc(((size_t)o->nsets + 1) * sizeof *j.overrides);
     j.q = malloc((size_t)o->nscenarios * sizeof *j.q);

@@ -22,6 +22,8 @@ static const command commands[] = {
     {"sweep", cmd_sweep, "run a scenario over a grid of settings, resumable and sharded",
      &cli_sweep_command},
     {"merge", cmd_merge, "join the folders of a sharded sweep into one", &cli_merge_command},
+    {"sensitivity", cmd_sensitivity, "which uncertain settings drive an answer, and where it flips",
+     &cli_sensitivity_command},
     {"analyze", cmd_analyze, "stage game, Nash equilibria and critical discount factors",
      &cli_analyze_command},
     {"tournament", cmd_tournament, "round robin of strategies, ranked with confidence intervals",
@@ -32,6 +34,8 @@ static const command commands[] = {
      &cli_equilibrium_command},
     {"play", cmd_play, "take a state's seat and play the game round by round", &cli_play_command},
     {"plot", cmd_plot, "render the plots that fit an output folder (gnuplot)", &cli_plot_command},
+    {"list", cmd_list, "list the strategies, regimes, scenarios or metrics", &cli_list_command},
+    {"serve", cmd_serve, "the lesson and class sessions in a browser (HTTP)", &cli_serve_command},
 };
 
 static void usage(FILE *fp)

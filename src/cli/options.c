@@ -16,6 +16,7 @@
 #include "cybertrust/rng.h"
 #include "cybertrust/evolution.h"
 #include "cybertrust/scenario.h"
+#include "cybertrust/strategy.h"
 
 static volatile sig_atomic_t interrupted; /* program-side: set by the handler below */
 
@@ -78,6 +79,54 @@ const char *cli_regime_dir(void)
     return dir;
 }
 
+const char *cli_scenario_dir(void)
+{
+    static char dir[4200]; /* program-side: set once, read-only afterwards */
+    const char *configs = cli_dir("configs", "CYBERTRUST_DATA", CT_DATA_DIR);
+    size_t len = strlen(configs);
+    while (len > 1 && configs[len - 1] == '/')
+        len--;
+    /* share/cybertrust/configs beside share/cybertrust/scenarios, as installed
+     * and in the source tree */
+    if (len > 8 && strncmp(configs + len - 8, "/configs", 8) == 0)
+        snprintf(dir, sizeof dir, "%.*s/scenarios", (int)(len - 8), configs);
+    else
+        snprintf(dir, sizeof dir, "%.*s/../scenarios", (int)len, configs);
+    return dir;
+}
+
+/* The folders of shipped scenarios a bare name is looked up in, in order. */
+const char *const cli_scenario_subdirs[] = {"", "classroom/", "sweeps/", NULL};
+
+static int regular_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A bare name (no '/') that is no file here: the shipped scenario of that
+ * name, with or without ".cfg", in the scenarios folder or its classroom/ and
+ * sweeps/. Else the argument as given, for the loader to report. */
+static const char *resolve_scenario(const char *arg, char *buf, size_t n)
+{
+    if (regular_file(arg) || strchr(arg, '/') || !arg[0]) return arg;
+    size_t len = strlen(arg);
+    int has_cfg = len > 4 && strcmp(arg + len - 4, ".cfg") == 0;
+    for (int i = 0; cli_scenario_subdirs[i]; i++) {
+        snprintf(buf, n, "%s/%s%s%s", cli_scenario_dir(), cli_scenario_subdirs[i], arg,
+                 has_cfg ? "" : ".cfg");
+        if (regular_file(buf)) return buf;
+    }
+    return arg;
+}
+
+void cli_resolve_scenarios(run_options *o)
+{
+    static char found[MAX_SCENARIOS][4400]; /* program-side: paths the options point to */
+    for (int k = 0; k < o->nscenarios && k < MAX_SCENARIOS; k++)
+        o->scenario_path[k] = resolve_scenario(o->scenario_path[k], found[k], sizeof found[k]);
+}
+
 static void join_command_line(int argc, char **argv, char *buf, size_t n)
 {
     size_t used = (size_t)snprintf(buf, n, "cybertrust");
@@ -85,6 +134,20 @@ static void join_command_line(int argc, char **argv, char *buf, size_t n)
         int plain = strpbrk(argv[i], " \t\"'\\$") == NULL && argv[i][0];
         used += (size_t)snprintf(buf + used, n - used, plain ? " %s" : " '%s'", argv[i]);
     }
+}
+
+void cli_strategy_hint(const char *message)
+{
+    if (!strstr(message, "is not a known strategy") || strstr(message, "expected one of")) return;
+    char text[2048];
+    size_t used = (size_t)snprintf(text, sizeof text, "cybertrust: the strategy kinds are");
+    for (int k = 0; k < ct_strategy_count && used < sizeof text; k++)
+        used += (size_t)snprintf(text + used, sizeof text - used, " %s%s",
+                                 ct_strategy_types[k].name, k + 1 < ct_strategy_count ? "," : "");
+    if (used < sizeof text)
+        snprintf(text + used, sizeof text - used,
+                 " (their parameters: 'cybertrust list strategies')");
+    cli_print_wrapped(stderr, 0, 2, text);
 }
 
 int cli_parse_strategies(const char *list, ct_strategy_params *out, int max)
@@ -96,7 +159,10 @@ int cli_parse_strategies(const char *list, ct_strategy_params *out, int max)
         return n;
     }
     int n = ct_strategy_spec_list(list, out, max);
-    if (n < 0) cli_error("--strategies: %s", ct_error_last());
+    if (n < 0) {
+        cli_error("--strategies: %s", ct_error_last());
+        cli_strategy_hint(ct_error_last());
+    }
     return n < 0 ? -1 : n;
 }
 
@@ -170,6 +236,7 @@ int cli_parse_run_options(int argc, char **argv, run_options *o, const cli_comma
     join_command_line(argc, argv, o->command_line, sizeof o->command_line);
     int rc = cli_opt_parse(cmd, argc, argv, o);
     if (rc) return rc;
+    cli_resolve_scenarios(o);
     /* --reps, --seed and --rounds are shorthands that apply after every --set. */
     const char *implied[] = {o->reps_set, o->seed_set, o->rounds_set};
     for (int i = 0; i < 3; i++)
@@ -220,7 +287,12 @@ int cli_load_scenarios(const run_options *o, ct_params *p)
     for (int k = 0; k < o->nscenarios; k++) {
         int rc = ct_scenario_load(o->scenario_path[k], &so, &p[k]);
         if (rc) {
-            cli_error("%s", ct_error_last());
+            int bare = rc == CT_EIO && !strchr(o->scenario_path[k], '/');
+            cli_error("%s%s", ct_error_last(),
+                      bare ? " (nor is it the name of a shipped scenario: see 'cybertrust list "
+                             "scenarios')"
+                           : "");
+            cli_strategy_hint(ct_error_last());
             return rc == CT_EIO ? EXIT_USAGE : EXIT_SCENARIO;
         }
     }
@@ -267,6 +339,50 @@ const char *cli_fmt_ci(const ct_summary *s, int digits, int percent, int star, c
         snprintf(buf, n, "%.*g%s [%.*g%s, %.*g%s]%s", digits, f * s->mean, pc, digits, f * s->ci_lo,
                  pc, digits, f * s->ci_hi, pc, star && (s->ci_lo > 0 || s->ci_hi < 0) ? " *" : "");
     return buf;
+}
+
+/* Whether x is a "round" step, one a user would type: at most four significant digits. */
+static int round_step(double x)
+{
+    if (x == 0 || !isfinite(x)) return 1;
+    double m = fabs(x) / pow(10.0, floor(log10(fabs(x)))) * 1000.0;
+    return fabs(m - nearbyint(m)) < 1e-6;
+}
+
+void cli_note_range(const ct_sweep *grid, int dim, const char *flag)
+{
+    const char *spec = ct_sweep_spec(grid, dim);
+    int n = ct_sweep_count(grid, dim);
+    double from, to, field_to, steps_field;
+    if (!strchr(spec, ':') || n < 2 ||
+        sscanf(spec, "%lf:%lf:%lf", &from, &field_to, &steps_field) != 3)
+        return;
+    to = field_to;
+    double step = (to - from) / (n - 1);
+    if (round_step(step) && n > 2) return; /* what was meant, surely */
+    char text[2048];
+    size_t used = (size_t)snprintf(text, sizeof text,
+                                   "cybertrust: note: %s %s=%s runs %d values (STEPS counts the "
+                                   "values, both ends included):",
+                                   flag, ct_sweep_path(grid, dim), spec, n);
+    for (int k = 0; k < n && used < sizeof text; k++) {
+        if (n > 12 && k == 6) { /* the first six and the last two */
+            used += (size_t)snprintf(text + used, sizeof text - used, " ...,");
+            k = n - 3;
+            continue;
+        }
+        used += (size_t)snprintf(text + used, sizeof text - used, " %.4g%s",
+                                 strtod(ct_sweep_value(grid, dim, k), NULL), k + 1 < n ? "," : "");
+    }
+    double fewer = (to - from) / n, k = (steps_field - from) / field_to;
+    if (used < sizeof text && !round_step(step) && round_step(fewer))
+        snprintf(text + used, sizeof text - used, "; for steps of %g give %g:%g:%d", fewer, from,
+                 to, n + 1);
+    else if (used < sizeof text && field_to > 0 && k >= 2 && k <= CT_SWEEP_MAX_VALUES &&
+             k == floor(k))
+        snprintf(text + used, sizeof text - used, "; for %g to %g in steps of %g give %g:%g:%.0f",
+                 from, steps_field, field_to, from, steps_field, k + 1);
+    cli_print_wrapped(stderr, 0, 2, text);
 }
 
 double cli_now(void)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cybertrust/metrics.h"
 #include "cybertrust/rng.h"
 #include "cybertrust/strategy.h"
 
@@ -27,13 +28,41 @@ static const ct_metric table_rows[] = {
 };
 #define NROWS (int)(sizeof table_rows / sizeof table_rows[0])
 
-/* In matrix mode the cyber payoff components are not computed (they are 0). */
-static int row_shown(const ct_params *p, int n, ct_metric m)
+/* Any of the n scenarios in cyber mode (compare refuses to mix modes). */
+static int any_cyber(const ct_params *p, int n)
 {
     int cyber = 0;
     for (int k = 0; k < n; k++)
         cyber |= p[k].mode == CT_MODE_CYBER;
-    return cyber || m < CT_M_NET_SECURITY || m > CT_M_LEGITIMACY;
+    return cyber;
+}
+
+/* In matrix mode the rows that only cyber mode gives a meaning are left out:
+ * the payoff components (0 there), trust, exposure and share (by-products no
+ * payoff reads). */
+static int row_shown(const ct_params *p, int n, ct_metric m)
+{
+    return any_cyber(p, n) || !ct_metric_infos[m].cyber_only;
+}
+
+/* Whether two scenarios end alike: the same fixed rounds, or the same
+ * continuation and cap. */
+static int same_horizon(const ct_params *a, const ct_params *b)
+{
+    if (a->continuation < 1.0 || b->continuation < 1.0)
+        return a->continuation == b->continuation && a->max_rounds == b->max_rounds;
+    return a->rounds == b->rounds;
+}
+
+/* "200 rounds" or "geometric rounds (continuation 0.99, at most 1000)". */
+static const char *horizon_text(const ct_params *p, char *buf, size_t n)
+{
+    if (p->continuation < 1.0)
+        snprintf(buf, n, "geometric rounds (continuation %g, at most %ld)", p->continuation,
+                 p->max_rounds);
+    else
+        snprintf(buf, n, "%ld rounds", p->rounds);
+    return buf;
 }
 
 const char *cli_label(const char *path, char *buf, size_t n)
@@ -105,21 +134,34 @@ void report_run_text(FILE *fp, const run_options *o, const ct_params *p, const c
         }
         fputc('\n', fp);
     }
-    fputc('\n', fp);
-    print_agreement(fp, b, 0);
+    if (any_cyber(p, 1)) {
+        fputc('\n', fp);
+        print_agreement(fp, b, 0);
+    }
 }
 
 void report_compare_text(FILE *fp, const run_options *o, const ct_params *p, int n,
                          const ct_batch *b)
 {
     char buf[128], name[64], lab[128];
+    int mixed = 0;
+    for (int k = 1; k < n; k++)
+        mixed |= !same_horizon(&p[0], &p[k]);
     fprintf(fp, "comparison with common random numbers: ");
-    print_horizon(fp, &p[0]);
-    for (int k = 0; k < n; k++)
-        fprintf(fp, "  [%d] %s: %s (regime %s)\n", k + 1,
+    if (mixed)
+        fprintf(fp, "%ld replications, seed %ld\n", p[0].replications, p[0].seed);
+    else
+        print_horizon(fp, &p[0]);
+    for (int k = 0; k < n; k++) {
+        fprintf(fp, "  [%d] %s: %s (regime %s", k + 1,
                 cli_label(o->scenario_path[k], lab, sizeof lab), p[k].name, p[k].regime_template);
+        fprintf(fp, mixed ? ", %s)\n" : ")\n", horizon_text(&p[k], buf, sizeof buf));
+    }
     fprintf(fp, "differences are paired, [k]-[1], with 95%% confidence intervals; "
                 "* marks an interval that excludes 0\n");
+    if (mixed)
+        fprintf(fp, "THE HORIZONS DIFFER: in a difference marked \"other horizon\", totals and\n"
+                    "counts cover different numbers of rounds (flows per round compare)\n");
     /* every state id once, in order of first appearance */
     for (int k = 0; k < n; k++) {
         for (int s = 0; s < CT_STATES; s++) {
@@ -136,7 +178,8 @@ void report_compare_text(FILE *fp, const run_options *o, const ct_params *p, int
                 fprintf(fp, "  %-30s", buf);
             }
             for (int j = 1; j < n; j++) {
-                snprintf(buf, sizeof buf, "[%d]-[1]", j + 1);
+                snprintf(buf, sizeof buf, "[%d]-[1]%s", j + 1,
+                         same_horizon(&p[0], &p[j]) ? "" : ", other horizon");
                 fprintf(fp, "  %-30s", buf);
             }
             fputc('\n', fp);
@@ -162,6 +205,7 @@ void report_compare_text(FILE *fp, const run_options *o, const ct_params *p, int
             }
         }
     }
+    if (!any_cyber(p, n)) return;
     fputc('\n', fp);
     for (int k = 0; k < n; k++) {
         fprintf(fp, "[%d] ", k + 1);
@@ -300,18 +344,23 @@ int cli_write_json(const char *dir, const char *name, json_t *root)
     return cli_file_commit(&f);
 }
 
-int report_summary_json(const char *dir, const run_options *o, const ct_params *p,
-                        const ct_batch *b)
+json_t *report_summary_object(const run_options *o, const ct_params *p, const ct_batch *b)
 {
     json_t *root = scenario_json(o, p, b, 0);
-    if (!root) return cli_write_json(dir, "summary.json", NULL);
+    if (!root) return NULL;
     json_object_set_new(root, "version", json_string(CT_VERSION));
     json_object_set_new(root, "seed", json_integer(p->seed));
     json_object_set_new(root, "replications", json_integer(p->replications));
     json_object_set_new(root, "rounds", json_integer(ct_params_max_rounds(p)));
     json_object_set_new(root, "horizon", horizon_json(p));
     json_object_set_new(root, "command", json_string(o->command_line));
-    return cli_write_json(dir, "summary.json", root);
+    return root;
+}
+
+int report_summary_json(const char *dir, const run_options *o, const ct_params *p,
+                        const ct_batch *b)
+{
+    return cli_write_json(dir, "summary.json", report_summary_object(o, p, b));
 }
 
 /* ---- CSV ------------------------------------------------------------------ */
@@ -355,15 +404,14 @@ static void csv_summary_row(FILE *fp, const char *scen, const char *base, const 
     fprintf(fp, ",%zu\n", s->n);
 }
 
-int report_compare_files(const char *dir, const run_options *o, const ct_params *p, int n,
-                         const ct_batch *b)
+json_t *report_compare_object(const run_options *o, const ct_params *p, int n, const ct_batch *b)
 {
     char lab[128], base[128];
     cli_label(o->scenario_path[0], base, sizeof base);
     json_t *root = json_pack("{s:s, s:I, s:I, s:s, s:[], s:[]}", "version", CT_VERSION, "seed",
                              (json_int_t)p[0].seed, "replications", (json_int_t)p[0].replications,
                              "command", o->command_line, "scenarios", "differences");
-    if (!root) return cli_write_json(dir, "compare.json", NULL);
+    if (!root) return NULL;
     json_t *scens = json_object_get(root, "scenarios"),
            *diffs = json_object_get(root, "differences");
     for (int k = 0; k < n; k++)
@@ -388,7 +436,15 @@ int report_compare_files(const char *dir, const run_options *o, const ct_params 
                                                "minus", base, "states", states, "agreement",
                                                "collapsed", summary_json(&c)));
     }
-    if (cli_write_json(dir, "compare.json", root)) return -1;
+    return root;
+}
+
+int report_compare_files(const char *dir, const run_options *o, const ct_params *p, int n,
+                         const ct_batch *b)
+{
+    char lab[128], base[128];
+    cli_label(o->scenario_path[0], base, sizeof base);
+    if (cli_write_json(dir, "compare.json", report_compare_object(o, p, n, b))) return -1;
 
     out_file f;
     if (cli_file_open(&f, dir, "compare.csv")) return -1;
@@ -436,9 +492,33 @@ int report_compare_files(const char *dir, const run_options *o, const ct_params 
 #define BRIEF_CELL 48  /* room for "mean [lo, hi] *" at %.3g with percent signs */
 
 static const ct_metric brief_rows[] = {
-    CT_M_PAYOFF_PER_ROUND, CT_M_NET_SECURITY, CT_M_EXPLOITATION_LOSS,
-    CT_M_EXPOSURE_FINAL,   CT_M_SHARE_MEAN,   CT_M_TRUST_FINAL,
+    CT_M_PAYOFF_PER_ROUND,
+    CT_M_NET_SECURITY,
+    CT_M_EXPLOITATION_LOSS,
+    CT_M_EXPOSURE_FINAL,
+    CT_M_SHARE_MEAN,
+    CT_M_TRUST_FINAL,
+    CT_M_EXPLOITATIONS_COMMITTED,
+    CT_M_EXPLOITATIONS_SUFFERED,
 };
+
+/* Cyber mode shows the first six rows; matrix mode, where they mean nothing
+ * but the payoff, the payoff and the defections (X = 1 is D there). */
+static int brief_shown(const ct_params *p, int n, ct_metric m)
+{
+    int counts = m == CT_M_EXPLOITATIONS_COMMITTED || m == CT_M_EXPLOITATIONS_SUFFERED;
+    return any_cyber(p, n) ? !counts : row_shown(p, n, m);
+}
+
+static void brief_label(const ct_params *p, int n, ct_metric m, char *buf, size_t size)
+{
+    if (!any_cyber(p, n) && m == CT_M_EXPLOITATIONS_COMMITTED)
+        snprintf(buf, size, "defections");
+    else if (!any_cyber(p, n) && m == CT_M_EXPLOITATIONS_SUFFERED)
+        snprintf(buf, size, "defections suffered");
+    else
+        pretty_name(ct_metric_names[m], buf, size);
+}
 #define BRIEF_NROWS (int)(sizeof brief_rows / sizeof brief_rows[0])
 
 /* Prints `text` after `indent` spaces, wrapped at spaces within BRIEF_WIDTH
@@ -469,6 +549,11 @@ static void print_wrapped(FILE *fp, int indent, int hang, const char *text)
         t += w;
     }
     fputc('\n', fp);
+}
+
+void cli_print_wrapped(FILE *fp, int indent, int hang, const char *text)
+{
+    print_wrapped(fp, indent, hang, text);
 }
 
 static void brief_horizon(FILE *fp, const ct_params *p, const char *prefix)
@@ -503,7 +588,7 @@ static void brief_table(FILE *fp, const ct_params *p, int n, char cell[][CT_STAT
     int w[CT_STATES] = {0}, total = 2 + BRIEF_LABEL + 1; /* one space after the labels */
     for (int s = 0; s < CT_STATES; s++) {
         for (int i = 0; i < BRIEF_NROWS; i++)
-            if (row_shown(p, n, brief_rows[i]) && (int)strlen(cell[i][s]) > w[s])
+            if (brief_shown(p, n, brief_rows[i]) && (int)strlen(cell[i][s]) > w[s])
                 w[s] = (int)strlen(cell[i][s]);
         total += w[s];
     }
@@ -524,8 +609,8 @@ static void brief_table(FILE *fp, const ct_params *p, int n, char cell[][CT_STAT
         }
         fputc('\n', fp);
         for (int i = 0; i < BRIEF_NROWS; i++) {
-            if (!row_shown(p, n, brief_rows[i])) continue;
-            pretty_name(ct_metric_names[brief_rows[i]], name, sizeof name);
+            if (!brief_shown(p, n, brief_rows[i])) continue;
+            brief_label(p, n, brief_rows[i], name, sizeof name);
             fprintf(fp, "  %-*s", BRIEF_LABEL, name);
             for (int s = 0; s < CT_STATES; s++)
                 fprintf(fp, "%*s%-*s", s ? gap : 1, "", s + 1 < CT_STATES ? w[s] : 0, cell[i][s]);
@@ -536,8 +621,8 @@ static void brief_table(FILE *fp, const ct_params *p, int n, char cell[][CT_STAT
     for (int s = 0; s < CT_STATES; s++) {
         print_wrapped(fp, 2, 4, head[s]);
         for (int i = 0; i < BRIEF_NROWS; i++) {
-            if (!row_shown(p, n, brief_rows[i])) continue;
-            pretty_name(ct_metric_names[brief_rows[i]], name, sizeof name);
+            if (!brief_shown(p, n, brief_rows[i])) continue;
+            brief_label(p, n, brief_rows[i], name, sizeof name);
             fprintf(fp, "    %-*s %s\n", BRIEF_LABEL, name, cell[i][s]);
         }
     }
@@ -557,7 +642,7 @@ static void brief_scenario(FILE *fp, const ct_params *p, const ct_batch *b, int 
         }
     }
     brief_table(fp, &p[k], 1, cell, head);
-    if (ct_params_agreement(&p[k])) {
+    if (ct_params_agreement(&p[k]) && any_cyber(&p[k], 1)) {
         ct_summary c;
         char buf[BRIEF_CELL];
         ct_batch_run_summary(b, k, CT_R_COLLAPSED, &c);
@@ -584,7 +669,8 @@ static void brief_difference(FILE *fp, const ct_params *p, int n, const ct_batch
 {
     char cell[BRIEF_NROWS][CT_STATES][BRIEF_CELL];
     const char *head[CT_STATES];
-    fprintf(fp, "[%d] minus [1] (* : the 95%% CI excludes 0)\n", k + 1);
+    fprintf(fp, "[%d] minus [1]%s (* : the 95%% CI excludes 0)\n", k + 1,
+            same_horizon(&p[0], &p[k]) ? "" : ", over another horizon");
     for (int s = 0; s < CT_STATES; s++) {
         head[s] = p[0].state[s].name;
         for (int i = 0; i < BRIEF_NROWS; i++) {
@@ -594,7 +680,7 @@ static void brief_difference(FILE *fp, const ct_params *p, int n, const ct_batch
         }
     }
     brief_table(fp, p, n, cell, head);
-    if (ct_params_agreement(&p[0]) || ct_params_agreement(&p[k])) {
+    if ((ct_params_agreement(&p[0]) || ct_params_agreement(&p[k])) && any_cyber(p, n)) {
         ct_summary c;
         char buf[BRIEF_CELL];
         ct_batch_run_diff_summary(b, k, CT_R_COLLAPSED, &c);
@@ -606,13 +692,24 @@ static void brief_difference(FILE *fp, const ct_params *p, int n, const ct_batch
 void report_compare_brief(FILE *fp, const run_options *o, const ct_params *p, int n,
                           const ct_batch *b)
 {
-    char lab[128], line[CT_NAME_MAX + sizeof lab + 16];
-    brief_horizon(fp, &p[0], "common random numbers: ");
+    char lab[128], hz[96], line[CT_NAME_MAX + sizeof lab + sizeof hz + 16];
+    int mixed = 0;
+    for (int k = 1; k < n; k++)
+        mixed |= !same_horizon(&p[0], &p[k]);
+    if (mixed) {
+        snprintf(line, sizeof line,
+                 "common random numbers: %ld replications, seed %ld; THE HORIZONS DIFFER",
+                 p[0].replications, p[0].seed);
+        print_wrapped(fp, 0, 2, line);
+    } else {
+        brief_horizon(fp, &p[0], "common random numbers: ");
+    }
     fprintf(fp, "means [95%% CI], flows per round\n");
     for (int k = 0; k < n; k++) {
         fputc('\n', fp);
-        snprintf(line, sizeof line, "[%d] %s (%s)", k + 1, p[k].name,
-                 cli_label(o->scenario_path[k], lab, sizeof lab));
+        snprintf(line, sizeof line, "[%d] %s (%s)%s%s", k + 1, p[k].name,
+                 cli_label(o->scenario_path[k], lab, sizeof lab), mixed ? ", " : "",
+                 mixed ? horizon_text(&p[k], hz, sizeof hz) : "");
         print_wrapped(fp, 0, 4, line);
         brief_strategies(fp, &p[k]);
         brief_scenario(fp, p, b, k);

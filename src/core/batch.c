@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "cybertrust/error.h"
+#include "cybertrust/metrics.h"
 
 #define SERIES_MAX_ROUNDS 1000000L /* above this, per-round series are refused */
 #define SLOT_BYTES (16L << 20)     /* a ring slot's per-replication store beyond which */
@@ -368,6 +369,9 @@ static void fold_slot(ct_batch *b, slot *s, long blk)
         if (b->opt.quantiles) feed_quantiles(b, m);
         if (b->opt.sink) b->opt.sink(b->opt.sink_ctx, blk * CT_BATCH_BLOCK + r, m);
     }
+    if (b->opt.progress) /* under the fold lock: one thread at a time, blocks in order */
+        b->opt.progress(b->opt.progress_ctx, fmin(1.0, (double)((blk + 1) * CT_BATCH_BLOCK) /
+                                                           (double)b->opt.replications));
 }
 
 /* Folds every ready block that is next in order. Call with the lock held. */
@@ -448,12 +452,14 @@ void ct_batch_state_summary(const ct_batch *b, int scen, int state, ct_metric m,
 {
     size_t i = state_idx(scen, state, m);
     summary(&b->total.state[i], b->q_state ? b->q_state[i] : NULL, 0, out);
+    ct_metric_clip(&ct_metric_infos[m], 0, out);
 }
 
 void ct_batch_run_summary(const ct_batch *b, int scen, ct_run_metric m, ct_summary *out)
 {
     size_t i = run_idx(scen, m);
     summary(&b->total.run[i], b->q_run ? b->q_run[i] : NULL, m == CT_R_COLLAPSED, out);
+    ct_metric_clip(&ct_run_metric_infos[m], 0, out);
 }
 
 int ct_batch_match(const ct_batch *b, int scen, int state)
@@ -468,6 +474,7 @@ int ct_batch_diff_summary(const ct_batch *b, int scen, int state, ct_metric m, c
         return ct_error_set(CT_EINVAL, "no paired state for this difference");
     size_t i = state_idx(scen, state, m);
     summary(&b->total.diff[i], b->q_diff ? b->q_diff[i] : NULL, 0, out);
+    ct_metric_clip(&ct_metric_infos[m], 1, out);
     return 0;
 }
 
@@ -477,6 +484,7 @@ int ct_batch_run_diff_summary(const ct_batch *b, int scen, ct_run_metric m, ct_s
     if (scen <= 0 || scen >= b->n) return ct_error_set(CT_EINVAL, "no scenario %d to pair", scen);
     size_t i = run_idx(scen, m);
     summary(&b->total.run_diff[i], b->q_run_diff ? b->q_run_diff[i] : NULL, 0, out);
+    ct_metric_clip(&ct_run_metric_infos[m], 1, out);
     return 0;
 }
 

@@ -71,6 +71,7 @@
 #include "cybertrust/batch.h"
 #include "cybertrust/error.h"
 #include "cybertrust/game.h"
+#include "cybertrust/metrics.h"
 #include "cybertrust/rng.h"
 #include "cybertrust/sim.h"
 
@@ -189,6 +190,10 @@ static void report(const ct_strategy_params *strategies, scorer *sc, const outco
         ct_stat_summary(sc->score[i], 0, &st->score);
         ct_stat_summary(sc->coop[i], 0, &st->cooperation_rate);
         ct_stat_summary(sc->suffered[i], 0, &st->exploitations_suffered);
+        /* intervals within the ranges: a rate in [0, 1], a count >= 0 */
+        ct_metric_clip(&(const ct_metric_info){.lo = 0, .hi = 1}, 0, &st->cooperation_rate);
+        ct_metric_clip(&ct_metric_infos[CT_M_EXPLOITATIONS_SUFFERED], 0,
+                       &st->exploitations_suffered);
         for (int j = 0; j < n; j++) {
             const double *a = mean[i * n + j].v, *c = mean[j * n + i].v;
             ct_match *mt = &out->match[i][j];
@@ -250,7 +255,9 @@ static int run_general(const ct_params *p, const ct_strategy_params *strategies,
                            .seed = opt->seed,
                            .threads = opt->threads,
                            .sink = sink,
-                           .sink_ctx = sc};
+                           .sink_ctx = sc,
+                           .progress = opt->progress,
+                           .progress_ctx = opt->progress_ctx};
     ct_batch *b = ct_batch_alloc(pairs, npairs, &bo);
     int rc = b ? ct_batch_run(b) : CT_ENOMEM;
     const ct_metric metric[4] = {CT_M_PAYOFF_PER_ROUND, CT_M_PAYOFF_TOTAL,
@@ -785,6 +792,7 @@ static int run_matrix(const ct_params *p, const ct_strategy_params *strategies,
             for (int r = 0; r < blocks[q].count; r++)
                 add_scores(sc, &blocks[q].scores[(size_t)r * 3 * (size_t)e->n]);
         }
+        if (opt->progress) opt->progress(opt->progress_ctx, (double)(b0 + nb) / (double)nblocks);
     }
     for (int k = 0; !rc && k < e->npairs; k++)
         for (int f = 0; f < FIELDS; f++)

@@ -31,6 +31,11 @@ typedef struct {
     /* optional: when *cancel becomes nonzero (say, from a signal handler) the run
      * stops after the blocks in flight and ct_batch_run returns CT_ECANCELED */
     const volatile sig_atomic_t *cancel;
+    /* optional: told the share of the replications summarised so far, in
+     * (0, 1], after each block, from one thread at a time and in order; it
+     * must not call back into the batch. Results do not depend on it. */
+    void (*progress)(void *ctx, double done);
+    void *progress_ctx;
 } ct_batch_options;
 
 typedef struct ct_batch ct_batch;
@@ -44,7 +49,8 @@ void ct_batch_free(ct_batch *b);
  * hold a prefix of the replications), or a negative code with a message. */
 int ct_batch_run(ct_batch *b);
 
-/* Summary of state `state`'s metric in scenario `scen`. */
+/* Summary of state `state`'s metric in scenario `scen`; its interval is cut
+ * to the metric's range (ct_metric_clip), as are those below. */
 void ct_batch_state_summary(const ct_batch *b, int scen, int state, ct_metric m, ct_summary *out);
 
 /* Summary of a run metric (collapsed is a proportion with a Wilson interval). */

@@ -20,6 +20,11 @@ typedef struct {
     int reference;     /* 1: every match on the general engine (ct_sim), the reference the
                           matrix-mode engine is tested against; 0 (default): the matrix-mode
                           engine wherever it applies (ct_tournament_fast_pairs) */
+    /* optional: told the share of the replications played so far, in (0, 1],
+     * from one thread at a time; it must not call back into the tournament.
+     * Results do not depend on it. */
+    void (*progress)(void *ctx, double done);
+    void *progress_ctx;
 } ct_tournament_options;
 
 /* What a strategy did against one opponent, averaged over both seats (state a
