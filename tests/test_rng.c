@@ -6,6 +6,7 @@
 #include <Random123/philox.h>
 #include <string.h>
 
+#include "cybertrust/error.h"
 #include "cybertrust/rng.h"
 
 /* Random123's own known-answer vector for Philox4x32-10 (kat_vectors):
@@ -50,6 +51,46 @@ static void test_rng_entry_points_agree(void **state)
     }
 }
 
+/* Every path of ct_rng_philox_span (scalar, AVX2, AVX-512: those this CPU
+ * has) and ct_rng_bits_span give ct_rng_bits' bits, for any counters,
+ * including words near 2^32 and spans that end inside a vector. */
+static void test_rng_span_paths_agree(void **state)
+{
+    (void)state;
+    int ran = 0;
+    for (int isa = CT_RNG_ISA_SCALAR; isa <= CT_RNG_ISA_AVX512; isa++)
+        for (uint64_t seed = 0; seed < 40; seed++) {
+            ct_rng_key key = ct_rng_key_of(seed * 104729 + 3);
+            ct_rng_span c;
+            uint32_t want[CT_RNG_SPAN][CT_RNG_LANES];
+            for (int j = 0; j < CT_RNG_SPAN; j++) {
+                uint64_t round = seed * 977 + (uint64_t)j * 0x9E3779B1u, rep = 0xFFFFFFF0u + seed;
+                uint32_t stream = (uint32_t)(j * 2654435761u);
+                c.c[0][j] = (uint32_t)round;
+                c.c[1][j] = (uint32_t)rep;
+                c.c[2][j] = (uint32_t)seed;
+                c.c[3][j] = stream;
+                ct_rng_bits(key, seed, rep, round, stream, want[j]);
+            }
+            if (ct_rng_philox_span_isa(isa, key, &c) != 0) break; /* not on this CPU */
+            ran += seed == 0;
+            for (int j = 0; j < CT_RNG_SPAN; j++)
+                for (int i = 0; i < CT_RNG_LANES; i++)
+                    assert_int_equal(c.c[i][j], want[j][i]);
+        }
+    assert_true(ran >= 1); /* at least the scalar path */
+    assert_int_equal(ct_rng_philox_span_isa(CT_RNG_ISA_AVX512 + 1, ct_rng_key_of(1), NULL),
+                     CT_EINVAL);
+    ct_rng_key key = ct_rng_key_of(2017);
+    uint32_t s[3] = {7, 0xFFFFFFFFu, 12345}, x[3 * 11][CT_RNG_LANES], one[CT_RNG_LANES];
+    ct_rng_bits_span(key, 5, 9, 0xFFFFFFFAu, 11, 3, s, x); /* rounds wrap modulo 2^32 */
+    for (int t = 0; t < 11; t++)
+        for (int k = 0; k < 3; k++) {
+            ct_rng_bits(key, 5, 9, 0xFFFFFFFAu + (uint64_t)t, s[k], one);
+            assert_memory_equal(x[t * 3 + k], one, sizeof one);
+        }
+}
+
 /* Streams follow the id and the domain; keys follow the whole 64-bit seed. */
 static void test_rng_streams_and_keys(void **state)
 {
@@ -88,6 +129,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rng_philox_known_answer),
         cmocka_unit_test(test_rng_entry_points_agree),
+        cmocka_unit_test(test_rng_span_paths_agree),
         cmocka_unit_test(test_rng_streams_and_keys),
         cmocka_unit_test(test_rng_uniform_moments),
     };

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cybertrust/rng.h"
 #include "cybertrust/sim.h"
 
 /* A world with nothing random: perfect monitoring, no noise, no rogues; an
@@ -262,6 +263,81 @@ static void test_sim_random_events_at_their_rates(void **state)
     assert_close(rate(&q, 1, CT_M_EXPLOITATIONS_COMMITTED, 100), 0.9 + 0.1 * 0.5, tol);
 }
 
+/* Every round by the book of docs/model.md sections 2.6 and 6, from the round's
+ * own record: the draws are lanes 1-3 of each state's Philox block of (seed,
+ * point, rep, round, its id), the payoff is ct_game_payoff's (bit for bit),
+ * stocks and trust follow the game's formulas. The engine computes all of
+ * this its own way (blocks drawn rounds ahead in vector lanes, integer
+ * cutoffs, the payoff on values in registers); this holds it to the plain one,
+ * with noise, rogues, a fractional criticality and a withdrawal. */
+static void check_round(const ct_params *p, const ct_round *r, uint64_t rep,
+                        const double before[CT_STATES][2])
+{
+    ct_rng_key key = ct_rng_key_of((uint64_t)p->seed);
+    double eps = ct_game_p_false(p->misperception, r->active ? p->clarity : 0.0);
+    for (int i = 0; i < CT_STATES; i++) {
+        const ct_round_state *s = &r->state[i], *o = &r->state[1 - i];
+        double u[CT_RNG_LANES];
+        ct_rng_block(key, 7, rep, (uint64_t)r->round, ct_rng_stream(CT_RNG_ENGINE, p->state[i].id),
+                     u);
+        int posture = s->intended ^ (u[1] < p->execution_noise);
+        assert_int_equal(s->rogue, !posture && u[2] < p->state[i].rogue);
+        assert_int_equal(s->exploited, posture || s->rogue);
+        double p_d = ct_game_p_detect(p->detection, p->monitoring, o->share);
+        assert_int_equal(s->alarm, u[3] < (o->exploited ? p_d : eps));
+        const ct_state_params *sp = &p->state[i];
+        ct_payoff_input in = {
+            p->threat,      p->synergy,         p->base_access,     p->criticality,
+            p->shame,       sp->value,          sp->defence_gain,   sp->exploit_gain,
+            sp->share_cost, sp->pushback,       sp->legitimacy,     s->share,
+            o->share,       s->exposure_before, o->exposure_before, s->exploited,
+            o->exploited,   o->alarm,           r->active};
+        ct_payoff want;
+        ct_game_payoff(&in, &want);
+        assert_memory_equal(&s->payoff, &want, sizeof want);
+        double k =
+            ct_game_stock_next(before[i][0], s->share, p->decay, p->dual_use, p->base_exposure);
+        if (o->exploited) k = ct_game_stock_recon(k, p->recon);
+        if (o->exploited && s->alarm) k = ct_game_stock_burn(k, p->burn, p->base_exposure);
+        assert_true(s->exposure_before == before[i][0] && s->exposure_after == k);
+        double a_r = ct_game_alarm_rate(p->restrained_rate, p_d, eps);
+        double a_h = ct_game_alarm_rate(p->hostile_rate, p_d, eps);
+        assert_true(s->trust_after == ct_game_trust_update(before[i][1], s->alarm, a_r, a_h));
+    }
+}
+
+static void test_sim_rounds_by_the_book(void **state)
+{
+    (void)state;
+    ct_params p = base("opportunist", "grudger");
+    p.rounds = 40;
+    p.execution_noise = 0.1, p.detection = 0.4, p.misperception = 0.2, p.clarity = 0.5;
+    p.scope = 0.7, p.dual_use = 0.6, p.monitoring = 0.5, p.synergy = 0.8, p.shame = 0.3;
+    p.criticality = 2.5, p.state[0].rogue = 0.2, p.state[1].rogue = 0.05;
+    p.state[0].legitimacy = 0.1, p.state[1].exploit_gain = 0.7;
+    int collapsed = 0, alarms = 0;
+    for (int crit = 0; crit < 2; crit++, p.criticality = 3)
+        for (uint64_t rep = 0; rep < 30; rep++) {
+            ct_sim *sim = ct_sim_alloc(&p);
+            assert_non_null(sim);
+            ct_sim_reset(sim, (uint64_t)p.seed, 7, rep);
+            double before[CT_STATES][2] = {{p.base_exposure, p.state[0].trust},
+                                           {p.base_exposure, p.state[1].trust}};
+            while (ct_sim_step(sim)) {
+                const ct_round *r = ct_sim_last(sim);
+                check_round(&p, r, rep, (const double(*)[2])before);
+                for (int i = 0; i < CT_STATES; i++) {
+                    before[i][0] = r->state[i].exposure_after;
+                    before[i][1] = r->state[i].trust_after;
+                    alarms += r->state[i].alarm;
+                }
+                collapsed += !r->active;
+            }
+            ct_sim_free(sim);
+        }
+    assert_true(collapsed > 0 && alarms > 0); /* both branches were taken */
+}
+
 static void test_sim_seed_determinism(void **state)
 {
     (void)state;
@@ -319,6 +395,7 @@ int main(void)
         cmocka_unit_test(test_sim_withdrawal_collapses_agreement),
         cmocka_unit_test(test_sim_clarity_ends_with_the_agreement),
         cmocka_unit_test(test_sim_random_events_at_their_rates),
+        cmocka_unit_test(test_sim_rounds_by_the_book),
         cmocka_unit_test(test_sim_seed_determinism),
         cmocka_unit_test(test_sim_view_and_override),
     };

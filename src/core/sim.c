@@ -17,8 +17,10 @@
  * Random numbers (docs/model.md section 6): each state draws from its own
  * stream (a hash of its id), one Philox block of four uniforms per round, one
  * lane per role: 0 its strategy's draw, 1 execution noise, 2 unruly hackers,
- * 3 its alarm about the partner. A block is computed only in a round that
- * needs one of its lanes, and the horizon has a stream of its own. Every number
+ * 3 its alarm about the partner. A block is used only in a round that needs
+ * one of its lanes; blocks are computed eight rounds ahead for both states at
+ * once, 16 side by side in vector lanes (ct_rng_philox_span), which changes
+ * no number. The horizon has a stream of its own. Every number
  * is thus a pure function of (seed, point, replication, round, state id,
  * role): two scenarios run with the same seed use the same numbers in the same
  * roles for the same state (common random numbers), whatever strategies they
@@ -68,6 +70,19 @@ const char *const ct_run_metric_names[CT_RUN_METRIC_COUNT] = {"collapsed", "coll
 const char *const ct_series_names[CT_SERIES_COUNT] = {"trust", "share", "exposure", "exploit",
                                                       "payoff"};
 
+/* Rounds whose blocks are drawn at once, side by side in vector lanes
+ * (ct_rng_philox_span): 8 rounds of two states. */
+#define SPAN (CT_RNG_SPAN / CT_STATES)
+
+/* The round's loops over the two states, written out by the compiler, which
+ * at -O2 would keep the loops and their bookkeeping (about a sixth of the
+ * round's time). */
+#if defined(__GNUC__)
+#define UNROLLED _Pragma("GCC unroll 4")
+#else
+#define UNROLLED
+#endif
+
 typedef struct {
     /* state carried from round to round */
     double exposure; /* K_i: how much of i's defences the partner has mapped */
@@ -90,9 +105,19 @@ struct ct_sim {
     int agreement;           /* the regime is an agreement (not "none") */
     ct_rng_key key;
     uint64_t point, rep;
-    uint32_t stream[CT_STATES]; /* each state's stream, from its id */
-    int uses_u[CT_STATES];      /* its strategy draws a number of its own */
-    int draws[CT_STATES];       /* it needs its block of numbers this round */
+    uint32_t stream[CT_STATES];        /* each state's stream, from its id */
+    int uses_u[CT_STATES];             /* its strategy draws a number of its own */
+    int draws[CT_STATES];              /* it needs its block of numbers this round */
+    uint64_t cut_noise;                /* execution noise as a cutoff of 32-bit draws */
+    uint64_t cut_rogue[CT_STATES];     /* each state's rogue rate, likewise */
+    double scope_now;                  /* the scope while the agreement stands, else 0 */
+    double view_scope[CT_STATES];      /* the scope each state's strategy sees */
+    double p_false;                    /* a false alarm's chance, with the channel if any */
+    ct_payoff_input pay_in[CT_STATES]; /* the payoffs' fixed inputs (refresh_draws) */
+    double threat_value[CT_STATES];    /* threat * value, as ct_game_payoff's first product */
+    long bits_from;                    /* the first round in bits (0: none drawn yet) */
+    /* lane l of state i's block of round bits_from + k is bits.c[l][CT_STATES k + i] */
+    ct_rng_span bits;
     long t, horizon;
     int active;
     double weight, weight_sum; /* discount^(t-1) of the next round, and the sum so far */
@@ -139,7 +164,22 @@ ct_sim *ct_sim_alloc(const ct_params *p)
         sim->uses_u[i] = ct_strategy_types[p->state[i].strategy.kind].random;
         sim->stream[i] = ct_rng_stream(CT_RNG_ENGINE, p->state[i].id);
         sim->depth[i] = p->state[i].strategy.param[CT_STRATEGY_DEPTH];
+        sim->cut_rogue[i] = ct_rng_cutoff(p->state[i].rogue);
+        const ct_state_params *sp = &p->state[i];
+        sim->pay_in[i] = (ct_payoff_input){.threat = p->threat,
+                                           .synergy = p->synergy,
+                                           .base_access = p->base_access,
+                                           .criticality = p->criticality,
+                                           .shame = p->shame,
+                                           .value = sp->value,
+                                           .defence_gain = sp->defence_gain,
+                                           .exploit_gain = sp->exploit_gain,
+                                           .share_cost = sp->share_cost,
+                                           .pushback = sp->pushback,
+                                           .legitimacy = sp->legitimacy};
+        sim->threat_value[i] = p->threat * sp->value;
     }
+    sim->cut_noise = ct_rng_cutoff(p->execution_noise);
     if (sim->stream[1] == sim->stream[0]) sim->stream[1] ^= 1u; /* ids whose hashes collide */
     sim->agreement = ct_params_agreement(p);
     ct_sim_reset(sim, (uint64_t)p->seed, 0, 0);
@@ -179,15 +219,25 @@ static int alarm_uncertain(const ct_params *p, int active)
     return !detect_certain || (eps > 0.0 && eps < 1.0);
 }
 
-/* Which states need their block of random numbers while the agreement is (or
- * is not) in force: a lane is drawn only where its outcome is uncertain. */
+/* What follows from whether the agreement is in force: the scope, the chance
+ * of a false alarm, and which states need their block of random numbers (a
+ * lane is drawn only where its outcome is uncertain). */
 static void refresh_draws(ct_sim *sim)
 {
     const ct_params *p = &sim->p;
     int alarms = alarm_uncertain(p, sim->active);
-    for (int i = 0; i < CT_STATES; i++)
+    sim->scope_now = sim->active ? p->scope : 0.0;
+    sim->p_false = ct_game_p_false(p->misperception, sim->active ? p->clarity : 0.0);
+    for (int i = 0; i < CT_STATES; i++) {
         sim->draws[i] =
             sim->uses_u[i] || p->execution_noise > 0.0 || p->state[i].rogue > 0.0 || alarms;
+        sim->view_scope[i] = sim->active ? sim->depth[i] * p->scope : 0.0;
+        /* the payoff's terms that stand with the agreement, as ct_game_payoff's
+         * 'active ? x : 0.0' gives them */
+        sim->pay_in[i].active = sim->active;
+        sim->pay_in[i].shame = sim->active ? p->shame : 0.0;
+        sim->pay_in[i].legitimacy = sim->active ? p->state[i].legitimacy : 0.0;
+    }
 }
 
 void ct_sim_reset(ct_sim *sim, uint64_t seed, uint64_t point, uint64_t rep)
@@ -198,6 +248,7 @@ void ct_sim_reset(ct_sim *sim, uint64_t seed, uint64_t point, uint64_t rep)
     sim->rep = rep;
     sim->horizon = p->continuation >= 1.0 ? p->rounds : draw_horizon(p, horizon_draw(sim));
     sim->t = 0;
+    sim->bits_from = 0;
     sim->active = sim->agreement;
     refresh_draws(sim);
     sim->weight = 1.0;
@@ -221,125 +272,155 @@ static double matrix_payoff(const ct_params *p, int own, int partner)
 }
 
 /* 0. The round's random numbers: a state's block only where one of its lanes'
- * outcomes is uncertain (refresh_draws). */
-static void draw_numbers(const ct_sim *sim, long t, double u[CT_STATES][CT_RNG_LANES])
+ * outcomes is uncertain (refresh_draws). Blocks are drawn SPAN rounds ahead,
+ * both states' at once: each is a pure function of its counter, so when it is
+ * computed (or whether a block past the horizon is computed and never read)
+ * changes nothing. Returns the column of the round's blocks in sim->bits.c:
+ * lanes 1 and 2 meet fixed probabilities and stay integers there (x <
+ * ct_rng_cutoff(p) exactly when u(x) < p); lanes 0 and 3 become uniforms,
+ * u[i][0] and u[i][1]. A state that draws nothing gets any values (0.5, and
+ * whatever bits hold): every outcome is certain. */
+static int draw_numbers(ct_sim *sim, long t, double u[CT_STATES][2])
 {
-    if (sim->draws[0] && sim->draws[1]) { /* the usual case: both blocks at once */
-        ct_rng_block2(sim->key, sim->point, sim->rep, (uint64_t)t, sim->stream, u);
-        return;
+    if (!sim->draws[0] && !sim->draws[1]) {
+        for (int i = 0; i < CT_STATES; i++)
+            u[i][0] = u[i][1] = 0.5;
+        return 0;
     }
+    if (t >= sim->bits_from + SPAN || sim->bits_from == 0) {
+        sim->bits_from = t;
+        for (int j = 0; j < CT_RNG_SPAN; j++) {
+            sim->bits.c[0][j] = (uint32_t)(t + j / CT_STATES);
+            sim->bits.c[1][j] = (uint32_t)sim->rep;
+            sim->bits.c[2][j] = (uint32_t)sim->point;
+            sim->bits.c[3][j] = sim->stream[j % CT_STATES];
+        }
+        ct_rng_philox_span(sim->key, &sim->bits);
+    }
+    int at = (int)(t - sim->bits_from) * CT_STATES;
+    UNROLLED
     for (int i = 0; i < CT_STATES; i++) {
-        if (sim->draws[i])
-            ct_rng_block(sim->key, sim->point, sim->rep, (uint64_t)t, sim->stream[i], u[i]);
-        else /* every outcome is certain: any value gives it */
-            u[i][0] = u[i][1] = u[i][2] = u[i][3] = 0.5;
+        u[i][0] = sim->draws[i] ? ct_rng_uniform(sim->bits.c[0][at + i]) : 0.5;
+        u[i][1] = sim->draws[i] ? ct_rng_uniform(sim->bits.c[3][at + i]) : 0.5;
     }
+    return at;
 }
 
 /* 1-2. State i chooses from what it knew (or takes the override), then
- * execution noise and unruly hackers give what actually happens. */
-static void choose_and_execute(ct_sim *sim, int i, long t, const double u[CT_RNG_LANES])
+ * execution noise and unruly hackers give what actually happens (from lanes
+ * 1 and 2 of the state's block, column at + i of sim->bits.c). */
+static void choose_and_execute(ct_sim *sim, int i, long t, const double u[2], int at)
 {
-    const ct_params *p = &sim->p;
     agent *a = &sim->a[i];
+    const agent *b = &sim->a[1 - i];
     ct_round_state *rs = &sim->last.state[i];
-    double scope = sim->active ? p->scope : 0.0;
-    ct_view v;
-    view(sim, i, t, &v);
-    v.u = u[0];
+    double scope = sim->scope_now;
     ct_move m = {.share = 0.0};
     if (sim->overridden[i]) {
         m = sim->override[i];
         sim->overridden[i] = 0;
     } else {
-        sim->decide[i](p->state[i].strategy.param, &v, a->mem, &m);
+        ct_view v = {.round = t,
+                     .scope = sim->view_scope[i],
+                     .alarm_last = a->alarm_last,
+                     .alarm_before = a->alarm_before,
+                     .own_last = a->own_last,
+                     .partner_share = b->share_last,
+                     .trust = a->trust,
+                     .knowledge = b->exposure,
+                     .u = u[0]};
+        sim->decide[i](sim->p.state[i].strategy.param, &v, a->mem, &m);
     }
     rs->share = m.share > scope ? scope : m.share > 0.0 ? m.share : 0.0;
     rs->intended = m.exploit != 0;
     rs->withdrew = m.withdraw != 0 && sim->active;
-    int posture = rs->intended ^ (u[1] < p->execution_noise);
-    rs->rogue = !posture && u[2] < p->state[i].rogue;
+    int posture = rs->intended ^ (sim->bits.c[1][at + i] < sim->cut_noise);
+    rs->rogue = !posture && sim->bits.c[2][at + i] < sim->cut_rogue[i];
     rs->exploited = posture || rs->rogue;
     rs->trust_before = a->trust;
     rs->exposure_before = a->exposure;
 }
 
+/* The round's values that its later steps read, kept in registers. */
+typedef struct {
+    double share[CT_STATES], exposure[CT_STATES], trust[CT_STATES], p_detect[CT_STATES];
+    int exploited[CT_STATES], alarm[CT_STATES];
+} round_vals;
+
 /* 4. Alarms (drawn before payoffs only because shaming needs them): p_detect[i]
- * is the chance that i detects an exploitation by its partner, *p_false that of
- * a false alarm (the channel's clarity only while the agreement stands). */
-static void raise_alarms(ct_sim *sim, double u[CT_STATES][CT_RNG_LANES], double p_detect[CT_STATES],
-                         double *p_false)
+ * is the chance that i detects an exploitation by its partner, sim->p_false
+ * that of a false alarm (the channel's clarity only while the agreement stands). */
+static void raise_alarms(const ct_sim *sim, double u[CT_STATES][2], round_vals *v)
 {
     const ct_params *p = &sim->p;
-    ct_round *r = &sim->last;
-    *p_false = ct_game_p_false(p->misperception, sim->active ? p->clarity : 0.0);
+    UNROLLED
     for (int i = 0; i < CT_STATES; i++) {
-        const ct_round_state *partner = &r->state[1 - i];
-        p_detect[i] = ct_game_p_detect(p->detection, p->monitoring, partner->share);
-        r->state[i].alarm = u[i][3] < (partner->exploited ? p_detect[i] : *p_false);
+        v->p_detect[i] = ct_game_p_detect(p->detection, p->monitoring, v->share[1 - i]);
+        v->alarm[i] = u[i][1] < (v->exploited[1 - i] ? v->p_detect[i] : sim->p_false);
     }
 }
 
-/* 3. State i's payoff of the round, from s(t) and K(t). */
-static void pay(ct_sim *sim, int i)
+/* 3. State i's payoff in cyber mode, from s(t) and K(t): ct_game_payoff's
+ * arithmetic operation for operation (so bit for bit; a test holds every
+ * round against it), on the round's values where they are, with its fixed
+ * inputs c filled in advance (shame and legitimacy already 0 without an
+ * agreement). */
+static void cyber_payoff(const ct_payoff_input *c, double tv, const round_vals *v, int i,
+                         ct_payoff *out)
+{
+    int j = 1 - i;
+    double h = v->share[j] * (1.0 + c->synergy * v->share[i]);
+    if (h > 1.0) h = 1.0;
+    out->third_party_loss = tv * (1.0 - c->defence_gain * h); /* tv = threat * value */
+    out->exploitation_loss =
+        v->exploited[j] ? c->value * ct_game_access(v->exposure[i], c->base_access, c->criticality)
+                        : 0.0;
+    out->exploitation_gain =
+        v->exploited[i]
+            ? c->exploit_gain * ct_game_access(v->exposure[j], c->base_access, c->criticality)
+            : 0.0;
+    out->share_cost = c->share_cost * v->share[i];
+    out->pushback = c->pushback * v->share[i];
+    out->shaming = (v->exploited[i] && v->alarm[j]) ? c->shame : 0.0; /* 0 when not active */
+    out->legitimacy = c->legitimacy;                                  /* likewise */
+    out->total = -out->third_party_loss - out->exploitation_loss + out->exploitation_gain -
+                 out->share_cost - out->pushback - out->shaming + out->legitimacy;
+}
+
+/* 3. State i's payoff of the round. */
+static void pay(const ct_sim *sim, const round_vals *v, int i, ct_payoff *out)
 {
     const ct_params *p = &sim->p;
-    const ct_state_params *sp = &p->state[i];
-    ct_round_state *rs = &sim->last.state[i], *partner = &sim->last.state[1 - i];
     if (p->mode == CT_MODE_MATRIX) {
-        memset(&rs->payoff, 0, sizeof rs->payoff);
-        rs->payoff.total = matrix_payoff(p, rs->exploited, partner->exploited);
+        memset(out, 0, sizeof *out);
+        out->total = matrix_payoff(p, v->exploited[i], v->exploited[1 - i]);
         return;
     }
-    ct_payoff_input in = {.threat = p->threat,
-                          .synergy = p->synergy,
-                          .base_access = p->base_access,
-                          .criticality = p->criticality,
-                          .shame = p->shame,
-                          .value = sp->value,
-                          .defence_gain = sp->defence_gain,
-                          .exploit_gain = sp->exploit_gain,
-                          .share_cost = sp->share_cost,
-                          .pushback = sp->pushback,
-                          .legitimacy = sp->legitimacy,
-                          .own_share = rs->share,
-                          .partner_share = partner->share,
-                          .own_exposure = rs->exposure_before,
-                          .partner_exposure = partner->exposure_before,
-                          .own_exploit = rs->exploited,
-                          .partner_exploit = partner->exploited,
-                          .partner_alarm = partner->alarm,
-                          .active = sim->active};
-    ct_game_payoff(&in, &rs->payoff);
+    cyber_payoff(&sim->pay_in[i], sim->threat_value[i], v, i, out);
 }
 
 /* 5-6. State i's stock (decay and sharing, then reconnaissance by an actual
  * intrusion, then the burn of a detected one) and its trust. */
-static void update_stock_and_trust(ct_sim *sim, int i, double p_detect, double p_false)
+static void update_stock_and_trust(ct_sim *sim, const round_vals *v, int i)
 {
     const ct_params *p = &sim->p;
     agent *a = &sim->a[i];
-    ct_round_state *rs = &sim->last.state[i];
-    int attacked = sim->last.state[1 - i].exploited;
-    double k = ct_game_stock_next(a->exposure, rs->share, p->decay, p->dual_use, p->base_exposure);
+    int attacked = v->exploited[1 - i];
+    double k =
+        ct_game_stock_next(v->exposure[i], v->share[i], p->decay, p->dual_use, p->base_exposure);
     if (attacked) k = ct_game_stock_recon(k, p->recon);
-    if (attacked && rs->alarm) k = ct_game_stock_burn(k, p->burn, p->base_exposure);
+    if (attacked && v->alarm[i]) k = ct_game_stock_burn(k, p->burn, p->base_exposure);
+    double a_r = ct_game_alarm_rate(p->restrained_rate, v->p_detect[i], sim->p_false);
+    double a_h = ct_game_alarm_rate(p->hostile_rate, v->p_detect[i], sim->p_false);
     a->exposure = k;
-    double a_r = ct_game_alarm_rate(p->restrained_rate, p_detect, p_false);
-    double a_h = ct_game_alarm_rate(p->hostile_rate, p_detect, p_false);
-    a->trust = ct_game_trust_update(a->trust, rs->alarm, a_r, a_h);
-    rs->exposure_after = a->exposure;
-    rs->trust_after = a->trust;
+    a->trust = ct_game_trust_update(v->trust[i], v->alarm[i], a_r, a_h);
 }
 
 /* The books of state i: discount-weighted payoff sums, counts, the memory its
  * strategy sees next round. */
-static void keep_books(ct_sim *sim, int i, long t, double w)
+static void keep_books(agent *a, const round_vals *v, int i, const ct_payoff *pay, long t, double w)
 {
-    agent *a = &sim->a[i];
-    const ct_round_state *rs = &sim->last.state[i];
-    int attacked = sim->last.state[1 - i].exploited;
-    const ct_payoff *pay = &rs->payoff;
+    int attacked = v->exploited[1 - i], alarm = v->alarm[i];
     ct_payoff *sum = &a->sum_w;
     sum->total += w * pay->total;
     sum->third_party_loss += w * pay->third_party_loss;
@@ -349,20 +430,20 @@ static void keep_books(ct_sim *sim, int i, long t, double w)
     sum->pushback += w * pay->pushback;
     sum->shaming += w * pay->shaming;
     sum->legitimacy += w * pay->legitimacy;
-    a->share_sum += rs->share;
-    a->trust_sum += rs->trust_before;
+    a->share_sum += v->share[i];
+    a->trust_sum += v->trust[i];
     if (a->exposure > a->exposure_peak) a->exposure_peak = a->exposure;
-    a->committed += rs->exploited;
+    a->committed += v->exploited[i];
     if (attacked) {
         a->suffered++;
         if (isnan(a->first_exploited)) a->first_exploited = (double)t;
     }
-    a->alarms_true += rs->alarm && attacked;
-    a->alarms_false += rs->alarm && !attacked;
+    a->alarms_true += alarm && attacked;
+    a->alarms_false += alarm && !attacked;
     a->alarm_before = a->alarm_last;
-    a->alarm_last = rs->alarm;
-    a->own_last = rs->exploited;
-    a->share_last = rs->share;
+    a->alarm_last = alarm;
+    a->own_last = v->exploited[i];
+    a->share_last = v->share[i];
 }
 
 /* 7. A withdrawal ends the agreement from the next round. */
@@ -375,25 +456,41 @@ static void withdraw(ct_sim *sim, long t)
     sim->collapse_round = (double)t;
 }
 
-/* One round, in the order of docs/model.md section 2.6. */
+/* One round, in the order of docs/model.md section 2.6: the moves are chosen
+ * into sim->last, the steps after them work on a round_vals in registers, and
+ * what the round leaves is written back once. */
 int ct_sim_step(ct_sim *sim)
 {
     if (sim->t >= sim->horizon) return 0;
     long t = ++sim->t;
-    double u[CT_STATES][CT_RNG_LANES], p_detect[CT_STATES], p_false;
-    draw_numbers(sim, t, u);
-    sim->last.round = t;
-    sim->last.active = sim->active;
+    double u[CT_STATES][2];
+    int at = draw_numbers(sim, t, u);
+    ct_round *r = &sim->last;
+    r->round = t;
+    r->active = sim->active;
+    round_vals v;
+    UNROLLED
+    for (int i = 0; i < CT_STATES; i++) {
+        choose_and_execute(sim, i, t, u[i], at);
+        v.share[i] = r->state[i].share;
+        v.exploited[i] = r->state[i].exploited;
+        v.exposure[i] = sim->a[i].exposure;
+        v.trust[i] = sim->a[i].trust;
+    }
+    raise_alarms(sim, u, &v);
+    UNROLLED
     for (int i = 0; i < CT_STATES; i++)
-        choose_and_execute(sim, i, t, u[i]);
-    raise_alarms(sim, u, p_detect, &p_false);
-    for (int i = 0; i < CT_STATES; i++)
-        pay(sim, i);
+        pay(sim, &v, i, &r->state[i].payoff);
     double w = sim->weight;
     sim->weight_sum += w;
+    UNROLLED
     for (int i = 0; i < CT_STATES; i++) {
-        update_stock_and_trust(sim, i, p_detect[i], p_false);
-        keep_books(sim, i, t, w);
+        update_stock_and_trust(sim, &v, i);
+        keep_books(&sim->a[i], &v, i, &r->state[i].payoff, t, w);
+        ct_round_state *rs = &r->state[i];
+        rs->alarm = v.alarm[i];
+        rs->exposure_after = sim->a[i].exposure;
+        rs->trust_after = sim->a[i].trust;
     }
     sim->weight *= sim->p.discount;
     withdraw(sim, t);

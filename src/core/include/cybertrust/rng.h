@@ -47,6 +47,43 @@ void ct_rng_bits(ct_rng_key key, uint64_t point, uint64_t rep, uint64_t round, u
 void ct_rng_bits_rounds(ct_rng_key key, uint64_t point, uint64_t rep, uint64_t round, int n,
                         uint32_t stream, uint32_t (*x)[CT_RNG_LANES]);
 
+/* CT_RNG_SPAN counters, or their outputs, word by word: counter j is
+ * (c[0][j], c[1][j], c[2][j], c[3][j]), that is (round, replication, point,
+ * stream) as ct_rng_bits makes it. */
+#define CT_RNG_SPAN 16
+typedef struct {
+    uint32_t c[CT_RNG_LANES][CT_RNG_SPAN];
+} ct_rng_span;
+
+/* Philox4x32-10 of the CT_RNG_SPAN counters in s, in place: on return counter
+ * j's place holds its four outputs, bit for bit those of ct_rng_bits; computed
+ * side by side in vector lanes where the CPU has them (AVX-512 or AVX2, chosen
+ * at run time). */
+void ct_rng_philox_span(ct_rng_key key, ct_rng_span *s);
+
+/* The paths ct_rng_philox_span can take, slowest first. */
+enum { CT_RNG_ISA_SCALAR, CT_RNG_ISA_AVX2, CT_RNG_ISA_AVX512 };
+
+/* ct_rng_philox_span on a given path (for tests and benchmarks): 0, or
+ * CT_EINVAL (and nothing computed) when this CPU or build lacks it. */
+int ct_rng_philox_span_isa(int isa, ct_rng_key key, ct_rng_span *s);
+
+/* The blocks of rounds round .. round + n - 1 of nstreams streams, round-major:
+ * x[t * nstreams + s] is ct_rng_bits(..., round + t, stream[s], ...), computed
+ * CT_RNG_SPAN at a time by ct_rng_philox_span. */
+void ct_rng_bits_span(ct_rng_key key, uint64_t point, uint64_t rep, uint64_t round, int n,
+                      int nstreams, const uint32_t *stream, uint32_t (*x)[CT_RNG_LANES]);
+
+/* Lane i's uniform of a 32-bit output x, (x + 1/2) 2^-32, each step exact: the
+ * double of bits 0x433 | x is 2^52 + x, less 2^52 - 1/2 it is x + 1/2. */
+static inline double ct_rng_uniform(uint32_t x)
+{
+    uint64_t bits = 0x4330000000000000ull | x;
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return (d - (0x1p52 - 0.5)) * 0x1p-32;
+}
+
 /* Two blocks of the same (point, rep, round), for two streams, as uniforms:
  * exactly ct_rng_block(..., stream[0], u[0]) and ct_rng_block(..., stream[1],
  * u[1]), computed with the two Philox4x32-10 counters in flight together (the
