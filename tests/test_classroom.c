@@ -107,6 +107,16 @@ static void test_classroom_names(void **state)
     assert_int_equal(ct_class_name_check("\xc0\xaf", out), CT_EINVAL);     /* overlong */
     assert_int_equal(ct_class_name_check("\xed\xa0\x80", out), CT_EINVAL); /* surrogate */
     assert_int_equal(ct_class_name_check("<script>alert(1)</script>", out), CT_EINVAL); /* 25 */
+    /* names that show nothing, or reorder what is shown around them */
+    assert_int_equal(ct_class_name_check("\xc2\xa0\xc2\xa0", out), CT_EINVAL); /* no-break spaces */
+    assert_non_null(strstr(ct_error_last(), "visible"));
+    assert_int_equal(ct_class_name_check("\xe2\x80\x8b", out), CT_EINVAL); /* zero width */
+    assert_int_equal(ct_class_name_check("\xe3\x80\x80 \xef\xbb\xbf", out), CT_EINVAL);
+    assert_int_equal(ct_class_name_check("abc\xe2\x80\xae" "def", out), CT_EINVAL); /* U+202E */
+    assert_non_null(strstr(ct_error_last(), "U+202E"));
+    assert_int_equal(ct_class_name_check("a\xe2\x81\xa6" "b", out), CT_EINVAL); /* U+2066 */
+    assert_int_equal(ct_class_name_check("a\xc2\xa0" "b", out), 0); /* a no-break space inside */
+    assert_int_equal(ct_class_name_check("\xe2\x9d\xa4\xef\xb8\x8f", out), 0); /* heart + VS16 */
     assert_int_equal(ct_class_name_check("<b>kept as typed</b>", out), 0);
     assert_string_equal(out, "<b>kept as typed</b>");
     /* 24 two-byte characters fit; 25 do not */
@@ -359,6 +369,78 @@ static void test_classroom_anonymous_labels(void **state)
     ct_class_free(c);
 }
 
+/* Teacher pace: moves wait; next resolves every pair; a seat that has not
+ * moved keeps its last share and does not exploit: the rounds are exactly
+ * those of a class at the pairs' pace where that seat moved so. */
+static void test_classroom_teacher_pace(void **state)
+{
+    (void)state;
+    ct_params p = base();
+    p.misperception = 0.3;
+    p.detection = 0.4;
+    ct_class *t = ct_class_alloc(&p, 3, 5, 0, 10, bytes(CT_CLASS_CREATE_RANDOM));
+    ct_class *q = ct_class_alloc(&p, 3, 5, 0, 10, bytes(CT_CLASS_CREATE_RANDOM));
+    assert_int_equal(ct_class_set_pace(t, CT_CLASS_PACE_TEACHER), 0);
+    assert_int_equal(ct_class_set_pace(t, (ct_class_pace)7), CT_EINVAL);
+    assert_int_equal(ct_class_pace_of(t), CT_CLASS_PACE_TEACHER);
+    assert_int_equal(ct_class_pace_of(q), CT_CLASS_PACE_PAIRS);
+    for (int i = 0; i < 3; i++) { /* pair 1: players 0 and 1; pair 2: player 2 and the computer */
+        char name[16];
+        snprintf(name, sizeof name, "p%d", i);
+        assert_int_equal(ct_class_join(t, name, bytes(16)), i);
+        assert_int_equal(ct_class_join(q, name, bytes(16)), i);
+    }
+    assert_int_equal(ct_class_next(t, 0), CT_CLASS_ECONFLICT); /* lobby */
+    assert_int_equal(ct_class_start(t), 0);
+    assert_int_equal(ct_class_start(q), 0);
+    assert_int_equal(ct_class_set_pace(t, CT_CLASS_PACE_PAIRS), CT_CLASS_ECONFLICT);
+    assert_int_equal(ct_class_next(q, 0), CT_CLASS_ECONFLICT); /* pairs pace: no next */
+    /* round 1: everyone moves; nothing resolves until next */
+    assert_int_equal(ct_class_move(t, 0, 1, &(ct_move){.share = 0.4}), 0);
+    assert_int_equal(ct_class_move(t, 1, 1, &(ct_move){.share = 0.7, .exploit = 1}), 0);
+    assert_int_equal(ct_class_move(t, 2, 1, &(ct_move){.share = 0.3, .exploit = 1}), 0);
+    assert_int_equal(ct_class_move(t, 1, 1, &(ct_move){.share = 0.1}), CT_CLASS_ECONFLICT);
+    assert_null(ct_class_round(t, 1, 0, 1));
+    assert_null(ct_class_round(t, 1, 1, 1));
+    assert_int_equal(ct_class_next(t, 0), 0);
+    /* round 2: only player 0 moves; players 1 and 2 default to their last share, no exploit */
+    assert_int_equal(ct_class_move(t, 0, 2, &(ct_move){.share = 0.2}), 0);
+    assert_int_equal(ct_class_next(t, 1), CT_CLASS_ECONFLICT); /* a repeated next */
+    assert_non_null(strstr(ct_error_last(), "already resolved"));
+    assert_int_equal(ct_class_next(t, 3), CT_CLASS_ECONFLICT);
+    assert_int_equal(ct_class_next(t, 2), 0);
+    assert_int_equal(ct_class_defaulted(t, 1, 0, 1), 1);
+    assert_int_equal(ct_class_defaulted(t, 1, 0, 0), 0);
+    assert_int_equal(ct_class_defaulted(t, 1, 1, 0), 1);
+    /* the same class at the pairs' pace, with those moves made by hand */
+    const ct_move m[2][3] = {{{.share = 0.4}, {.share = 0.7, .exploit = 1}, {.share = 0.3, .exploit = 1}},
+                             {{.share = 0.2}, {.share = 0.7}, {.share = 0.3}}};
+    for (long r = 1; r <= 2; r++) {
+        assert_int_equal(ct_class_move(q, 0, r, &m[r - 1][0]), 0);
+        assert_int_equal(ct_class_move(q, 1, r, &m[r - 1][1]), 1);
+        assert_int_equal(ct_class_move(q, 2, r, &m[r - 1][2]), 1);
+    }
+    for (int k = 0; k < 2; k++)
+        for (long r = 1; r <= 2; r++)
+            assert_memory_equal(ct_class_round(t, 1, k, r), ct_class_round(q, 1, k, r),
+                                sizeof(ct_round));
+    assert_int_equal(ct_class_round(t, 1, 0, 2)->state[1].intended, 0);
+    assert_close(ct_class_round(t, 1, 0, 2)->state[1].share, 0.7, 0.0);
+    /* round 3, the last: next with nobody moved finishes the class */
+    assert_int_equal(ct_class_phase_of(t), CT_CLASS_PLAYING);
+    assert_int_equal(ct_class_next(t, 0), 0);
+    assert_int_equal(ct_class_phase_of(t), CT_CLASS_FINISHED);
+    assert_int_equal(ct_class_next(t, 0), CT_CLASS_ECONFLICT);
+    /* a rerun keeps the pace */
+    assert_int_equal(ct_class_rerun(t, &p, 2, 6), 0);
+    assert_int_equal(ct_class_pace_of(t), CT_CLASS_PACE_TEACHER);
+    assert_int_equal(ct_class_move(t, 0, 1, &(ct_move){.share = 0.1}), 0);
+    assert_int_equal(ct_class_move(t, 1, 1, &(ct_move){.share = 0.1}), 0);
+    assert_null(ct_class_round(t, 2, 0, 1));
+    ct_class_free(t);
+    ct_class_free(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -372,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_classroom_withdraw),
         cmocka_unit_test(test_classroom_phases_and_rerun),
         cmocka_unit_test(test_classroom_anonymous_labels),
+        cmocka_unit_test(test_classroom_teacher_pace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -626,6 +626,12 @@ static void test_serve_real_server(void **state)
              "Connection: close\r\n\r\n%s",
              code, strlen(body), body);
     assert_int_equal(raw(port, req, reply, sizeof reply), 201);
+    /* an encoded NUL does not cut a path short: /api/class/ would answer 405 */
+    snprintf(req, sizeof req, "GET /api/class/%%00%%00%%00%%00%%00%%00/state HTTP/1.1\r\nHost: x\r\n%s",
+             close_);
+    assert_int_equal(raw(port, req, reply, sizeof reply), 404);
+    snprintf(req, sizeof req, "GET /index.html%%00.png HTTP/1.1\r\nHost: x\r\n%s", close_);
+    assert_int_equal(raw(port, req, reply, sizeof reply), 404);
     /* a query string on the API is refused, not ignored */
     snprintf(req, sizeof req, "GET /api/limits?max_body=1 HTTP/1.1\r\nHost: x\r\n%s", close_);
     assert_int_equal(raw(port, req, reply, sizeof reply), 400);

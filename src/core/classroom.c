@@ -8,11 +8,14 @@
  * student's move replaces their state's strategy for that round through
  * ct_sim_override, exactly as in `play`. A pair's round resolves when both
  * seats moved (the computer always has), then the next opens: pairs go at
- * their own pace and the teacher drives only the phases.
+ * their own pace and the teacher drives only the phases. At teacher pace
+ * (chosen in the lobby), moves wait and ct_class_next resolves the round of
+ * every pair at once; a seat that has not moved by then keeps its last share
+ * and does not exploit, so one absent student never holds up thirty pairs
+ * (rejected: waiting for them, which is the metronome problem again; playing
+ * the scenario's strategy for them, which may exploit in a student's name).
  *
- * Rejected: rounds opened by the teacher for the whole class (one slow student
- * holds thirty pairs; the teacher's page would be a metronome, not a display);
- * random pairing (join order is what the students see in the lobby, and the
+ * Rejected: random pairing (join order is what the students see in the lobby, and the
  * caller may shuffle nothing: a class re-run keeps its pairs anyway).
  * Every check runs before anything changes, so a refused request leaves the
  * session as it was. Codes take byte % 31 of the caller's random bytes: the
@@ -39,6 +42,7 @@ typedef struct {
     ct_sim *sim;             /* the current run's only; NULL once the run is over */
     ct_move move[CT_STATES]; /* moves made in the open round */
     ct_round *log;           /* [rounds] */
+    long defaulted[CT_STATES]; /* rounds the teacher resolved without the seat's move */
     ct_metrics metrics;      /* over the rounds resolved */
 } pair;
 
@@ -54,6 +58,7 @@ struct ct_class {
     char code[CT_CLASS_CODE_LEN + 1];
     char teacher[CT_CLASS_TOKEN_HEX];
     ct_class_phase phase;
+    ct_class_pace pace;
     int anonymous;
     int nstudents, max_students;
     student *students;
@@ -159,6 +164,27 @@ static int utf8_char(const unsigned char *s, unsigned *cp)
     return len;
 }
 
+/* Direction overrides and isolates: they reorder what is shown around a name. */
+static int direction_mark(unsigned cp)
+{
+    return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Characters that show nothing: spaces, no-break and zero-width ones, fillers. */
+static int blank(unsigned cp)
+{
+    static const unsigned ranges[][2] = {
+        {0x20, 0x20},     {0xA0, 0xA0},     {0xAD, 0xAD},     {0x34F, 0x34F},
+        {0x115F, 0x1160}, {0x17B4, 0x17B5}, {0x180B, 0x180E}, {0x2000, 0x200D},
+        {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x2064}, {0x206A, 0x206F},
+        {0x2800, 0x2800}, {0x3000, 0x3000}, {0x3164, 0x3164}, {0xFE00, 0xFE0F},
+        {0xFEFF, 0xFEFF}, {0xFFA0, 0xFFA0}, {0xE0000, 0xE007F}};
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+        if (cp >= ranges[i][0] && cp <= ranges[i][1]) return 1;
+    return 0;
+}
+
 int ct_class_name_check(const char *name, char out[CT_CLASS_NAME_BYTES])
 {
     const unsigned char *s = (const unsigned char *)name;
@@ -168,21 +194,43 @@ int ct_class_name_check(const char *name, char out[CT_CLASS_NAME_BYTES])
     while (len > 0 && s[len - 1] == ' ')
         len--;
     if (len == 0) return ct_error_set(CT_EINVAL, "name must not be empty");
-    int count = 0;
+    int count = 0, visible = 0;
     for (size_t i = 0; i < len; count++) {
         unsigned cp;
         int n = utf8_char(s + i, &cp);
         if (!n || i + (size_t)n > len) return ct_error_set(CT_EINVAL, "name must be valid UTF-8");
         if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
             return ct_error_set(CT_EINVAL, "name must not hold control characters");
+        if (direction_mark(cp))
+            return ct_error_set(CT_EINVAL, "name must not hold direction marks (U+%04X)", cp);
+        visible |= !blank(cp);
         i += (size_t)n;
     }
     if (count > CT_CLASS_NAME_MAX)
         return ct_error_set(CT_EINVAL, "name must be at most %d characters, got %d",
                             CT_CLASS_NAME_MAX, count);
+    if (!visible) return ct_error_set(CT_EINVAL, "name must hold a visible character");
     memcpy(out, s, len);
     out[len] = '\0';
     return 0;
+}
+
+int ct_class_set_pace(ct_class *c, ct_class_pace pace)
+{
+    if (pace != CT_CLASS_PACE_PAIRS && pace != CT_CLASS_PACE_TEACHER)
+        return ct_error_set(CT_EINVAL, "unknown pace %d", (int)pace);
+    if (c->phase != CT_CLASS_LOBBY)
+        return ct_error_set(CT_CLASS_ECONFLICT, "the pace is chosen in the lobby");
+    c->pace = pace;
+    return 0;
+}
+ct_class_pace ct_class_pace_of(const ct_class *c)
+{
+    return c->pace;
+}
+const char *ct_class_pace_name(ct_class_pace pace)
+{
+    return pace == CT_CLASS_PACE_TEACHER ? "teacher" : "pairs";
 }
 
 const char *ct_class_code(const ct_class *c)
@@ -359,6 +407,16 @@ static void stop_play(ct_class *c)
     c->phase = CT_CLASS_FINISHED;
 }
 
+/* When every pair of the current run is done, play is over. */
+static void finish_if_done(ct_class *c)
+{
+    run *r = current(c);
+    int all = 1;
+    for (int j = 0; j < r->npairs; j++)
+        all &= r->pairs[j].info.done;
+    if (all) stop_play(c);
+}
+
 /* The refusals of a move, before anything changes. */
 static int check_move(const ct_class *c, const pair *pr, int seat, long round, const ct_move *m)
 {
@@ -401,13 +459,54 @@ int ct_class_move(ct_class *c, int player, long round, const ct_move *m)
                                .exploit = m->withdraw ? 0 : m->exploit != 0,
                                .withdraw = m->withdraw != 0};
     pr->info.moved[seat] = 1;
-    if (!pr->info.moved[1 - seat]) return 0;
+    if (!pr->info.moved[1 - seat] || c->pace == CT_CLASS_PACE_TEACHER) return 0;
     resolve(r, pr);
-    int all = 1;
-    for (int j = 0; j < r->npairs; j++)
-        all &= r->pairs[j].info.done;
-    if (all) stop_play(c);
+    finish_if_done(c);
     return 1;
+}
+
+/* A seat that has not moved when the teacher resolves: the share it last chose
+ * (0 before any; within this round's scope), no exploitation. */
+static void default_move(pair *pr, int seat)
+{
+    ct_view v;
+    ct_sim_view(pr->sim, seat, &v);
+    double last = pr->move[seat].share; /* the last move stays until the next one */
+    pr->move[seat] = (ct_move){.share = last < v.scope ? last : v.scope};
+    pr->defaulted[seat]++;
+}
+
+int ct_class_next(ct_class *c, long round)
+{
+    if (c->phase != CT_CLASS_PLAYING)
+        return ct_error_set(CT_CLASS_ECONFLICT, "the session is not playing (phase %s)",
+                            ct_class_phase_name(c->phase));
+    if (c->pace != CT_CLASS_PACE_TEACHER)
+        return ct_error_set(CT_CLASS_ECONFLICT,
+                            "the pairs resolve their own rounds (pace pairs): no next");
+    run *r = current(c);
+    long open = 0;
+    for (int k = 0; k < r->npairs && !open; k++)
+        open = r->pairs[k].info.done ? 0 : r->pairs[k].info.resolved + 1;
+    if (round > 0 && round < open)
+        return ct_error_set(CT_CLASS_ECONFLICT, "round %ld is already resolved", round);
+    if (round > open)
+        return ct_error_set(CT_CLASS_ECONFLICT, "round %ld is not open (the open round is %ld)",
+                            round, open);
+    for (int k = 0; k < r->npairs; k++) {
+        pair *pr = &r->pairs[k];
+        if (pr->info.done) continue;
+        for (int s = 0; s < CT_STATES; s++)
+            if (!pr->info.moved[s]) default_move(pr, s);
+        resolve(r, pr);
+    }
+    finish_if_done(c);
+    return 0;
+}
+
+long ct_class_defaulted(const ct_class *c, int r, int k, int seat)
+{
+    return c->runs[r - 1].pairs[k].defaulted[seat];
 }
 
 void ct_class_view(const ct_class *c, int player, ct_view *v)

@@ -43,6 +43,10 @@ typedef enum {
     CT_CLASS_ENDED
 } ct_class_phase;
 
+/* Who resolves a round: each pair as soon as both seats moved (the default),
+ * or the teacher, for every pair at once (ct_class_next). */
+typedef enum { CT_CLASS_PACE_PAIRS, CT_CLASS_PACE_TEACHER } ct_class_pace;
+
 typedef struct ct_class ct_class;
 
 /* One pair of the current or an earlier run. */
@@ -74,9 +78,17 @@ ct_class *ct_class_alloc(const ct_params *p, long rounds, uint64_t seed, int ano
 void ct_class_free(ct_class *c);
 
 /* Checks and trims a display name into out (CT_CLASS_NAME_BYTES): 1 to
- * CT_CLASS_NAME_MAX code points of UTF-8 without control characters, not only
- * spaces. 0 or CT_EINVAL (message set). */
+ * CT_CLASS_NAME_MAX code points of UTF-8 without control characters or
+ * direction overrides (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069),
+ * with at least one visible character (not only spaces, no-break spaces,
+ * zero-width or other blank characters). 0 or CT_EINVAL (message set). */
 int ct_class_name_check(const char *name, char out[CT_CLASS_NAME_BYTES]);
+
+/* The pace (lobby only: CT_CLASS_ECONFLICT after start; CT_EINVAL for an
+ * unknown pace). Reruns keep it. */
+int ct_class_set_pace(ct_class *c, ct_class_pace pace);
+ct_class_pace ct_class_pace_of(const ct_class *c);
+const char *ct_class_pace_name(ct_class_pace pace);
 
 /* Fixed facts of the session. */
 const char *ct_class_code(const ct_class *c);
@@ -115,11 +127,24 @@ int ct_class_start(ct_class *c);
 
 /* The player's move in `round`, which must be the pair's open round: share in
  * [0, scope] (ct_class_view's), or withdraw (then share 0, no exploit).
- * 1 when it resolved the round, 0 when the partner has yet to move; else
+ * 1 when it resolved the round, 0 when the partner has yet to move (or, at
+ * teacher pace, always: the teacher resolves it with ct_class_next); else
  * CT_CLASS_ECONFLICT (not playing, pair done, replay, round not open, moved
  * already) or CT_EINVAL (share out of range), the session unchanged. When every
  * pair is done, the phase becomes finished. */
 int ct_class_move(ct_class *c, int player, long round, const ct_move *m);
+
+/* Teacher pace: resolves `round` (0: whichever is open; else it must be the
+ * open one, so that a repeated request resolves nothing twice), the open round
+ * of every pair not done (teacher-paced pairs share it). A seat that
+ * has not moved keeps its previous round's share (0 before any, at most this
+ * round's scope) and does not exploit: an absent student neither holds up the
+ * class nor attacks on their behalf. When every pair is done, the phase
+ * becomes finished. CT_CLASS_ECONFLICT when not playing or the pace is pairs. */
+int ct_class_next(ct_class *c, long round);
+/* Rounds of pair k of run r in which seat s had not moved when the teacher
+ * resolved it (teacher pace). */
+long ct_class_defaulted(const ct_class *c, int run, int k, int seat);
 
 /* What the player's seat knows before its next move (as `play` shows it). */
 void ct_class_view(const ct_class *c, int player, ct_view *v);
