@@ -16,6 +16,7 @@
  * and vertex enumeration (more code for games this small). */
 #include "cybertrust/nash.h"
 
+#include <assert.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
@@ -215,7 +216,7 @@ int ct_nash_equilibria(const double *A, const double *B, int rows, int cols, int
     int stored = 0, rc = 0;
     ct_nash_mix e;
     for (int k = 1; k <= info->max_support && rc >= 0; k++) {
-        int I[CT_NASH_MAX], J[CT_NASH_MAX];
+        int I[CT_NASH_MAX] = {0}, J[CT_NASH_MAX] = {0};
         for (int c = 0; c < k; c++)
             I[c] = c;
         do {
@@ -263,6 +264,7 @@ void ct_nash_payoffs(const double *A, const double *B, int rows, int cols, const
 double ct_nash_regret(const double *A, const double *B, int rows, int cols, const double *x,
                       const double *y, double regret[2], int dev[2])
 {
+    assert(rows >= 1 && rows <= CT_NASH_MAX && cols >= 1 && cols <= CT_NASH_MAX);
     double pay[2][CT_NASH_MAX], v[2];
     ct_nash_payoffs(A, B, rows, cols, x, y, pay[0], pay[1], v);
     int n[2] = {rows, cols};
@@ -278,7 +280,7 @@ double ct_nash_regret(const double *A, const double *B, int rows, int cols, cons
 static int supports_hold(solver *s, const double *A, const double *B, int rows, int cols,
                          const ct_nash_mix *e, double tolerance)
 {
-    int I[CT_NASH_MAX], J[CT_NASH_MAX], ki = 0, kj = 0;
+    int I[CT_NASH_MAX] = {0}, J[CT_NASH_MAX] = {0}, ki = 0, kj = 0;
     for (int i = 0; i < rows; i++)
         if (e->x[i] > 0) I[ki++] = i;
     for (int k = 0; k < cols; k++)
@@ -297,6 +299,9 @@ static int supports_hold(solver *s, const double *A, const double *B, int rows, 
 int ct_nash_supports_hold(const double *A, const double *B, int rows, int cols,
                           const ct_nash_mix *e, double tolerance)
 {
+    if (rows < 1 || cols < 1 || rows > CT_NASH_MAX || cols > CT_NASH_MAX)
+        return ct_error_set(CT_EINVAL, "a game takes 1 to %d actions per player, got %d x %d",
+                            CT_NASH_MAX, rows, cols);
     solver *s = malloc(sizeof *s);
     if (!s) return ct_error_set(CT_ENOMEM, "out of memory");
     int rc = supports_hold(s, A, B, rows, cols, e, tolerance);

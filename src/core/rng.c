@@ -87,9 +87,11 @@ __attribute__((target("avx512f"))) static inline void mulhilo16(__m512i m, __m51
     *hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 32), odd);
 }
 
-__attribute__((target("avx512f"))) static void
-philox_avx512(const uint32_t k0[10], const uint32_t k1[10], uint32_t c[CT_RNG_LANES][CT_RNG_SPAN])
+__attribute__((target("avx512f"))) static void philox_avx512(const uint32_t k0[10],
+                                                             const uint32_t k1[10], ct_rng_span *s)
 {
+    uint32_t(*c)[CT_RNG_SPAN] =
+        s->c; /* the whole span: GCC sizes an array parameter by its first row */
     __m512i a0 = _mm512_loadu_si512(c[0]), a1 = _mm512_loadu_si512(c[1]);
     __m512i a2 = _mm512_loadu_si512(c[2]), a3 = _mm512_loadu_si512(c[3]);
     const __m512i m0 = _mm512_set1_epi64(0xD2511F53), m1 = _mm512_set1_epi64(0xCD9E8D57);
@@ -116,9 +118,11 @@ __attribute__((target("avx2"))) static inline void mulhilo8(__m256i m, __m256i a
     *hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
 }
 
-__attribute__((target("avx2"))) static void
-philox_avx2(const uint32_t k0[10], const uint32_t k1[10], uint32_t c[CT_RNG_LANES][CT_RNG_SPAN])
+__attribute__((target("avx2"))) static void philox_avx2(const uint32_t k0[10],
+                                                        const uint32_t k1[10], ct_rng_span *s)
 {
+    uint32_t(*c)[CT_RNG_SPAN] =
+        s->c; /* the whole span: GCC sizes an array parameter by its first row */
     const __m256i m0 = _mm256_set1_epi64x(0xD2511F53), m1 = _mm256_set1_epi64x(0xCD9E8D57);
     for (int h = 0; h < CT_RNG_SPAN; h += 8) {
         __m256i a0 = _mm256_loadu_si256((const __m256i *)&c[0][h]);
@@ -142,9 +146,9 @@ philox_avx2(const uint32_t k0[10], const uint32_t k1[10], uint32_t c[CT_RNG_LANE
 }
 #endif
 
-static void philox_scalar(const uint32_t k0[10], const uint32_t k1[10],
-                          uint32_t c[CT_RNG_LANES][CT_RNG_SPAN])
+static void philox_scalar(const uint32_t k0[10], const uint32_t k1[10], ct_rng_span *s)
 {
+    uint32_t(*c)[CT_RNG_SPAN] = s->c;
     for (int j = 0; j < CT_RNG_SPAN; j++) {
         uint32_t a0 = c[0][j], a1 = c[1][j], a2 = c[2][j], a3 = c[3][j];
         for (int r = 0; r < 10; r++) {
@@ -185,15 +189,15 @@ int ct_rng_philox_span_isa(int isa, ct_rng_key key, ct_rng_span *s)
     }
 #ifdef CT_PHILOX_X86
     if (isa == CT_RNG_ISA_AVX512) {
-        philox_avx512(k0, k1, s->c);
+        philox_avx512(k0, k1, s);
         return 0;
     }
     if (isa == CT_RNG_ISA_AVX2) {
-        philox_avx2(k0, k1, s->c);
+        philox_avx2(k0, k1, s);
         return 0;
     }
 #endif
-    philox_scalar(k0, k1, s->c);
+    philox_scalar(k0, k1, s);
     return 0;
 }
 

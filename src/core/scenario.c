@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "cybertrust/error.h"
+#include "cybertrust/metrics.h"
 #include "cybertrust/names.h"
 
 #define MAX_NAMES 64
@@ -438,30 +439,103 @@ static int read_states(loader *ld, const config_setting_t *list)
     return 0;
 }
 
-/* Checks a sweep block; with `sweep`, adds its dimensions. */
-static int check_sweep(const loader *ld, const config_setting_t *group, ct_sweep *sweep)
+/* sweep.vary = [ "PATH=SPEC", ... ]; with `sweep`, adds its dimensions. */
+static int check_sweep_vary(const loader *ld, const config_setting_t *s, ct_sweep *sweep)
+{
+    if (!config_setting_is_array(s) && !config_setting_is_list(s))
+        return fail_at(ld, s, "sweep.vary must be a list of \"PATH=SPEC\" strings");
+    for (int j = 0; j < config_setting_length(s); j++) {
+        const config_setting_t *v = config_setting_get_elem(s, (unsigned)j);
+        if (config_setting_type(v) != CONFIG_TYPE_STRING)
+            return fail_at(ld, s, "sweep.vary must be a list of \"PATH=SPEC\" strings");
+        if (sweep && ct_sweep_add(sweep, config_setting_get_string(v))) {
+            char msg[768];
+            snprintf(msg, sizeof msg, "%s", ct_error_last());
+            return fail_at(ld, s, "sweep.vary: %s", msg);
+        }
+    }
+    return 0;
+}
+
+/* The metric named `name`: 1 of a state, 2 of the run, 0 none; the valid names
+ * into `all` for a message. */
+static int sweep_metric_kind(const char *name, char *all, size_t n)
+{
+    size_t used = 0;
+    int kind = 0;
+    for (int m = 0; m < CT_METRIC_COUNT + CT_RUN_METRIC_COUNT; m++) {
+        const char *id = m < CT_METRIC_COUNT ? ct_metric_infos[m].name
+                                             : ct_run_metric_infos[m - CT_METRIC_COUNT].name;
+        if (strcmp(id, name) == 0) kind = m < CT_METRIC_COUNT ? 1 : 2;
+        used += (size_t)snprintf(all + used, used < n ? n - used : 0, "%s%s", m ? ", " : "", id);
+    }
+    return kind;
+}
+
+/* sweep.state: the id of one of the file's states, whatever their order. */
+static int check_sweep_state(const loader *ld, const config_setting_t *s, const char *id)
+{
+    const config_setting_t *root = s;
+    while (config_setting_parent(root))
+        root = config_setting_parent(root);
+    const config_setting_t *list = config_setting_get_member(root, "states");
+    char ids[256] = "";
+    size_t used = 0;
+    for (int i = 0; list && config_setting_is_list(list) && i < config_setting_length(list); i++) {
+        const char *sid = NULL;
+        if (!config_setting_lookup_string(config_setting_get_elem(list, (unsigned)i), "id", &sid))
+            continue;
+        if (strcmp(sid, id) == 0) return 0;
+        used += (size_t)snprintf(ids + used, used < sizeof ids ? sizeof ids - used : 0, "%s%s",
+                                 used ? ", " : "", sid);
+    }
+    return fail_at(ld, s, "sweep.state: no state has the id \"%s\" (the states: %s)", id,
+                   ids[0] ? ids : "none");
+}
+
+/* sweep.metric and sweep.state, the reading a sweep recommends, into `out`. */
+static int check_sweep_reading(const loader *ld, const config_setting_t *group,
+                               ct_scenario_sweep_metric *out)
+{
+    const config_setting_t *m = config_setting_get_member(group, "metric");
+    const config_setting_t *st = config_setting_get_member(group, "state");
+    const char *metric = m ? config_setting_get_string(m) : NULL;
+    const char *state = st ? config_setting_get_string(st) : NULL;
+    char all[1024];
+    if (m && (!metric || strlen(metric) >= sizeof out->metric))
+        return fail_at(ld, m, "sweep.metric must be a metric's name in quotes");
+    if (st && (!state || strlen(state) >= sizeof out->state))
+        return fail_at(ld, st, "sweep.state must be a state's id in quotes");
+    int kind = metric ? sweep_metric_kind(metric, all, sizeof all) : 1;
+    if (!kind)
+        return fail_at(ld, m, "sweep.metric: unknown metric \"%s\" (the metrics: %s)", metric, all);
+    if (state && kind == 2)
+        return fail_at(ld, st, "sweep.state: %s is a metric of the run, not of a state", metric);
+    int rc = state ? check_sweep_state(ld, st, state) : 0;
+    if (!rc && out) {
+        snprintf(out->metric, sizeof out->metric, "%s", metric ? metric : "");
+        snprintf(out->state, sizeof out->state, "%s", state ? state : "");
+    }
+    return rc;
+}
+
+/* Checks a sweep block; with `sweep`, adds its dimensions; with `out`, reads
+ * the metric and state it recommends. */
+static int check_sweep(const loader *ld, const config_setting_t *group, ct_sweep *sweep,
+                       ct_scenario_sweep_metric *out)
 {
     if (!config_setting_is_group(group))
         return fail_at(ld, group, "sweep must be a group { vary = [ \"PATH=SPEC\", ... ]; }");
     for (int i = 0; i < config_setting_length(group); i++) {
         const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
-        if (strcmp(config_setting_name(s), "vary") != 0)
-            return fail_at(ld, s, "unknown setting sweep.%s; expected vary",
-                           config_setting_name(s));
-        if (!config_setting_is_array(s) && !config_setting_is_list(s))
-            return fail_at(ld, s, "sweep.vary must be a list of \"PATH=SPEC\" strings");
-        for (int j = 0; j < config_setting_length(s); j++) {
-            const config_setting_t *v = config_setting_get_elem(s, (unsigned)j);
-            if (config_setting_type(v) != CONFIG_TYPE_STRING)
-                return fail_at(ld, s, "sweep.vary must be a list of \"PATH=SPEC\" strings");
-            if (sweep && ct_sweep_add(sweep, config_setting_get_string(v))) {
-                char msg[768];
-                snprintf(msg, sizeof msg, "%s", ct_error_last());
-                return fail_at(ld, s, "sweep.vary: %s", msg);
-            }
-        }
+        const char *name = config_setting_name(s);
+        if (strcmp(name, "metric") == 0 || strcmp(name, "state") == 0) continue;
+        if (strcmp(name, "vary") != 0)
+            return fail_at(ld, s, "unknown setting sweep.%s; expected vary, metric or state", name);
+        int rc = check_sweep_vary(ld, s, sweep);
+        if (rc) return rc;
     }
-    return 0;
+    return check_sweep_reading(ld, group, out);
 }
 
 /* sensitivity.vary = [ "PATH=SPEC", ... ] into out. */
@@ -543,7 +617,7 @@ static int read_root(loader *ld, const config_setting_t *root, const char *regim
                            suggest(name, names, n, hint, sizeof hint));
         int rc;
         if (strcmp(name, "sweep") == 0) {
-            rc = check_sweep(ld, s, NULL);
+            rc = check_sweep(ld, s, NULL, NULL);
         } else if (strcmp(name, "metagame") == 0) {
             rc = check_metagame(ld, s, NULL, NULL);
         } else if (strcmp(name, "sensitivity") == 0) {
@@ -876,7 +950,7 @@ int ct_scenario_apply(ct_params *p, const char *arg)
     if (strcmp(part[0], "states") == 0) return apply_state(p, part, nparts, value, arg);
     const ct_key *k = nparts == 2 ? ct_params_key(part[0], part[1]) : NULL;
     if (!k) return ct_error_set(CT_ECONFIG, "%s: unknown setting", arg);
-    char path[OVERRIDE_MAX];
+    char path[2 * OVERRIDE_MAX + 2]; /* the two parts come from one buffer, but GCC cannot tell */
     snprintf(path, sizeof path, "%s.%s", part[0], part[1]);
     if (strcmp(part[0], "regime") == 0 && !ct_params_agreement(p))
         return ct_error_set(CT_ECONFIG,
@@ -1304,7 +1378,20 @@ int ct_scenario_load_sweep(const char *path, ct_sweep *sweep)
     int rc = read_file(&cfg, path, NULL);
     loader ld = {path, NULL, 0, 0, NULL};
     const config_setting_t *s = rc ? NULL : config_lookup(&cfg, "sweep");
-    if (s) rc = check_sweep(&ld, s, sweep);
+    if (s) rc = check_sweep(&ld, s, sweep, NULL);
+    config_destroy(&cfg);
+    return rc;
+}
+
+int ct_scenario_load_sweep_metric(const char *path, ct_scenario_sweep_metric *out)
+{
+    config_t cfg;
+    config_init(&cfg);
+    memset(out, 0, sizeof *out);
+    int rc = read_file(&cfg, path, NULL);
+    loader ld = {path, NULL, 0, 0, NULL};
+    const config_setting_t *s = rc ? NULL : config_lookup(&cfg, "sweep");
+    if (s) rc = check_sweep(&ld, s, NULL, out);
     config_destroy(&cfg);
     return rc;
 }

@@ -64,7 +64,7 @@ double ct_nash_regret(const double *A, const double *B, int rows, int cols, cons
 /* 1 if the supports of `e` still carry an equilibrium of (A, B): the
  * indifference equations on them have a non-negative solution and no pure
  * strategy off them earns more than `tolerance` (payoff units) above it;
- * 0 if not, CT_ENOMEM. */
+ * 0 if not, CT_EINVAL for a size outside 1..CT_NASH_MAX, CT_ENOMEM. */
 int ct_nash_supports_hold(const double *A, const double *B, int rows, int cols,
                           const ct_nash_mix *e, double tolerance);
 
