@@ -3,7 +3,8 @@
 # datafile (sensitivity_indices.tsv: rank, setting, then Sobol's total
 # est, lo, hi and first-order est, lo, hi, or Morris's mu* est, lo, hi, mu,
 # sigma) and mapfile (sensitivity_map.tsv: x, y, share of points below 0).
-# Variables: datafile, mapfile, outfile, term, title, method ("sobol" or
+# Variables: datafile, mapfile, outfile, term, title (the question in words:
+# state and scenario names, the metric described), method ("sobol" or
 # "morris"), nsettings, hasmap (1: draw the map), xlabel, ylabel (the map's),
 # xlevels, ylevels (a categorical setting's levels separated by spaces, or "").
 # Panels: the index bars with 95% bootstrap intervals; for Morris the

@@ -1789,6 +1789,37 @@ static void test_cli_compare_flags_other_horizons(void **state)
     assert_non_null(strstr(out_text, "20 replications x 100 rounds, seed 2017\n"));
 }
 
+/* China shares the hotline's whole scope, 0.2, in every round of both
+ * scenarios; its mean share over 100 rounds and over 30 differs by rounding
+ * alone (4.7e-16 in every replication). That difference is 0, not marked
+ * significant, in the brief, the table, compare.json and compare.csv; the
+ * US's small real difference is kept. */
+static void test_cli_compare_rounding_zero(void **state)
+{
+    (void)state;
+    const char *both = "compare " SCEN "us_china_hotline_2015.cfg " SCEN "classroom/04_hotline.cfg "
+                       "--reps 20";
+    char args[512], path[512];
+    snprintf(args, sizeof args, "%s --brief", both);
+    assert_int_equal(cybertrust(args), 0);
+    assert_null(strstr(out_text, "e-16"));
+    assert_non_null(
+        strstr(out_text, "  share mean          -0.00483 [-0.0109, 0.00121]   0 [0, 0]\n"));
+    snprintf(args, sizeof args, "%s --out %s/rz", both, scratch);
+    assert_int_equal(cybertrust(args), 0);
+    assert_null(strstr(out_text, "e-16"));
+    assert_non_null(strstr(out_text, "\nshare mean                0.2 [0.2, 0.2]                  "
+                                     "0.2 [0.2, 0.2]                  0 [0, 0]      "));
+    snprintf(path, sizeof path, "%s/rz/compare.csv", scratch);
+    slurp(path, out_text, sizeof out_text);
+    assert_non_null(
+        strstr(out_text, "\n04_hotline,us_china_hotline_2015,cn,share_mean,0,0,0,0,0,0,0,20\n"));
+    assert_non_null(strstr(out_text, "\n04_hotline,us_china_hotline_2015,us,share_mean,-0.0048"));
+    snprintf(path, sizeof path, "%s/rz/compare.json", scratch);
+    slurp(path, out_text, sizeof out_text);
+    assert_null(strstr(out_text, "e-16"));
+}
+
 static void test_cli_matrix_mode_rows(void **state)
 {
     (void)state;
@@ -2072,6 +2103,7 @@ int main(void)
         cmocka_unit_test(test_cli_play_unreadable_lines),
         cmocka_unit_test(test_cli_run_brief),
         cmocka_unit_test(test_cli_compare_brief),
+        cmocka_unit_test(test_cli_compare_rounding_zero),
         cmocka_unit_test(test_cli_progress_line),
         cmocka_unit_test(test_cli_progress_terminal_and_interrupt),
         cmocka_unit_test(test_cli_compare_refuses_mixed_modes),

@@ -167,6 +167,30 @@ static void test_plot_sweep_metrics(void **state)
     assert_non_null(strstr(text, "share mean"));
 }
 
+/* A sweep whose file recommends a metric and a state (sweep.json's "metric"
+ * and "state") plots them by default; --metric and --state still choose. */
+static void test_plot_sweep_recommended(void **state)
+{
+    NEEDS_GNUPLOT;
+    char cmd[2048], path[512];
+    expect_picture("sweep_metric", "sweep_trust_final_ru");
+    snprintf(path, sizeof path, "%s/sweep_metric/sweep_net_security_us.png", scratch);
+    assert_int_equal(file_size(path), -1); /* not the general default */
+    /* the first cell: Russia's trust_final at US trust 0 under the hotline (sweep.csv) */
+    snprintf(path, sizeof path, "%s/sweep_metric/sweep_trust_final_ru.tsv", scratch);
+    slurp(path, text, sizeof text);
+    assert_non_null(strstr(text, "\n0\t0.28876131150517609\t0.11206416160109869\t"));
+    snprintf(cmd, sizeof cmd,
+             "%s plot %s/sweep_metric --metric net_security >/dev/null 2>&1 && "
+             "%s plot %s/sweep_metric --state us >/dev/null 2>&1",
+             CT_PROGRAM, scratch, CT_PROGRAM, scratch);
+    assert_int_equal(sh(cmd), 0);
+    snprintf(path, sizeof path, "%s/sweep_metric/sweep_net_security_ru.png", scratch);
+    assert_true(file_size(path) > 5000);
+    snprintf(path, sizeof path, "%s/sweep_metric/sweep_trust_final_us.png", scratch);
+    assert_true(file_size(path) > 5000);
+}
+
 static void test_plot_palette(void **state)
 {
     (void)state;
@@ -410,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_plot_compare),
         cmocka_unit_test(test_plot_sweep_heatmap),
         cmocka_unit_test(test_plot_sweep_metrics),
+        cmocka_unit_test(test_plot_sweep_recommended),
         cmocka_unit_test(test_plot_palette),
         cmocka_unit_test(test_plot_axis_labels),
         cmocka_unit_test(test_plot_sweep_shapes),

@@ -924,6 +924,58 @@ static void test_scenario_reports_files_read(void **state)
     unlink(scen);
 }
 
+/* The metric and state a sweep block recommends: the shipped sweeps name
+ * theirs; a bad one is an error naming the file and its line, from the loader
+ * and from ct_scenario_load_sweep_metric alike. */
+static void test_scenario_sweep_metric(void **state)
+{
+    (void)state;
+    ct_scenario_sweep_metric r;
+    assert_int_equal(ct_scenario_load_sweep_metric(
+                         CT_SOURCE_DIR "/scenarios/sweeps/misperception_vs_clarity.cfg", &r),
+                     0);
+    assert_string_equal(r.metric, "collapsed");
+    assert_string_equal(r.state, "");
+    assert_int_equal(
+        ct_scenario_load_sweep_metric(CT_SOURCE_DIR "/scenarios/sweeps/trust_vs_dual_use.cfg", &r),
+        0);
+    assert_string_equal(r.metric, "net_security");
+    assert_string_equal(r.state, "us");
+    /* the state may come before the states that define it */
+    const char *ok =
+        "sweep = {\n  vary = [ \"world.threat=0:1:2\" ];\n  metric = \"trust_final\";\n"
+        "  state = \"cn\";\n};\n" STATES;
+    assert_int_equal(ct_scenario_load_sweep_metric(write_tmp(ok), &r), 0);
+    unlink(tmp_path);
+    assert_string_equal(r.metric, "trust_final");
+    assert_string_equal(r.state, "cn");
+    assert_int_equal(ct_scenario_load_sweep_metric(write_tmp(STATES), &r), 0);
+    unlink(tmp_path);
+    assert_string_equal(r.metric, "");
+    expect_error("sweep = {\n  metric = \"net_securty\";\n};\n" STATES, NULL, 0,
+                 "@:2: sweep.metric: unknown metric \"net_securty\" (the metrics: payoff_total, "
+                 "payoff_per_round, net_security, third_party_loss, exploitation_loss, "
+                 "exploitation_gain, share_cost, pushback, shaming, legitimacy, "
+                 "exploitations_committed, exploitations_suffered, alarms_true, alarms_false, "
+                 "first_exploited_round, trust_final, trust_mean, exposure_final, exposure_peak, "
+                 "share_mean, collapsed, collapse_round, rounds_played)");
+    expect_error("sweep = {\n  metric = \"trust_final\";\n  state = \"usa\";\n};\n" STATES, NULL, 0,
+                 "@:3: sweep.state: no state has the id \"usa\" (the states: us, cn)");
+    expect_error("sweep = {\n  metric = \"collapsed\";\n  state = \"us\";\n};\n" STATES, NULL, 0,
+                 "@:3: sweep.state: collapsed is a metric of the run, not of a state");
+    expect_error("sweep = {\n  metric = 3;\n};\n" STATES, NULL, 0,
+                 "@:2: sweep.metric must be a metric's name in quotes");
+    expect_error("sweep = {\n  metrics = \"collapsed\";\n};\n" STATES, NULL, 0,
+                 "@:2: unknown setting sweep.metrics; expected vary, metric or state");
+    const char *bad = "sweep = {\n  state = \"ru\";\n};\n" STATES;
+    assert_int_equal(ct_scenario_load_sweep_metric(write_tmp(bad), &r), CT_ECONFIG);
+    char want[256];
+    snprintf(want, sizeof want,
+             "%s:2: sweep.state: no state has the id \"ru\" (the states: us, cn)", tmp_path);
+    unlink(tmp_path);
+    assert_string_equal(ct_error_last(), want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -954,6 +1006,7 @@ int main(void)
         cmocka_unit_test(test_scenario_template_complete),
         cmocka_unit_test(test_scenario_max_rounds_caps_geometric_only),
         cmocka_unit_test(test_scenario_reports_files_read),
+        cmocka_unit_test(test_scenario_sweep_metric),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

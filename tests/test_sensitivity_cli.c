@@ -129,6 +129,11 @@ static void test_sensitivity_cli_sobol_closed_form(void **state)
                                 "--samples 512 --out ipd"),
                      0);
     assert_non_null(strstr(out_text, "Runs: 2048 points x 2 replications x 4 rounds"));
+    /* the question in words: the state's and the scenario's names, the metric described */
+    assert_non_null(strstr(out_text, "The answer: Tit for Tat's payoff total in Classic iterated "
+                                     "prisoner's dilemma\n  payoff total = discounted sum of the "
+                                     "payoffs over the replication (payoff units)\n"));
+    assert_null(strstr(out_text, "tft's"));
     json_t *root = load_json("ipd/sensitivity.json");
     assert_within(setting(root, "payoffs.S"), "first", 0.2);
     assert_within(setting(root, "payoffs.S"), "total", 0.2);
@@ -282,11 +287,24 @@ static void test_sensitivity_cli_byte_identical(void **state)
         snprintf(want, sizeof want, "1\t%s\t", json_string_value(json_object_get(first, "path")));
         json_decref(j);
         assert_int_equal(strncmp(line, want, strlen(want)), 0);
+        /* the title in words; the map's axes name the state */
+        assert_int_equal(cybertrust("plot one --format ascii"), 0);
+        assert_non_null(strstr(out_text, "United States's net security: US-Russia joint cyber unit "
+                                         "(2017) minus US-Russia hotline (counterfactual)"));
+        assert_non_null(strstr(out_text, "net security = -(third-party loss + exploitation loss) "
+                                         "(payoff/round)"));
+        assert_null(strstr(out_text, "us's"));
     }
     json_t *root = load_json("one/sensitivity.json");
     json_t *q = json_object_get(root, "question");
     assert_string_equal(json_string_value(json_object_get(q, "answer")),
                         "difference: second minus first");
+    /* ids for programs, names for people */
+    assert_string_equal(json_string_value(json_object_get(q, "state")), "us");
+    assert_string_equal(json_string_value(json_object_get(q, "state_name")), "United States");
+    assert_string_equal(json_string_value(json_object_get(q, "metric")), "net_security");
+    assert_string_equal(json_string_value(json_object_get(q, "metric_description")),
+                        "-(third-party loss + exploitation loss)");
     assert_null(strstr(json_string_value(json_object_get(root, "command")), "--threads"));
     json_decref(root);
 }

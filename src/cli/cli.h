@@ -251,6 +251,8 @@ typedef struct {
     long done_at_start; /* points in sweep.csv when this run began */
     sweep_def def;      /* what sweep.csv holds */
     sweep_file *file;   /* sweep.csv (the writer only) */
+    /* the scenario's sweep.metric and sweep.state ("" without), for plot */
+    char metric[64], state[CT_ID_MAX];
     double started, last_manifest, last_progress;
     int show_progress;
 } sweep_job;

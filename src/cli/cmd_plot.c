@@ -28,8 +28,9 @@
 static const char usage[] =
     "usage: cybertrust plot DIR [--format png|svg|ascii] [--metric NAME] [--state ID]\n"
     "\n"
-    "Finds what DIR holds (the output of run, compare, sweep, tournament, evolve or\n"
-    "equilibrium) and renders every plot that fits, next to the data, with gnuplot:\n"
+    "Finds what DIR holds (the output of run, compare, sweep, tournament, evolve,\n"
+    "equilibrium or sensitivity) and renders every plot that fits, next to the data,\n"
+    "with gnuplot:\n"
     "  series.csv       -> timeseries  trust, share and exposure over the rounds\n"
     "  replications.csv -> survival    share of runs whose agreement still stands\n"
     "                      collapse_rounds  when the agreements that fell, fell\n"
@@ -37,14 +38,17 @@ static const char usage[] =
     "                      paired differences of every component, with 95% CIs\n"
     "  sweep.csv        -> sweep_METRIC[_STATE]  a 2-D sweep as a heatmap (one panel per\n"
     "                      value of a third setting, or the difference of its two\n"
-    "                      values), a 1-D sweep as lines with CI bands (--metric,\n"
-    "                      default net_security, of --state, default the first)\n"
+    "                      values), a 1-D sweep as lines with CI bands (--metric\n"
+    "                      of --state; default the sweep file's metric and state,\n"
+    "                      else net_security of the first state)\n"
     "  tournament.csv   -> tournament  the ranking with CIs\n"
     "  evolve.csv       -> evolve      replicator trajectories\n"
     "  metagame.csv     -> metagame    each state's payoff in every strategy pair,\n"
     "                      the equilibria outlined\n"
     "  equilibrium.json -> equilibrium_differences  (two or more scenarios) each\n"
     "                      scenario minus the first at the selected equilibria\n"
+    "  sensitivity.json -> sensitivity  the settings' Sobol indices (or Morris mu*\n"
+    "                      and sigma) with CIs, and where the answer changes sign\n"
     "--format ascii draws on this terminal with gnuplot's dumb terminal.\n"
     "Needs gnuplot (Debian: apt-get install gnuplot-nox).\n";
 
@@ -59,7 +63,7 @@ static const cli_opt plot_table[] = {
      .choices = formats},
     {.name = "metric",
      .value = "NAME",
-     .help = "sweep: the metric (default net_security)",
+     .help = "sweep: the metric (default the sweep's, else net_security)",
      .kind = CLI_OPT_STRING,
      .at = offsetof(plot_ctx, metric)},
     {.name = "state",
@@ -465,8 +469,8 @@ int cmd_plot(int argc, char **argv)
         unfit |= rc == PLOT_UNFIT; /* said why: no second, vaguer line */
     }
     if (!drawn && !failed && !unfit) {
-        cli_error("%s holds nothing to plot (run, compare, sweep, tournament, evolve or "
-                  "equilibrium output)",
+        cli_error("%s holds nothing to plot (run, compare, sweep, tournament, evolve, "
+                  "equilibrium or sensitivity output)",
                   c.dir);
         return EXIT_RUNTIME;
     }

@@ -97,17 +97,41 @@ static int write_map(plot_ctx *c, int *found, char *x, char *y, size_t n)
     return cli_file_commit(&f) ? PLOT_FAIL : 0;
 }
 
+/* The title, in words (as compare's and sweep's plots): "United States's net
+ * security: US-Russia joint cyber unit (2017) minus US-Russia hotline
+ * (counterfactual)", then the metric's description and unit. A file from
+ * before sensitivity.json held the names falls back to the ids. */
 static void question_title(plot_ctx *c, json_t *root)
 {
     json_t *q = json_object_get(root, "question");
     json_t *sc = json_object_get(q, "scenarios");
-    const char *metric = plot_jstr(q, "metric", "answer"), *state = plot_jstr(q, "state", "");
-    const char *first = plot_jstr(json_array_get(sc, 0), "label", "scenario");
-    if (json_array_size(sc) == 2)
-        plot_varf(c, "title", "%s%s%s: %s minus %s", state, *state ? "'s " : "", metric,
-                  plot_jstr(json_array_get(sc, 1), "label", "second"), first);
+    json_t *s1 = json_array_get(sc, 0), *s2 = json_array_get(sc, 1);
+    const char *id = plot_jstr(q, "state", ""), *state = plot_jstr(q, "state_name", id);
+    const char *first = plot_jstr(s1, "name", plot_jstr(s1, "label", "scenario"));
+    char metric[64], what[256], about[512] = "";
+    snprintf(metric, sizeof metric, "%s", plot_jstr(q, "metric", "answer"));
+    for (char *p = metric; *p; p++)
+        if (*p == '_') *p = ' ';
+    snprintf(what, sizeof what, "%s%s%s", state, *state ? "'s " : "", metric);
+    if (json_is_string(json_object_get(q, "metric_description")))
+        snprintf(about, sizeof about, "\n%s = %s (%s)", metric,
+                 plot_jstr(q, "metric_description", ""), plot_jstr(q, "metric_unit", ""));
+    if (s2)
+        plot_varf(c, "title", "%s: %s minus %s%s", what,
+                  plot_jstr(s2, "name", plot_jstr(s2, "label", "second")), first, about);
     else
-        plot_varf(c, "title", "%s%s%s in %s", state, *state ? "'s " : "", metric, first);
+        plot_varf(c, "title", "%s in %s%s", what, first, about);
+}
+
+/* A setting's axis label, its state ("states.us.trust") by its name in the
+ * first scenario. */
+static const char *axis_label(json_t *root, const char *path, char *buf, size_t n)
+{
+    json_t *sc = json_object_get(json_object_get(root, "question"), "scenarios");
+    char id[CT_ID_MAX + 1] = "", name[CT_NAME_MAX + 1] = "";
+    if (strncmp(path, "states.", 7) == 0 && sscanf(path + 7, "%31[^.]", id) == 1)
+        plot_state_name(plot_jstr(json_array_get(sc, 0), "path", NULL), id, name, sizeof name);
+    return plot_setting_label(path, name[0] ? name : NULL, buf, n);
 }
 
 /* The levels of a categorical setting `path`, separated by spaces, as the
@@ -157,8 +181,8 @@ int plot_sensitivity(plot_ctx *c)
             char map[4200];
             snprintf(map, sizeof map, "%s/sensitivity_map.tsv", c->dir);
             plot_var(c, "mapfile", map);
-            plot_var(c, "xlabel", plot_setting_label(x, NULL, buf, sizeof buf));
-            plot_var(c, "ylabel", plot_setting_label(y, NULL, buf, sizeof buf));
+            plot_var(c, "xlabel", axis_label(root, x, buf, sizeof buf));
+            plot_var(c, "ylabel", axis_label(root, y, buf, sizeof buf));
         }
         levels_var(c, root, x, "xlevels");
         levels_var(c, root, y, "ylevels");

@@ -1,8 +1,9 @@
-/* cybertrust plot of a sweep folder: one metric (--metric, default
- * net_security) of one state (--state, default the first; none for a run
- * metric such as collapsed), over the grid of sweep.json. The numeric
- * settings with more than one value are the axes: two give a heatmap
- * (sweep_heatmap.gp), one gives lines with their 95% CI bands
+/* cybertrust plot of a sweep folder: one metric (--metric; default the one
+ * the scenario's sweep block recommends, recorded in sweep.json, else
+ * net_security) of one state (--state; default the recommended one, else the
+ * first; none for a run metric such as collapsed), over the grid of
+ * sweep.json. The numeric settings with more than one value are the axes: two
+ * give a heatmap (sweep_heatmap.gp), one gives lines with their 95% CI bands
  * (sweep_lines.gp). A setting with a few text values (regime.template) gives
  * one panel or line per value; with exactly two values a heatmap shows the
  * second minus the first, the comparison the shipped sweeps ask for.
@@ -129,16 +130,17 @@ static int by_cat_xy(const void *a, const void *b)
     return (p->y > q->y) - (p->y < q->y);
 }
 
-/* The state drawn: --state's index among those in the file, 0, or PLOT_USAGE. */
-static int chosen_state(const plot_ctx *c, const grid *g)
+/* The state drawn: the index of `id` (--state, else the manifest's) among
+ * those in the file, 0 without one, or PLOT_USAGE. */
+static int chosen_state(const char *id, const grid *g)
 {
-    if (!c->state || g->run_metric) return 0;
+    if (!id || g->run_metric) return 0;
     const char *ids[CT_STATES];
     for (int s = 0; s < g->nstates; s++) {
-        if (strcmp(g->states[s], c->state) == 0) return s;
+        if (strcmp(g->states[s], id) == 0) return s;
         ids[s] = g->states[s];
     }
-    return plot_bad_name("state", c->state, "the swept states", ids, g->nstates);
+    return plot_bad_name("state", id, "the swept states", ids, g->nstates);
 }
 
 /* The cells of the state drawn, with the two-valued difference taken (into
@@ -306,11 +308,14 @@ int plot_sweep(plot_ctx *c)
     if (!plot_has(c, "sweep.csv")) return PLOT_SKIP;
     json_t *m = plot_json(c, "sweep.json");
     long npoints = 0;
+    /* --metric and --state, else what the sweep's file recommends (sweep.json's
+     * "metric" and "state"), else net_security of the first state */
     grid g = {.vary = json_object_get(json_object_get(m, "sweep"), "vary"),
-              .metric = c->metric ? c->metric : "net_security"};
+              .metric = c->metric ? c->metric : plot_jstr(m, "metric", "net_security")};
+    const char *id = c->state ? c->state : plot_jstr(m, "state", NULL);
     int rc = sweep_manifest_points(c->dir, json_object_get(m, "sweep"), &npoints) ? PLOT_FAIL : 0;
     if (!rc) rc = read_grid(c, &g, npoints);
-    int state = rc ? 0 : chosen_state(c, &g);
+    int state = rc ? 0 : chosen_state(id, &g);
     if (!rc && state < 0) rc = state;
     if (!rc) {
         int lines = g.nnum == 1;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cybertrust/metrics.h"
 #include "cybertrust/rng.h"
 #include "cybertrust/sim.h"
 #include "sensitivity_run.h"
@@ -52,23 +53,57 @@ static void ci(char *buf, size_t n, double est, double lo, double hi)
         snprintf(buf, n, "%.3f [%.3f, %.3f]", est, lo, hi);
 }
 
-/* "us's net_security" or "collapsed", into buf. */
+static const ct_metric_info *metric_info(const sens_run *r)
+{
+    return r->run_metric ? &ct_run_metric_infos[r->metric] : &ct_metric_infos[r->metric];
+}
+
+/* The state's name in the first scenario (its id if it has none there); NULL
+ * for a metric of the run. */
+static const char *state_name(const sens_run *r)
+{
+    if (r->run_metric || !r->own.state) return NULL;
+    int s = ct_params_state_index(&r->base[0], r->own.state);
+    return s >= 0 ? r->base[0].state[s].name : r->own.state;
+}
+
+/* Scenario i by its name (its file's stem when it has none). */
+static const char *scenario_name(const sens_run *r, int i)
+{
+    return r->base[i].name[0] ? r->base[i].name : r->label[i];
+}
+
+/* The metric in words: its name with spaces, into buf. */
+static const char *metric_words(const sens_run *r, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", metric_name(r));
+    for (char *p = buf; *p; p++)
+        if (*p == '_') *p = ' ';
+    return buf;
+}
+
+/* "United States's net security" or "collapsed", into buf (as compare and
+ * plot say it: the state by its name, not its id). */
 static const char *answer_words(const sens_run *r, char *buf, size_t n)
 {
+    char metric[64];
+    metric_words(r, metric, sizeof metric);
     if (r->run_metric)
-        snprintf(buf, n, "%s", metric_name(r));
+        snprintf(buf, n, "%s", metric);
     else
-        snprintf(buf, n, "%s's %s", r->own.state, metric_name(r));
+        snprintf(buf, n, "%s's %s", state_name(r), metric);
     return buf;
 }
 
 static void text_question(FILE *fp, const sens_run *r)
 {
-    char words[128];
+    char words[256], metric[64];
     answer_words(r, words, sizeof words);
-    fprintf(fp, "The answer: %s in %s\n", words, r->label[r->nscen - 1]);
+    fprintf(fp, "The answer: %s in %s\n", words, scenario_name(r, r->nscen - 1));
     if (r->nscen == 2)
-        fprintf(fp, "  minus that in %s (paired: common random numbers)\n", r->label[0]);
+        fprintf(fp, "  minus that in %s (common random numbers)\n", scenario_name(r, 0));
+    fprintf(fp, "  %s = %s (%s)\n", metric_words(r, metric, sizeof metric),
+            metric_info(r)->description, metric_info(r)->unit);
     fprintf(fp, "Uncertain settings: %d; method: %s.\n", r->k,
             r->morris ? "Morris elementary effects" : "Sobol indices (Saltelli design)");
     long reps = r->base[0].replications;
@@ -82,7 +117,7 @@ static void text_question(FILE *fp, const sens_run *r)
 static void text_uncertainty(FILE *fp, const sens_run *r)
 {
     const ct_sensitivity_uncertainty *u = &r->unc;
-    char words[128];
+    char words[256];
     fprintf(fp, "\nThe answer over the ranges (%zu %s):\n", u->n,
             r->morris ? "trajectory points" : "points of A and B");
     fprintf(fp, "  mean %.4g [%.4g, %.4g], sd %.4g\n", u->mean, u->mean_lo, u->mean_hi, u->sd);
@@ -91,8 +126,8 @@ static void text_uncertainty(FILE *fp, const sens_run *r)
     fprintf(fp, "  P(answer < 0) = %.1f%% [%.1f%%, %.1f%%]\n", 100 * u->p_neg, 100 * u->p_neg_lo,
             100 * u->p_neg_hi);
     if (r->nscen == 2)
-        fprintf(fp, "  (the chance that %s is lower in %s)\n", answer_words(r, words, sizeof words),
-                r->label[1]);
+        fprintf(fp, "  (the chance that %s is lower\n  in %s)\n",
+                answer_words(r, words, sizeof words), scenario_name(r, 1));
 }
 
 /* The SHOWN_PAIRS largest second-order indices. */
@@ -253,10 +288,16 @@ static json_t *question_json(const sens_run *r)
     for (int i = 0; i < r->nscen; i++)
         json_array_append_new(sc, json_pack("{s:s, s:s, s:s}", "path", r->o.scenario_path[i],
                                             "label", r->label[i], "name", r->base[i].name));
-    return json_pack("{s:o, s:s, s:o, s:s, s:o}", "scenarios", sc, "metric", metric_name(r),
-                     "state", r->own.state ? json_string(r->own.state) : json_null(), "answer",
-                     r->nscen == 2 ? "difference: second minus first" : "metric", "settings",
-                     settings_json(r));
+    const char *state = state_name(r);
+    json_t *q = json_pack("{s:o, s:s, s:o, s:s, s:o}", "scenarios", sc, "metric", metric_name(r),
+                          "state", r->own.state ? json_string(r->own.state) : json_null(), "answer",
+                          r->nscen == 2 ? "difference: second minus first" : "metric", "settings",
+                          settings_json(r));
+    /* the words for people (plot's titles): the ids above are for programs */
+    json_object_set_new(q, "state_name", state ? json_string(state) : json_null());
+    json_object_set_new(q, "metric_description", json_string(metric_info(r)->description));
+    json_object_set_new(q, "metric_unit", json_string(metric_info(r)->unit));
+    return q;
 }
 
 static json_t *uncertainty_json(const sens_run *r)

@@ -194,6 +194,9 @@ static int write_manifest(const sweep_job *j)
                   "scenario_name", j->base.name, "sweep", sweep_identity(j), "inputs",
                   inputs_json(j), "shard", "k", j->o.shard_k, "n", j->o.shard_n, "done", ranges,
                   "done_count", (json_int_t)sweep_done(j), "complete", sweep_done(j) == j->nmine);
+    /* the reading the file recommends: outside "sweep", which says what was run */
+    if (j->metric[0]) json_object_set_new(root, "metric", json_string(j->metric));
+    if (j->state[0]) json_object_set_new(root, "state", json_string(j->state));
     return cli_write_json(j->o.out, "sweep.json", root);
 }
 
@@ -337,6 +340,13 @@ static int build_grid(sweep_job *j)
         cli_error("%s", ct_error_last());
         return rc == CT_EIO ? EXIT_USAGE : EXIT_SCENARIO;
     }
+    ct_scenario_sweep_metric reading;
+    if ((rc = ct_scenario_load_sweep_metric(j->o.scenario_path[0], &reading))) {
+        cli_error("%s", ct_error_last());
+        return rc == CT_EIO ? EXIT_USAGE : EXIT_SCENARIO;
+    }
+    snprintf(j->metric, sizeof j->metric, "%s", reading.metric);
+    snprintf(j->state, sizeof j->state, "%s", reading.state);
     if (ct_sweep_bind(j->grid, j->o.scenario_path[0], cli_regime_dir(), j->o.sets, j->o.nsets)) {
         cli_error("%s", ct_error_last());
         return EXIT_RUNTIME;

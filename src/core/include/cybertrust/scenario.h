@@ -71,6 +71,21 @@ int ct_scenario_apply(ct_params *p, const char *arg);
  * or CT_EIO / CT_ECONFIG with a message naming the file and line. */
 int ct_scenario_load_sweep(const char *path, ct_sweep *s);
 
+/* What a sweep block recommends reading in its results,
+ *     sweep = { vary = [ ... ]; metric = "net_security"; state = "us"; };
+ * for `cybertrust plot` ("" for a key the block leaves out). */
+typedef struct {
+    char metric[64];
+    char state[CT_ID_MAX];
+} ct_scenario_sweep_metric;
+
+/* Reads the file's sweep.metric and sweep.state into `out` (both "" without
+ * them). Returns 0, or CT_EIO / CT_ECONFIG with file:line and the setting: a
+ * metric that is not one of ct_metric_infos or ct_run_metric_infos, a state
+ * that is not the id of one of the file's states, a state given with a metric
+ * of the run (collapsed, ...). ct_scenario_load checks the same. */
+int ct_scenario_load_sweep_metric(const char *path, ct_scenario_sweep_metric *out);
+
 /* A scenario file's sensitivity block (`cybertrust sensitivity`):
  *     sensitivity = { vary = [ "world.threat=0.1:0.4", "states.us.trust=0:0.4" ];
  *                     metric = "net_security"; state = "us"; };
