@@ -1,6 +1,6 @@
 /* The option parser (src/cli/opt.c): declared options only, values checked,
  * the last value of a repeated option kept, bounded lists, "--", positional
- * arguments counted, and --help printed from the table. */
+ * arguments counted, --help printed from the table, and the completion script. */
 #define _POSIX_C_SOURCE 200809L /* fmemopen */
 #include "assert_close.h"
 
@@ -204,6 +204,39 @@ static void test_opt_help_from_the_table(void **state)
     }
 }
 
+/* The completion script: each command's positional arguments complete as
+ * scenario files, folders, nothing, or the words the command takes. */
+static void test_opt_bash_completion_of_arguments(void **state)
+{
+    (void)state;
+    static const cli_command words = {.name = "pick",
+                                      .usage = "usage: cybertrust pick KIND\n",
+                                      .args_complete = "apples pears",
+                                      .min_args = 1,
+                                      .max_args = 1,
+                                      .options = toy_table};
+    static const cli_command none = {
+        .name = "idle", .usage = "usage: cybertrust idle\n", .options = toy_table};
+    const cli_command *cmds[] = {&toy_command, &words, &none};
+    static char buf[65536];
+    memset(buf, 0, sizeof buf);
+    FILE *fp = fmemopen(buf, sizeof buf - 1, "w");
+    cli_opt_bash_completion(fp, cmds, 3, "tft");
+    fclose(fp);
+    const char *toy_arm = strstr(buf, "        toy)\n"), *pick = strstr(buf, "        pick)\n"),
+               *idle = strstr(buf, "        idle)\n");
+    assert_non_null(toy_arm);
+    assert_non_null(pick);
+    assert_non_null(idle);
+    const char *a = strstr(toy_arm, "args="), *b = strstr(pick, "args="),
+               *c = strstr(idle, "args=");
+    assert_true(a && b && c && a < pick && b < idle);
+    assert_int_equal(strncmp(a, "args=cfg ;;", 11), 0);
+    assert_int_equal(strncmp(b, "args=words argwords=\"apples pears\" ;;", 37), 0);
+    assert_int_equal(strncmp(c, "args=none ;;", 12), 0);
+    assert_non_null(strstr(buf, "compgen -W \"$argwords\""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -214,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_opt_repeatable_bounds),
         cmocka_unit_test(test_opt_positional_counts_and_double_dash),
         cmocka_unit_test(test_opt_help_from_the_table),
+        cmocka_unit_test(test_opt_bash_completion_of_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -309,10 +309,9 @@ static int classic_tournament(void)
 static double sensitivity_time(int threads, long reps, double *estimators)
 {
     static const char *const path[10] = {
-        "world.threat",     "world.decay",          "world.detection",
-        "world.misperception", "world.criticality", "states.us.trust",
-        "states.ru.trust",  "states.us.defence_gain", "states.ru.exploit_gain",
-        "regime.dual_use"};
+        "world.threat",           "world.decay",     "world.detection", "world.misperception",
+        "world.criticality",      "states.us.trust", "states.ru.trust", "states.us.defence_gain",
+        "states.ru.exploit_gain", "regime.dual_use"};
     static const double lo[10] = {0.1, 0.05, 0.1, 0, 1, 0, 0, 0.3, 0.5, 0.5};
     static const double hi[10] = {0.4, 0.2, 0.6, 0.2, 3, 0.5, 0.5, 0.7, 1.5, 1};
     ct_sensitivity_design d;

@@ -42,7 +42,7 @@ static const cli_opt list_table[] = {CLI_OPT_END};
 const cli_command cli_list_command = {.name = "list",
                                       .usage = usage,
                                       .arg_name = "kind of item",
-                                      .args_complete = "cfg",
+                                      .args_complete = "strategies regimes scenarios metrics",
                                       .min_args = 1,
                                       .max_args = 1,
                                       .args_at = offsetof(list_args, what),
@@ -189,7 +189,7 @@ static void regime_settings(const char *path)
         wrap(printf("%*s", NAME_COL, ""), NAME_COL, ct_error_last());
         return;
     }
-    char line[512];
+    char line[512] = ""; /* empty if the table had no regime setting */
     size_t used = 0;
     for (int i = 0; i < ct_params_key_count; i++) {
         const ct_key *k = &ct_params_keys[i];

@@ -1,4 +1,3 @@
-#define _POSIX_C_SOURCE 200809L /* isatty, fileno */
 /* cybertrust equilibrium --vary PATH=LO:HI[:N]: where the answer flips.
  *
  * The comparison of regimes at their selected equilibria (docs/model.md section 7.3) is run
@@ -36,11 +35,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cybertrust/error.h"
 #include "cybertrust/scenario.h"
 #include "equilibrium.h"
+#include "progress.h"
 
 #define BISECTIONS 8
 #define VARY_MIN 2
@@ -89,10 +88,9 @@ typedef struct {
     ct_params *q; /* the scenarios at a value */
     point *pts;
     int npts, cap;
-    /* progress on stderr */
-    int show;
+    /* the progress line on stderr (progress.c) */
+    cli_progress pr;
     char doing[400];
-    double last;
 } vary_job;
 
 /* ---- the setting ----------------------------------------------------------- */
@@ -236,11 +234,9 @@ static int load_at(vary_job *j, double v)
 static void show_progress(void *ctx, const char *stage, double done)
 {
     vary_job *j = ctx;
-    double t = cli_now();
-    if (done < 1.0 && t - j->last < 0.25) return;
-    j->last = t;
-    fprintf(stderr, "\requilibrium --vary: %s, %s %3.0f%%   ", j->doing, stage, 100.0 * done);
-    fflush(stderr);
+    char what[512];
+    snprintf(what, sizeof what, "%s, %s", j->doing, stage);
+    cli_progress_show(&j->pr, what, done);
 }
 
 static void keep(const vary_job *j, const ct_metagame *g, point *pt)
@@ -297,12 +293,12 @@ static int run_at(vary_job *j, double v, int step, const char *doing)
     ct_metagame_options mo = j->mo;
     mo.replications = j->q[0].replications;
     mo.seed = (uint64_t)j->q[0].seed;
-    mo.progress = j->show ? show_progress : NULL;
+    mo.progress = j->pr.on ? show_progress : NULL;
     mo.progress_ctx = j;
     ct_metagame *g = ct_metagame_alloc(j->q, j->o->nscenarios, j->sets, &mo);
     rc = g ? ct_metagame_run(g) : CT_ENOMEM;
     if (rc) {
-        if (j->show) fprintf(stderr, "\r%100s\r", "");
+        cli_progress_end(&j->pr);
         if (rc == CT_ECANCELED)
             cli_error("interrupted: nothing was written");
         else
@@ -669,7 +665,7 @@ static int vary_run(vary_job *j, crossing *c, int *nc)
             int rc = bisect(j, x);
             if (rc) return rc;
         }
-    if (j->show) fprintf(stderr, "\r%100s\r", "");
+    cli_progress_end(&j->pr);
     if (!j->o->quiet) print_text(j, c, *nc);
     if (!j->o->out) return 0;
     int rc = write_csv(j);
@@ -687,7 +683,7 @@ int eq_vary(const run_options *o, const ct_params *p, const ct_metagame_sets *se
     if (rc) return rc;
     for (int k = 0; k < o->nscenarios; k++)
         ct_metagame_match_states(&p[0], &p[k], j.match[k]);
-    j.show = !o->quiet && (o->progress || isatty(STDERR_FILENO));
+    cli_progress_init(&j.pr, "equilibrium --vary", o->quiet, o->progress);
     j.cap = j.n + 16;
     j.overrides = malloc(((size_t)o->nsets + 1) * sizeof *j.overrides);
     j.q = malloc((size_t)o->nscenarios * sizeof *j.q);

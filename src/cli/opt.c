@@ -272,8 +272,13 @@ static void bash_command(FILE *fp, const cli_command *cmd)
     fputs("            esac\n            opts=\"", fp);
     for (const cli_opt *o = cmd->options; o->name; o++)
         fprintf(fp, "--%s ", o->name);
-    fprintf(fp, "--help\"\n            args=%s ;;\n",
-            cmd->args_complete ? cmd->args_complete : "cfg");
+    /* no positional argument: nothing; a word list: those words */
+    const char *args = cmd->args_complete ? cmd->args_complete : "cfg";
+    if (cmd->max_args == 0) args = "none";
+    if (strcmp(args, "cfg") == 0 || strcmp(args, "dir") == 0 || strcmp(args, "none") == 0)
+        fprintf(fp, "--help\"\n            args=%s ;;\n", args);
+    else
+        fprintf(fp, "--help\"\n            args=words argwords=\"%s\" ;;\n", args);
 }
 
 static const char bash_head[] =
@@ -292,7 +297,7 @@ static const char bash_head[] =
     "        return\n    fi\n"
     "    _cybertrust_kinds \"$cur\" \"$strategies\"\n}\n\n"
     "_cybertrust()\n{\n"
-    "    local cur prev words cword opts args\n"
+    "    local cur prev words cword opts args argwords\n"
     "    _init_completion || return\n";
 
 void cli_opt_bash_completion(FILE *fp, const cli_command *const *cmds, int n,
@@ -316,7 +321,9 @@ void cli_opt_bash_completion(FILE *fp, const cli_command *const *cmds, int n,
           "    if [[ $cur == -* ]]; then\n"
           "        COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n"
           "    elif [[ $args == dir ]]; then\n        _filedir -d\n"
-          "    else\n        _filedir cfg\n    fi\n}\n"
+          "    elif [[ $args == words ]]; then\n"
+          "        COMPREPLY=($(compgen -W \"$argwords\" -- \"$cur\"))\n"
+          "    elif [[ $args == cfg ]]; then\n        _filedir cfg\n    fi\n}\n"
           "complete -F _cybertrust cybertrust\n",
           fp);
 }

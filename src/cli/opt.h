@@ -62,7 +62,8 @@ typedef struct {
     const char *usage;         /* usage line(s) and description, each line ending in "\n" */
     const char *footer;        /* after the options (exit codes); NULL for the usual line */
     const char *arg_name;      /* a positional argument in messages: "scenario file" */
-    const char *args_complete; /* completion of positional arguments: "cfg" or "dir" */
+    const char *args_complete; /* positional arguments complete as: "cfg" (default), "dir",
+                                  or a list of the words they take ("a b c") */
     int min_args, max_args;    /* max_args < 0: the command checks the count itself */
     size_t args_at, nargs_at;  /* offsets of the const char *[] and its int count */
     const cli_opt *options;

@@ -22,7 +22,7 @@ static volatile sig_atomic_t interrupted; /* program-side: set by the handler be
 
 static void on_signal(int sig)
 {
-    interrupted = 1;
+    __atomic_store_n(&interrupted, 1, __ATOMIC_RELAXED); /* read by other threads (batch.c) */
     signal(sig, SIG_DFL); /* a second signal stops the program at once */
 }
 

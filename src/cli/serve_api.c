@@ -531,10 +531,10 @@ static json_t *parse_body(const char *body, size_t len, serve_reply *out)
     return root;
 }
 
-static int method_is(const char *method, const char *want, serve_reply *out)
+static int method_is(const char *path, const char *method, const char *want, serve_reply *out)
 {
     if (strcmp(method, want) == 0) return 1;
-    serve_error(out, 405, "%s takes %s only", method, want);
+    serve_error(out, 405, "%.100s takes %s only", path, want);
     out->allow = want;
     return 0;
 }
@@ -556,11 +556,12 @@ void serve_api(serve_ctx *ctx, const char *method, const char *path, const char 
     else if (post && !(root = parse_body(body, len, out)))
         return;
     if (strcmp(path, "/api/scenarios") == 0) {
-        if (method_is(method, "GET", out)) serve_json(out, 200, json_incref(ctx->scenario_list));
+        if (method_is(path, method, "GET", out))
+            serve_json(out, 200, json_incref(ctx->scenario_list));
     } else if (strcmp(path, "/api/limits") == 0) {
-        if (method_is(method, "GET", out)) limits_reply(ctx, out);
+        if (method_is(path, method, "GET", out)) limits_reply(ctx, out);
     } else if (strcmp(path, "/api/run") == 0 || strcmp(path, "/api/compare") == 0) {
-        if (method_is(method, "POST", out)) do_run(ctx, root, path[5] == 'c', out);
+        if (method_is(path, method, "POST", out)) do_run(ctx, root, path[5] == 'c', out);
     } else if (strncmp(path, "/api/class", 10) == 0 && (!path[10] || path[10] == '/')) {
         if (!post && strcmp(method, "GET") != 0) {
             serve_error(out, 405, "%s: only GET and POST", method);

@@ -128,8 +128,9 @@ static json_t *student_view(const serve_session *ss, int player)
     json_object_set_new(v, "moved", json_boolean(playing && info.moved[seat]));
     int paced = ct_class_pace_of(c) == CT_CLASS_PACE_TEACHER; /* moves wait for `next` */
     json_object_set_new(v, "pace", json_string(ct_class_pace_name(ct_class_pace_of(c))));
-    json_object_set_new(v, "waiting", json_boolean(playing && info.moved[seat] &&
-                                                   (paced || !info.moved[1 - seat])));
+    json_object_set_new(
+        v, "waiting",
+        json_boolean(playing && info.moved[seat] && (paced || !info.moved[1 - seat])));
     json_object_set_new(v, "max_share", num(playing ? view.scope : 0.0));
     json_object_set_new(v, "trust",
                         num(last ? last->state[seat].trust_after : p->state[seat].trust));
@@ -226,16 +227,15 @@ static json_t *students_json(const ct_class *c, int r)
             seat_choices(c, r, k, seat, &exploits, &withdrew);
         }
         json_array_append_new(
-            list, json_pack("{s:i, s:s, s:s, s:i, s:I, s:b, s:o, s:o, s:I, s:b, s:I}", "player",
-                            i + 1,
-                            "label", label(c, i, buf, sizeof buf), "seat", p->state[seat].id,
-                            "pair", k + 1, "round", (json_int_t)info.resolved + 1, "moved",
-                            info.moved[seat] && !info.done, "payoff",
-                            num(m.state[seat][CT_M_PAYOFF_TOTAL]), "net_security",
-                            num(info.resolved ? m.state[seat][CT_M_NET_SECURITY] : 0.0),
-                            "exploitations", (json_int_t)exploits, "withdrew", withdrew,
-                            "defaulted",
-                            (json_int_t)(k >= 0 ? ct_class_defaulted(c, r, k, seat) : 0)));
+            list,
+            json_pack("{s:i, s:s, s:s, s:i, s:I, s:b, s:o, s:o, s:I, s:b, s:I}", "player", i + 1,
+                      "label", label(c, i, buf, sizeof buf), "seat", p->state[seat].id, "pair",
+                      k + 1, "round", (json_int_t)info.resolved + 1, "moved",
+                      info.moved[seat] && !info.done, "payoff",
+                      num(m.state[seat][CT_M_PAYOFF_TOTAL]), "net_security",
+                      num(info.resolved ? m.state[seat][CT_M_NET_SECURITY] : 0.0), "exploitations",
+                      (json_int_t)exploits, "withdrew", withdrew, "defaulted",
+                      (json_int_t)(k >= 0 ? ct_class_defaulted(c, r, k, seat) : 0)));
     }
     return list;
 }
@@ -588,8 +588,10 @@ static void create(serve_ctx *ctx, json_t *body, serve_reply *out)
 
 /* ---- the endpoints of one session --------------------------------------------- */
 
-static void join(serve_ctx *ctx, serve_session *ss, json_t *body, serve_reply *out)
+static void join(serve_ctx *ctx, serve_session *ss, const char *action, int who, json_t *body,
+                 serve_reply *out)
 {
+    (void)action, (void)who;
     static const char *const fields[] = {"name", NULL};
     if (serve_check_fields(body, fields, out)) return;
     json_t *name = json_object_get(body, "name");
@@ -615,8 +617,10 @@ static void join(serve_ctx *ctx, serve_session *ss, json_t *body, serve_reply *o
                          p->state[seat].name, "session", session_json(ss)));
 }
 
-static void me(const serve_session *ss, int player, serve_reply *out)
+static void me(serve_ctx *ctx, serve_session *ss, const char *action, int player, json_t *body,
+               serve_reply *out)
 {
+    (void)ctx, (void)action, (void)body;
     const ct_params *p = ct_class_params(ss->c, ct_class_runs(ss->c));
     int seat = ct_class_seat(ss->c, player);
     serve_json(out, 200,
@@ -625,8 +629,10 @@ static void me(const serve_session *ss, int player, serve_reply *out)
                          p->state[seat].name, "session", session_json(ss)));
 }
 
-static void move(serve_session *ss, int player, json_t *body, serve_reply *out)
+static void move(serve_ctx *ctx, serve_session *ss, const char *action, int player, json_t *body,
+                 serve_reply *out)
 {
+    (void)ctx, (void)action;
     static const char *const fields[] = {"round", "share", "exploit", "withdraw", NULL};
     if (serve_check_fields(body, fields, out)) return;
     json_t *share = json_object_get(body, "share"), *exploit = json_object_get(body, "exploit"),
@@ -664,9 +670,10 @@ static void move(serve_session *ss, int player, json_t *body, serve_reply *out)
 }
 
 /* finish, reveal, rerun and end: the teacher's phase changes. */
-static void teacher_action(serve_ctx *ctx, serve_session *ss, const char *action, json_t *body,
-                           serve_reply *out)
+static void teacher_action(serve_ctx *ctx, serve_session *ss, const char *action, int who,
+                           json_t *body, serve_reply *out)
 {
+    (void)who;
     static const char *const none[] = {NULL}, *const rerun_fields[] = {"scenario", "rounds", "seed",
                                                                        NULL};
     static const char *const next_fields[] = {"round", NULL};
@@ -687,8 +694,7 @@ static void teacher_action(serve_ctx *ctx, serve_session *ss, const char *action
         long round = 0;
         if (serve_get_int(body, "round", 1, 1000000, &round, out) < 0) return;
         rc = ct_class_next(ss->c, round);
-    }
-    else if (strcmp(action, "reveal") == 0)
+    } else if (strcmp(action, "reveal") == 0)
         rc = ct_class_reveal(ss->c);
     else if (ct_class_phase_of(ss->c) == CT_CLASS_ENDED)
         rc = ct_error_set(CT_CLASS_ECONFLICT, "the session has already ended");
@@ -717,23 +723,54 @@ static void teacher_action(serve_ctx *ctx, serve_session *ss, const char *action
     serve_json(out, 200, reply);
 }
 
+static void state(serve_ctx *ctx, serve_session *ss, const char *action, int who, json_t *body,
+                  serve_reply *out)
+{
+    (void)ctx, (void)action, (void)body;
+    serve_json(out, 200, student_view(ss, who));
+}
+
+static void teacher(serve_ctx *ctx, serve_session *ss, const char *action, int who, json_t *body,
+                    serve_reply *out)
+{
+    (void)ctx, (void)action, (void)who, (void)body;
+    serve_json(out, 200, teacher_json(ss));
+}
+
+static void start(serve_ctx *ctx, serve_session *ss, const char *action, int who, json_t *body,
+                  serve_reply *out)
+{
+    (void)ctx, (void)action, (void)who;
+    static const char *const none[] = {NULL};
+    int rc = serve_check_fields(body, none, out) ? 0 : ct_class_start(ss->c);
+    if (rc < 0)
+        serve_error(out, class_status(rc), "%s", ct_error_last());
+    else if (!out->status)
+        serve_json(out, 200, json_pack("{s:o}", "session", session_json(ss)));
+}
+
+/* The endpoints of a session, each with the role it needs and its handler
+ * (called with the endpoint's name as `action` and the caller's player or
+ * role as `who`). */
 typedef struct {
     const char *name, *method;
     int role; /* CT_CLASS_TEACHER, 0 a student, CT_CLASS_NOBODY anyone */
+    void (*handle)(serve_ctx *ctx, serve_session *ss, const char *action, int who, json_t *body,
+                   serve_reply *out);
 } endpoint;
 
 static const endpoint endpoints[] = {
-    {"join", "POST", CT_CLASS_NOBODY},
-    {"me", "GET", 0},
-    {"state", "GET", 0},
-    {"move", "POST", 0},
-    {"start", "POST", CT_CLASS_TEACHER},
-    {"teacher", "GET", CT_CLASS_TEACHER},
-    {"finish", "POST", CT_CLASS_TEACHER},
-    {"next", "POST", CT_CLASS_TEACHER},
-    {"reveal", "POST", CT_CLASS_TEACHER},
-    {"rerun", "POST", CT_CLASS_TEACHER},
-    {"end", "POST", CT_CLASS_TEACHER},
+    {"join", "POST", CT_CLASS_NOBODY, join},
+    {"me", "GET", 0, me},
+    {"state", "GET", 0, state},
+    {"move", "POST", 0, move},
+    {"start", "POST", CT_CLASS_TEACHER, start},
+    {"teacher", "GET", CT_CLASS_TEACHER, teacher},
+    {"finish", "POST", CT_CLASS_TEACHER, teacher_action},
+    {"next", "POST", CT_CLASS_TEACHER, teacher_action},
+    {"reveal", "POST", CT_CLASS_TEACHER, teacher_action},
+    {"rerun", "POST", CT_CLASS_TEACHER, teacher_action},
+    {"end", "POST", CT_CLASS_TEACHER, teacher_action},
 };
 
 /* The caller's role for endpoint e: the player or CT_CLASS_TEACHER, else -3 with 401/403 set. */
@@ -758,31 +795,6 @@ static int authorise(const serve_session *ss, const endpoint *e, const char *tok
         return -3;
     }
     return who;
-}
-
-static void session_request(serve_ctx *ctx, serve_session *ss, const endpoint *e, int who,
-                            json_t *body, serve_reply *out)
-{
-    const char *n = e->name;
-    if (strcmp(n, "join") == 0)
-        join(ctx, ss, body, out);
-    else if (strcmp(n, "me") == 0)
-        me(ss, who, out);
-    else if (strcmp(n, "state") == 0)
-        serve_json(out, 200, student_view(ss, who));
-    else if (strcmp(n, "move") == 0)
-        move(ss, who, body, out);
-    else if (strcmp(n, "teacher") == 0)
-        serve_json(out, 200, teacher_json(ss));
-    else if (strcmp(n, "start") == 0) {
-        static const char *const none[] = {NULL};
-        int rc = serve_check_fields(body, none, out) ? 0 : ct_class_start(ss->c);
-        if (rc < 0)
-            serve_error(out, class_status(rc), "%s", ct_error_last());
-        else if (!out->status)
-            serve_json(out, 200, json_pack("{s:o}", "session", session_json(ss)));
-    } else
-        teacher_action(ctx, ss, n, body, out);
 }
 
 /* "/CODE/ACTION" into an upper-case code and the endpoint; 0 or -1 with 404 set. */
@@ -826,7 +838,7 @@ void serve_class(serve_ctx *ctx, const char *method, const char *path, const cha
         } else if (!ss)
             serve_error(out, 404, "no session %s", code);
         else if ((who = authorise(ss, e, token, out)) != -3)
-            session_request(ctx, ss, e, who, body, out);
+            e->handle(ctx, ss, e->name, who, body, out);
     }
     pthread_mutex_unlock(&ctx->lock);
 }

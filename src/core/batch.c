@@ -303,13 +303,22 @@ static void sum_replication(const ct_batch *b, const ct_metrics *m, sums *s)
     }
 }
 
+/* 1 once the caller's cancel flag is set. The flag is written by a signal
+ * handler in whatever thread took the signal and read here by every worker:
+ * an atomic load (the handler stores atomically too, options.c), so the read
+ * is no data race. */
+static int cancelled(const ct_batch *b)
+{
+    return b->opt.cancel && __atomic_load_n(b->opt.cancel, __ATOMIC_RELAXED);
+}
+
 /* Runs the replications of block `blk` into slot `s`, with the thread's engines
  * `sim` and, when the slot keeps no replications, its `scratch` (n metrics). */
 static void simulate_block(const ct_batch *b, ct_sim **sim, ct_metrics *scratch, long blk, slot *s)
 {
     long first = blk * CT_BATCH_BLOCK, reps = b->opt.replications;
     s->count = reps - first < CT_BATCH_BLOCK ? reps - first : CT_BATCH_BLOCK;
-    if (b->opt.cancel && *b->opt.cancel) s->count = 0;
+    if (cancelled(b)) s->count = 0;
     clear_sums(b, &s->part);
     for (long r = 0; r < s->count; r++) {
         ct_metrics *m = s->reps ? &s->reps[r * b->n] : scratch;
@@ -435,7 +444,7 @@ int ct_batch_run(ct_batch *b)
 #pragma omp parallel num_threads(b->nworkers)
     work(b, omp_get_thread_num(), nblocks);
     fold_ready(b, nblocks); /* every block is ready now: what no thread got to */
-    if (b->stopped || (b->opt.cancel && *b->opt.cancel))
+    if (b->stopped || cancelled(b))
         return ct_error_set(CT_ECANCELED, "interrupted before all %ld replications ran", reps);
     return 0;
 }

@@ -39,11 +39,11 @@ typedef struct {
 
 typedef struct {
     ct_class_pair info;
-    ct_sim *sim;             /* the current run's only; NULL once the run is over */
-    ct_move move[CT_STATES]; /* moves made in the open round */
-    ct_round *log;           /* [rounds] */
+    ct_sim *sim;               /* the current run's only; NULL once the run is over */
+    ct_move move[CT_STATES];   /* moves made in the open round */
+    ct_round *log;             /* [rounds] */
     long defaulted[CT_STATES]; /* rounds the teacher resolved without the seat's move */
-    ct_metrics metrics;      /* over the rounds resolved */
+    ct_metrics metrics;        /* over the rounds resolved */
 } pair;
 
 typedef struct {
@@ -175,11 +175,10 @@ static int direction_mark(unsigned cp)
 static int blank(unsigned cp)
 {
     static const unsigned ranges[][2] = {
-        {0x20, 0x20},     {0xA0, 0xA0},     {0xAD, 0xAD},     {0x34F, 0x34F},
-        {0x115F, 0x1160}, {0x17B4, 0x17B5}, {0x180B, 0x180E}, {0x2000, 0x200D},
-        {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x2064}, {0x206A, 0x206F},
-        {0x2800, 0x2800}, {0x3000, 0x3000}, {0x3164, 0x3164}, {0xFE00, 0xFE0F},
-        {0xFEFF, 0xFEFF}, {0xFFA0, 0xFFA0}, {0xE0000, 0xE007F}};
+        {0x20, 0x20},     {0xA0, 0xA0},     {0xAD, 0xAD},     {0x34F, 0x34F},    {0x115F, 0x1160},
+        {0x17B4, 0x17B5}, {0x180B, 0x180E}, {0x2000, 0x200D}, {0x2028, 0x2029},  {0x202F, 0x202F},
+        {0x205F, 0x2064}, {0x206A, 0x206F}, {0x2800, 0x2800}, {0x3000, 0x3000},  {0x3164, 0x3164},
+        {0xFE00, 0xFE0F}, {0xFEFF, 0xFEFF}, {0xFFA0, 0xFFA0}, {0xE0000, 0xE007F}};
     for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
         if (cp >= ranges[i][0] && cp <= ranges[i][1]) return 1;
     return 0;
