@@ -13,6 +13,7 @@
 #include "cybertrust/tournament.h"
 #include "opt.h"
 #include "outdir.h"
+#include "progress.h"
 #include "sweep_file.h"
 
 /* Exit codes (documented in README.md). */
@@ -80,7 +81,8 @@ int cli_opt_set(const cli_opt *opt, const char *value, void *dest);
 #define CLI_OPT_SEED                                                                               \
     {                                                                                              \
         .name = "seed", .value = "S", .help = "seed (overrides simulation.seed)",                  \
-        .kind = CLI_OPT_CUSTOM, .at = CLI_RUN_AT(seed_set), .min = 0, .max = LONG_MAX,             \
+        .kind = CLI_OPT_CUSTOM, .at = CLI_RUN_AT(seed_set), .min = 0,                              \
+        .max = 4611686018427387904L /* 2^62: simulation.seed's range */,                           \
         .parse = cli_opt_shorthand                                                                 \
     }
 #define CLI_OPT_ROUNDS                                                                             \
@@ -92,7 +94,7 @@ int cli_opt_set(const cli_opt *opt, const char *value, void *dest);
 #define CLI_OPT_THREADS                                                                            \
     {                                                                                              \
         .name = "threads", .value = "N",                                                           \
-        .help = "worker threads (default: all cores); results do not depend on N",                 \
+        .help = "worker threads (default: all cores);\nresults do not depend on N",                \
         .kind = CLI_OPT_CUSTOM, .at = CLI_RUN_AT(threads), .min = 1, .max = 1024,                  \
         .parse = cli_opt_int                                                                       \
     }
@@ -122,6 +124,13 @@ int cli_opt_set(const cli_opt *opt, const char *value, void *dest);
     {                                                                                              \
         .name = "progress", .help = "show progress on stderr even when it is not a terminal",      \
         .kind = CLI_OPT_FLAG, .at = CLI_RUN_AT(progress)                                           \
+    }
+/* --shard K/N: the points of a sweep or a sensitivity design in interleaved slices. */
+#define CLI_OPT_SHARD                                                                              \
+    {                                                                                              \
+        .name = "shard", .value = "K/N",                                                           \
+        .help = "run the K-th of N interleaved slices of the points", .kind = CLI_OPT_CUSTOM,      \
+        .at = 0, .parse = cli_opt_shard                                                            \
     }
 #define CLI_OPT_STRATEGIES                                                                         \
     {                                                                                              \
@@ -253,8 +262,8 @@ typedef struct {
     sweep_file *file;   /* sweep.csv (the writer only) */
     /* the scenario's sweep.metric and sweep.state ("" without), for plot */
     char metric[64], state[CT_ID_MAX];
-    double started, last_manifest, last_progress;
-    int show_progress;
+    double last_manifest;
+    cli_progress pr; /* "sweep: N of M points 42%, 3 s left" */
 } sweep_job;
 
 /* Checks the grid of a manifest's "sweep" object (DIR/sweep.json) before it

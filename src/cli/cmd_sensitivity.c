@@ -43,7 +43,6 @@
 #define DEFAULT_SAMPLES 64
 #define DEFAULT_TRAJECTORIES 16
 #define SAMPLES_PER_SETTING 4 /* fewest Sobol base samples per uncertain setting */
-#define PROGRESS_SECONDS 0.5  /* between progress lines on a terminal */
 
 static const char usage[] =
     "usage: cybertrust sensitivity SCENARIO [SCENARIO2] [--vary PATH=LO:HI]...\n"
@@ -125,12 +124,7 @@ static const cli_opt sensitivity_table[] = {
      .help = "finish a run that was stopped, or analyse merged shards",
      .kind = CLI_OPT_FLAG,
      .at = CLI_RUN_AT(resume)},
-    {.name = "shard",
-     .value = "K/N",
-     .help = "run the K-th of N interleaved slices of the points",
-     .kind = CLI_OPT_CUSTOM,
-     .at = 0,
-     .parse = cli_opt_shard},
+    CLI_OPT_SHARD,
     CLI_OPT_PROGRESS,
     CLI_OPT_QUIET,
     CLI_OPT_REPS,
@@ -444,16 +438,18 @@ static int run_in_memory(sens_run *r, int i)
         return rc;
     }
     int threads = r->o.threads > 0 ? r->o.threads : omp_get_max_threads();
-    int failed = 0, show = !r->o.quiet && (r->o.progress || isatty(STDERR_FILENO));
+    int failed = 0;
     const volatile sig_atomic_t *interrupted = cli_interrupted();
     long done = 0;
-    double last = cli_now();
+    cli_progress pr;
+    char stage[64];
+    cli_progress_init(&pr, "sensitivity", r->o.quiet, r->o.progress);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (long p = 0; p < r->runs; p++) {
         int stop;
 #pragma omp atomic read
         stop = failed;
-        if (stop || *interrupted) continue;
+        if (stop || __atomic_load_n(interrupted, __ATOMIC_RELAXED)) continue;
         ct_params par;
         ct_point_result res;
         int bad = ct_sweep_load_point(s, p, &par) || ct_sweep_run_point(&par, (uint64_t)p, 1, &res);
@@ -469,12 +465,13 @@ static int run_in_memory(sens_run *r, int i)
         /* the numbers as sweep.csv would hold them: %.17g reads back exactly */
         store(r, i, p, m->mean, m->sd, (long)m->n);
 #pragma omp critical(sens_progress)
-        if (show && (++done == r->runs || cli_now() - last >= PROGRESS_SECONDS)) {
-            last = cli_now();
-            fprintf(stderr, "\rsensitivity: scenario %d of %d, %ld of %ld points%s", i + 1,
-                    r->nscen, done, r->runs, done == r->runs ? "\n" : "");
+        {
+            snprintf(stage, sizeof stage, "scenario %d of %d, %ld of %ld points", i + 1, r->nscen,
+                     ++done, r->runs);
+            cli_progress_show(&pr, stage, (double)done / (double)r->runs);
         }
     }
+    cli_progress_end(&pr);
     ct_sweep_free(s);
     if (!failed && *interrupted) {
         cli_error("interrupted (without --out nothing is kept: --out DIR can be resumed)");

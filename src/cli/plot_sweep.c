@@ -150,7 +150,7 @@ static long keep_cells(grid *g, int state, int difference)
     long n = 0;
     for (long k = 0; k < g->ncells; k++)
         if (g->cells[k].state == state) g->cells[n++] = g->cells[k];
-    qsort(g->cells, (size_t)n, sizeof *g->cells, by_cat_xy);
+    if (n > 0) qsort(g->cells, (size_t)n, sizeof *g->cells, by_cat_xy);
     if (!difference) return n;
     long half = n / 2; /* the first value's cells, then the second's, in the same order */
     for (long k = 0; k < half; k++)

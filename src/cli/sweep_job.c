@@ -390,8 +390,8 @@ int sweep_open(sweep_job *j)
     int rc = open_output(j);
     if (rc) return rc;
     j->done_at_start = sweep_done(j);
-    j->started = j->last_manifest = j->last_progress = cli_now();
-    j->show_progress = !j->o.quiet && (j->o.progress || isatty(STDERR_FILENO));
+    j->last_manifest = cli_now();
+    cli_progress_init(&j->pr, "sweep", j->o.quiet, j->o.progress);
     return 0;
 }
 
@@ -406,18 +406,13 @@ long *sweep_pending(const sweep_job *j, long *n)
 
 /* ---- running ---------------------------------------------------------------- */
 
-static void progress(sweep_job *j, int final)
+/* The shared progress line: this run's share of this shard's points left at its start. */
+static void progress(sweep_job *j)
 {
-    double t = cli_now();
-    if (!j->show_progress || (!final && t - j->last_progress < 0.5)) return;
-    j->last_progress = t;
-    long ran = sweep_done(j) - j->done_at_start, left = j->nmine - sweep_done(j);
-    double rate = ran / fmax(t - j->started, 1e-9);
-    int tty = isatty(STDERR_FILENO);
-    fprintf(stderr, "%ssweep: %ld of %ld points, %.3g points/s", tty ? "\r" : "", sweep_done(j),
-            j->nmine, rate);
-    if (left > 0 && ran > 0) fprintf(stderr, ", %.0f s left", left / rate);
-    fprintf(stderr, tty && !final ? "   " : "   \n");
+    char stage[64];
+    long todo = j->nmine - j->done_at_start, ran = sweep_done(j) - j->done_at_start;
+    snprintf(stage, sizeof stage, "%ld of %ld points", sweep_done(j), j->nmine);
+    cli_progress_show(&j->pr, stage, todo > 0 ? (double)ran / (double)todo : 1.0);
 }
 
 int sweep_format_point(const sweep_job *j, long point, const ct_params *p, const ct_point_result *r,
@@ -435,13 +430,13 @@ int sweep_write_point(sweep_job *j, long point, const char *rows, size_t len)
         write_manifest(j);
         j->last_manifest = t;
     }
-    progress(j, 0);
+    progress(j);
     return 0;
 }
 
 int sweep_finish(sweep_job *j)
 {
-    progress(j, 1);
+    cli_progress_end(&j->pr);
     if (sweep_file_finish(j->file) || write_manifest(j)) return EXIT_RUNTIME;
     if (!j->o.quiet && sweep_done(j) == j->nmine)
         fprintf(stderr, "sweep: %ld of %ld points in %s/sweep.csv\n", sweep_done(j), j->nmine,
@@ -479,7 +474,7 @@ static int run_pending(sweep_job *j, const long *pending, long n)
         int stop;
 #pragma omp atomic read
         stop = failed;
-        if (stop || *interrupted) continue;
+        if (stop || __atomic_load_n(interrupted, __ATOMIC_RELAXED)) continue;
         char *rows = NULL;
         size_t len = 0;
         int bad = run_point(j, pending[i], inner, &rows, &len);
@@ -503,6 +498,7 @@ int sweep_run(sweep_job *j)
     }
     int failed = run_pending(j, pending, n);
     free(pending);
+    cli_progress_end(&j->pr);
     if (!failed && *cli_interrupted()) {
         /* the points written stay written: --resume runs the rest */
         sweep_finish(j);
