@@ -133,7 +133,7 @@ static void view(const ct_sim *sim, int i, long round, ct_view *v)
 {
     const agent *a = &sim->a[i], *b = &sim->a[1 - i];
     *v = (ct_view){.round = round,
-                   .scope = sim->active ? sim->depth[i] * sim->p.scope : 0.0,
+                   .scope = sim->view_scope[i],
                    .alarm_last = a->alarm_last,
                    .alarm_before = a->alarm_before,
                    .own_last = a->own_last,
@@ -312,7 +312,6 @@ static int draw_numbers(ct_sim *sim, long t, double u[CT_STATES][2])
 static void choose_and_execute(ct_sim *sim, int i, long t, const double u[2], int at)
 {
     agent *a = &sim->a[i];
-    const agent *b = &sim->a[1 - i];
     ct_round_state *rs = &sim->last.state[i];
     double scope = sim->scope_now;
     ct_move m = {.share = 0.0};
@@ -320,15 +319,9 @@ static void choose_and_execute(ct_sim *sim, int i, long t, const double u[2], in
         m = sim->override[i];
         sim->overridden[i] = 0;
     } else {
-        ct_view v = {.round = t,
-                     .scope = sim->view_scope[i],
-                     .alarm_last = a->alarm_last,
-                     .alarm_before = a->alarm_before,
-                     .own_last = a->own_last,
-                     .partner_share = b->share_last,
-                     .trust = a->trust,
-                     .knowledge = b->exposure,
-                     .u = u[0]};
+        ct_view v;
+        view(sim, i, t, &v);
+        v.u = u[0];
         sim->decide[i](sim->p.state[i].strategy.param, &v, a->mem, &m);
     }
     rs->share = m.share > scope ? scope : m.share > 0.0 ? m.share : 0.0;
