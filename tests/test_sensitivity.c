@@ -660,6 +660,24 @@ static void test_sensitivity_errors_screening(void **state)
     assert_error(ct_sensitivity_prim(x, 0, 2, out, NULL, &pr), "at least one point");
 }
 
+/* A design too big to hold says how big, in points, not in base samples
+ * (it once said "a Saltelli design of 16777216 runs" of 100,663,296 points).
+ * 2^28 base samples, 20 settings, second order: 2^28 x 42 points of 20
+ * coordinates, 1.8 TB, which malloc refuses. Not under AddressSanitizer,
+ * which aborts on such a request instead of returning NULL. */
+static void test_sensitivity_design_too_big(void **state)
+{
+    (void)state;
+#if defined(__SANITIZE_ADDRESS__)
+    skip();
+#endif
+    ct_sensitivity_design d;
+    assert_int_equal(ct_sensitivity_saltelli(20, CT_SENSITIVITY_MAX_BASE, 1, &d), CT_ENOMEM);
+    assert_non_null(strstr(ct_error_last(), "design of 11274289152 points (268435456 base "
+                                            "samples x 20 settings)"));
+    assert_null(d.u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -681,6 +699,7 @@ int main(void)
         cmocka_unit_test(test_sensitivity_sign_maps),
         cmocka_unit_test(test_sensitivity_errors),
         cmocka_unit_test(test_sensitivity_errors_screening),
+        cmocka_unit_test(test_sensitivity_design_too_big),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

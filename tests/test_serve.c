@@ -254,7 +254,8 @@ static void test_serve_refusals(void **state)
            "\"set\":{\"states.ru.trust\":0.1}}",
            200, NULL);
     expect("POST", "/api/compare", NULL, "{\"scenarios\":[\"04_hotline\",3]}", 400, "2 to 16");
-    expect("GET", "/api/run", NULL, NULL, 405, "POST");
+    expect("GET", "/api/run", NULL, NULL, 405, "/api/run takes POST only");
+    expect("POST", "/api/limits", NULL, NULL, 405, "/api/limits takes GET only");
     expect("DELETE", "/api/class", NULL, NULL, 405, NULL);
     expect("GET", "/api/nothing", NULL, NULL, 404, "no such endpoint");
     char big[5000];
@@ -670,6 +671,42 @@ static void test_serve_real_server(void **state)
     assert_int_equal(access(path, R_OK), 0);
 }
 
+/* serve's start-up refuses an --out that cannot hold the class results and
+ * a --web without the pages (once found only at the first save, or never):
+ * exit 2 at once, naming the option, no server started. */
+static int serve_exit(const char *args, char *err, size_t n)
+{
+    char cmd[1024], path[128];
+    snprintf(path, sizeof path, "%s/serve.err", out_dir);
+    snprintf(cmd, sizeof cmd, "timeout 10 %s serve --listen 127.0.0.1:0 %s >/dev/null 2>%s",
+             CT_PROGRAM, args, path);
+    int rc = system(cmd);
+    FILE *fp = fopen(path, "r");
+    size_t got = fp ? fread(err, 1, n - 1, fp) : 0;
+    err[got] = '\0';
+    if (fp) fclose(fp);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void test_serve_startup_refusals(void **state)
+{
+    (void)state;
+    char args[512], err[1024], file[128];
+    snprintf(file, sizeof file, "%s/afile", out_dir);
+    FILE *fp = fopen(file, "w");
+    assert_non_null(fp);
+    fclose(fp);
+    snprintf(args, sizeof args, "--out %s", file);
+    assert_int_equal(serve_exit(args, err, sizeof err), 2);
+    assert_non_null(strstr(err, "afile is not a folder"));
+    snprintf(args, sizeof args, "--out %s/sub", file);
+    assert_int_equal(serve_exit(args, err, sizeof err), 2);
+    assert_non_null(strstr(err, "--out "));
+    snprintf(args, sizeof args, "--web %s", out_dir);
+    assert_int_equal(serve_exit(args, err, sizeof err), 2);
+    assert_non_null(strstr(err, "holds no index.html"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -682,6 +719,7 @@ int main(void)
         cmocka_unit_test(test_serve_teacher_pace),
         cmocka_unit_test(test_serve_session_cap),
         cmocka_unit_test(test_serve_real_server),
+        cmocka_unit_test(test_serve_startup_refusals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

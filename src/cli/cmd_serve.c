@@ -13,6 +13,7 @@
  * type; a request never names any other file. */
 #define _DEFAULT_SOURCE /* strcasecmp, strncasecmp */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -63,7 +64,7 @@ static const cli_opt serve_table[] = {
      .complete = "dir"},
     {.name = "out",
      .value = "DIR",
-     .help = "where class results are written (default ./cybertrust-classes)",
+     .help = "where class results are written\n(default ./cybertrust-classes)",
      .kind = CLI_OPT_STRING,
      .at = AT(out),
      .complete = "dir"},
@@ -76,7 +77,7 @@ static const cli_opt serve_table[] = {
      .max = 16777216},
     {.name = "max-work",
      .value = "REPSxROUNDS",
-     .help = "most replications and rounds per run request (default 5000x1000)",
+     .help = "most replications and rounds per run request\n(default 5000x1000)",
      .kind = CLI_OPT_STRING,
      .at = AT(work)},
     {.name = "max-sessions",
@@ -357,6 +358,12 @@ static int find_web(server *sv, const char *web)
         cli_error("--web %s: not a folder", web);
         return EXIT_USAGE;
     }
+    char index[4300];
+    snprintf(index, sizeof index, "%s/index.html", sv->web);
+    if (stat(index, &st) != 0 || !S_ISREG(st.st_mode)) {
+        cli_error("--web %s: holds no index.html (not the pages' folder)", web);
+        return EXIT_USAGE;
+    }
     static const char *const charts[] = {"chart.umd.min.js", "chart.umd.js", "chart.min.js",
                                          "chart.js"};
     sv->chart[0] = '\0';
@@ -367,6 +374,39 @@ static int find_web(server *sv, const char *web)
     if (!sv->chart[0])
         fprintf(stderr, "cybertrust serve: note: Chart.js is not installed (apt-get install "
                         "libjs-chart.js): the pages will have no charts\n");
+    return 0;
+}
+
+/* The class results' folder, checked at start-up rather than at the first
+ * save: a folder this user can write into, or a path whose nearest existing
+ * ancestor is one (the rest is created at the first save). */
+static int check_out(const char *out)
+{
+    char path[4200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s", out);
+    while (stat(path, &st) != 0) {
+        if (errno != ENOENT) {
+            cli_error("--out %s: %s", out, strerror(errno));
+            return EXIT_USAGE;
+        }
+        char *slash = strrchr(path, '/');
+        if (!slash)
+            snprintf(path, sizeof path, ".");
+        else
+            slash[slash == path] = '\0'; /* "/x" becomes "/" */
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        cli_error("--out %s: %s is not a folder", out, path);
+        return EXIT_USAGE;
+    }
+    char probe[4300]; /* a folder made and removed: access() says yes to root */
+    snprintf(probe, sizeof probe, "%s/.cybertrust-probe-XXXXXX", path);
+    if (!mkdtemp(probe)) {
+        cli_error("--out %s: cannot write into %s: %s", out, path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    rmdir(probe);
     return 0;
 }
 
@@ -381,7 +421,7 @@ static int setup(server *sv, const serve_args *a, struct sockaddr_in *sa)
                       .threads = (int)a->threads};
     int rc;
     if ((a->work && (rc = parse_work(a->work, &l))) || (rc = parse_listen(a->listen, sa)) ||
-        (rc = find_web(sv, a->web)) || (rc = cli_out_check(a->out)))
+        (rc = find_web(sv, a->web)) || (rc = cli_out_check(a->out)) || (rc = check_out(a->out)))
         return rc;
     if (serve_init(&sv->api, &l, a->out)) return EXIT_RUNTIME;
     sv->api.cancel = cli_interrupted();
@@ -413,7 +453,7 @@ static void wait_for_signal(void)
 {
     const volatile sig_atomic_t *stop = cli_interrupted();
     struct timespec tick = {0, 100000000L};
-    while (!*stop)
+    while (!__atomic_load_n(stop, __ATOMIC_RELAXED)) /* set by a handler in any thread */
         nanosleep(&tick, NULL);
 }
 

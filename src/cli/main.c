@@ -82,6 +82,7 @@ static int dump_options(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    cli_std_open();
     gsl_set_error_handler_off();
     if (argc < 2) {
         usage(stderr);

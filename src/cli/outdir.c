@@ -404,6 +404,14 @@ int cli_out_commit(void)
     return 0;
 }
 
+void cli_std_open(void)
+{
+    static const int mode[3] = {O_RDONLY, O_RDONLY, O_WRONLY};
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF)
+            (void)open("/dev/null", mode[fd]); /* the lowest free number: fd */
+}
+
 int cli_out_finish(int rc)
 {
     if (rc == EXIT_OK && cli_out_commit() != 0) rc = EXIT_RUNTIME;

@@ -44,6 +44,12 @@ int cli_out_commit(void);
  * run created it and it is empty. */
 void cli_out_abort(void);
 
+/* Opens /dev/null on each standard descriptor (0, 1, 2) the program was
+ * started without ('2>&-'), so that no file it opens later takes that number
+ * and receives its messages or results. Standard output is opened read-only:
+ * a result printed there then fails and is reported. Called first by main. */
+void cli_std_open(void);
+
 /* Ends what a command left: commits when `rc` is EXIT_OK, else aborts;
  * releases the lock; reports a standard output that could not be written.
  * Returns the exit code to use. Called by main after the command. */

@@ -19,9 +19,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cybertrust/metagame.h"
 #include "plot.h"
 
 #define MAX_SCEN 3
+#define LABEL_MAX 96 /* characters of a strategy label on an axis */
 
 static double num(json_t *a, size_t i)
 {
@@ -82,10 +84,105 @@ static void strategy_labels(plot_ctx *c, json_t *list, const char *prefix)
     plot_num(c, name, (double)json_array_size(list));
 }
 
+/* The checks of equilibrium.json before anything is drawn: the file may be
+ * cut or edited by hand, and gnuplot would draw garbage from it silently.
+ * Each returns 0, or -1 with a message naming the file and the field. */
+static int check_labels(const char *file, json_t *list, const char *key)
+{
+    size_t n = json_array_size(list);
+    if (n == 0 || n > CT_METAGAME_MAX) {
+        cli_error("%s: strategies.%s must list 1 to %d strategies, got %zu", file, key,
+                  CT_METAGAME_MAX, n);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *s = json_string_value(json_array_get(list, i));
+        size_t len = s ? strlen(s) : 0;
+        int ctrl = 0;
+        for (size_t b = 0; b < len; b++)
+            ctrl |= (unsigned char)s[b] < 0x20 || s[b] == 0x7f;
+        if (len == 0 || len > LABEL_MAX || ctrl) {
+            cli_error("%s: strategies.%s[%zu] must be a name of 1 to %d printable characters", file,
+                      key, i, LABEL_MAX);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* payoff_total.a or .b of scenario k: rows x cols finite numbers. */
+static int check_matrix(const char *file, json_t *sc, size_t k, const char *key, size_t rows,
+                        size_t cols)
+{
+    json_t *m = json_object_get(json_object_get(sc, "payoff_total"), key);
+    int ok = json_array_size(m) == rows;
+    for (size_t i = 0; ok && i < rows; i++) {
+        json_t *row = json_array_get(m, i);
+        ok = json_array_size(row) == cols;
+        for (size_t j = 0; ok && j < cols; j++)
+            ok = isfinite(num(row, j));
+    }
+    if (!ok)
+        cli_error("%s: scenarios[%zu].payoff_total.%s must be %zu rows of %zu finite numbers", file,
+                  k, key, rows, cols);
+    return ok ? 0 : -1;
+}
+
+/* Each equilibrium's two mixes: one finite probability per strategy. */
+static int check_mixes(const char *file, json_t *sc, size_t k, size_t na, size_t nb)
+{
+    json_t *eqs = json_object_get(sc, "equilibria");
+    for (size_t e = 0; e < json_array_size(eqs); e++) {
+        json_t *st = json_object_get(json_array_get(eqs, e), "states");
+        for (size_t s = 0; s < 2; s++) {
+            json_t *mix = json_object_get(json_array_get(st, s), "mix");
+            int ok = json_array_size(mix) == (s ? nb : na);
+            for (size_t i = 0; ok && i < json_array_size(mix); i++)
+                ok = isfinite(num(mix, i));
+            if (!ok) {
+                cli_error("%s: scenarios[%zu].equilibria[%zu].states[%zu].mix must be %zu "
+                          "finite numbers",
+                          file, k, e, s, s ? nb : na);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int check_metagame(const plot_ctx *c, json_t *j)
+{
+    char file[4200];
+    snprintf(file, sizeof file, "%s/equilibrium.json", c->dir);
+    if (!json_is_object(j)) {
+        cli_error("%s: not a JSON object (cut short or edited?)", file);
+        return -1;
+    }
+    json_t *st = json_object_get(j, "strategies"), *scens = json_object_get(j, "scenarios");
+    json_t *a = json_object_get(st, "a"), *b = json_object_get(st, "b");
+    if (check_labels(file, a, "a") || check_labels(file, b, "b")) return -1;
+    if (json_array_size(scens) == 0) {
+        cli_error("%s: scenarios must list at least one scenario", file);
+        return -1;
+    }
+    size_t na = json_array_size(a), nb = json_array_size(b);
+    for (size_t k = 0; k < json_array_size(scens) && k < MAX_SCEN; k++) {
+        json_t *sc = json_array_get(scens, k);
+        if (check_matrix(file, sc, k, "a", na, nb) || check_matrix(file, sc, k, "b", na, nb) ||
+            check_mixes(file, sc, k, na, nb))
+            return -1;
+    }
+    return 0;
+}
+
 int plot_metagame(plot_ctx *c)
 {
     if (!plot_has(c, "metagame.csv") || !plot_has(c, "equilibrium.json")) return PLOT_SKIP;
     json_t *j = plot_json(c, "equilibrium.json");
+    if (check_metagame(c, j)) {
+        json_decref(j);
+        return PLOT_UNFIT; /* the reason printed */
+    }
     json_t *scens = json_object_get(j, "scenarios");
     int nscen = (int)json_array_size(scens), shown = nscen < MAX_SCEN ? nscen : MAX_SCEN;
     out_file f;

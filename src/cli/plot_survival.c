@@ -70,9 +70,28 @@ static double field(const char *line, int col)
     return strtod(line, NULL);
 }
 
+/* A row's figures against the run's horizon (summary.json's rounds): rounds
+ * played a whole number in [1, horizon], the collapse round empty or whole in
+ * [1, played]. An edited file once drew garbage, or wrote a survival.tsv of
+ * 10^8 rows. 0, or -1 with a message naming the file and line, said once:
+ * the curve and the histogram read the same file. */
+static int check_row(const char *path, long line, double collapse, double played, long horizon)
+{
+    static int said;
+    int ok =
+        played >= 1 && played <= (double)horizon && played == floor(played) &&
+        (isnan(collapse) || (collapse >= 1 && collapse <= played && collapse == floor(collapse)));
+    if (!ok && !said++)
+        cli_error("%s: line %ld: rounds_played must be a whole number in [1, %ld] (the run's "
+                  "rounds in summary.json), and collapse_round empty or whole in [1, "
+                  "rounds_played]",
+                  path, line, horizon);
+    return ok ? 0 : -1;
+}
+
 /* Reads the collapse round and rounds played of every replication. 0, or
- * PLOT_SKIP / PLOT_FAIL (message printed). */
-static int read_runs(const plot_ctx *c, runs *r)
+ * PLOT_SKIP / PLOT_UNFIT / PLOT_FAIL (message printed). */
+static int read_runs(const plot_ctx *c, runs *r, long horizon)
 {
     static const char *const names[3] = {"state", "collapse_round", "rounds_played"};
     char path[4200], line[8192], first[CT_ID_MAX + 2] = "";
@@ -81,7 +100,9 @@ static int read_runs(const plot_ctx *c, runs *r)
     snprintf(path, sizeof path, "%s/replications.csv", c->dir);
     FILE *fp = fopen(path, "r");
     if (!fp) return PLOT_SKIP;
+    long lineno = 0;
     while (fgets(line, sizeof line, fp)) {
+        lineno++;
         if (line[0] == '#') continue;
         if (at[0] < 0) {
             columns(line, names, at);
@@ -106,6 +127,10 @@ static int read_runs(const plot_ctx *c, runs *r)
         }
         r->collapse[r->n] = field(line, at[1]);
         r->played[r->n] = field(line, at[2]);
+        if (check_row(path, lineno, r->collapse[r->n], r->played[r->n], horizon)) {
+            fclose(fp);
+            return PLOT_UNFIT;
+        }
         if (r->played[r->n] > r->rounds) r->rounds = (long)r->played[r->n];
         r->collapsed += !isnan(r->collapse[r->n]);
         if (r->collapse[r->n] > r->last) r->last = r->collapse[r->n];
@@ -156,7 +181,15 @@ static int agreement_runs(plot_ctx *c, runs *r, json_t **summary)
     *summary = plot_json(c, "summary.json");
     json_t *regime = json_object_get(json_object_get(*summary, "parameters"), "regime");
     if (strcmp(plot_jstr(regime, "template", "none"), "none") == 0) return PLOT_SKIP;
-    int rc = read_runs(c, r);
+    json_t *rounds = json_object_get(*summary, "rounds"); /* absent in older files */
+    json_int_t horizon = rounds ? json_integer_value(rounds) : 100000000;
+    if (horizon < 1 || horizon > 100000000) {
+        static int said; /* once for the curve and the histogram */
+        if (!said++)
+            cli_error("%s/summary.json: rounds must be a whole number in [1, 100000000]", c->dir);
+        return PLOT_UNFIT;
+    }
+    int rc = read_runs(c, r, (long)horizon);
     return rc ? rc : write_curve(c, r);
 }
 

@@ -146,9 +146,13 @@ int ct_sensitivity_saltelli(int k, size_t n, int second, ct_sensitivity_design *
     d->u = malloc(d->runs * (size_t)k * sizeof *d->u);
     gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)(2 * k));
     if (!d->u || !q) {
+        size_t points = d->runs;
         gsl_qrng_free(q);
         ct_sensitivity_design_free(d);
-        return ct_error_set(CT_ENOMEM, "out of memory for a Saltelli design of %zu runs", n);
+        return ct_error_set(CT_ENOMEM,
+                            "out of memory for a Saltelli design of %zu points (%zu base "
+                            "samples x %d settings)",
+                            points, n, k);
     }
     double v[2 * CT_SENSITIVITY_MAX_SETTINGS];
     for (size_t s = ct_sensitivity_skip(n); s > 0; s--)
