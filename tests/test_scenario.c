@@ -452,6 +452,15 @@ static void test_scenario_hostile_values(void **state)
     char want[256];
     snprintf(want, sizeof want, "%s:1: @include: files include one another 8 deep", path);
     assert_string_equal(ct_error_last(), want);
+    /* an absolute path: libconfig 1.5 would look for it below the file's folder */
+    fp = fopen(path, "w");
+    fprintf(fp, "\n@include \"/etc/hostname\"\n");
+    fclose(fp);
+    assert_int_equal(ct_scenario_load(path, &opt, &p), CT_ECONFIG);
+    snprintf(want, sizeof want,
+             "%s:2: @include takes a path relative to the scenario's folder, not an absolute one",
+             path);
+    assert_string_equal(ct_error_last(), want);
     remove(path);
 }
 

@@ -259,39 +259,59 @@ static int find_metric(sens_run *r)
     return 0;
 }
 
-/* Loads scenario i with the overrides and `extra`; 0 or the loader's code. */
-static int load_with(const sens_run *r, int i, const char *extra, const char *name, ct_params *p)
+/* Loads scenario i with the overrides and `extra`, named `label` in messages;
+ * 0 or the loader's code. */
+static int load_with(const sens_run *r, int i, const char *extra, const char *label, ct_params *p)
 {
-    const char *all[MAX_SETS + 4];
-    for (int k = 0; k < r->o.nsets; k++)
+    const char *all[MAX_SETS + 4], *labels[MAX_SETS + 4];
+    for (int k = 0; k < r->o.nsets; k++) {
         all[k] = r->o.sets[k];
+        labels[k] = NULL; /* "--set PATH=VALUE" */
+    }
     all[r->o.nsets] = extra;
+    labels[r->o.nsets] = label;
     ct_scenario_options so = {.regime_dir = cli_regime_dir(),
                               .overrides = all,
                               .noverrides = r->o.nsets + 1,
-                              .name = name};
+                              .labels = labels,
+                              .name = "--set"};
     return ct_scenario_load(r->o.scenario_path[i], &so, p);
 }
 
-/* Each range at both ends, each level, in every scenario: the setting exists
- * and takes those values. 0 or its origin's exit code (message printed). */
+/* Each range at both ends and at an inner value, each level, in every
+ * scenario: the setting exists and takes those values (an inner value that
+ * does not load, as 2.6875 for a whole-number setting, asks for a list of
+ * levels instead). 0 or its origin's exit code (message printed). */
 static int check_ranges(const sens_run *r)
 {
     for (int d = 0; d < r->k; d++) {
         const ct_sensitivity_setting *c = &r->core[d];
-        int n = c->levels ? c->levels : 2;
+        int n = c->levels ? c->levels : 3;
+        char where[CT_SWEEP_TEXT + 4200], label[2 * CT_SWEEP_TEXT + 4300];
+        int bad = origin(r, d, where, sizeof where);
+        snprintf(label, sizeof label, "%s %s=%s", where, r->set[d].path, r->set[d].spec);
         for (int v = 0; v < n; v++) {
             char set[2 * CT_SWEEP_TEXT + 2];
+            double inner = c->lo + (c->hi - c->lo) * 0.3819660112501051; /* not a round number */
             if (c->levels)
                 snprintf(set, sizeof set, "%s=%s", r->set[d].path, r->set[d].level[v]);
             else
-                snprintf(set, sizeof set, "%s=%.10g", r->set[d].path, v ? c->hi : c->lo);
+                snprintf(set, sizeof set, "%s=%.10g", r->set[d].path,
+                         v == 0   ? c->lo
+                         : v == 1 ? c->hi
+                                  : inner);
             for (int i = 0; i < r->nscen; i++) {
                 ct_params p;
-                char where[CT_SWEEP_TEXT + 4200];
-                int bad = origin(r, d, where, sizeof where);
-                if (load_with(r, i, set, where, &p) == 0) continue;
-                cli_error("%s (in %s)", ct_error_last(), r->o.scenario_path[i]);
+                if (load_with(r, i, set, label, &p) == 0) continue;
+                const char *why = ct_error_last();
+                size_t len = strlen(label);
+                if (strncmp(why, label, len) == 0 && why[len] == ':') why += len + 2;
+                if (v == 2)
+                    cli_error("%s: a value inside the range, %s, does not load (%s); give a list "
+                              "of the levels instead, %s=a,b,c",
+                              label, strchr(set, '=') + 1, why, r->set[d].path);
+                else
+                    cli_error("%s (in %s)", ct_error_last(), r->o.scenario_path[i]);
                 return bad;
             }
         }

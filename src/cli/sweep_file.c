@@ -53,6 +53,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -520,7 +521,7 @@ int sweep_file_append(sweep_file *f, long point, const char *text, size_t len)
 {
     assert(f->fp && !sweep_file_has(f, point));
     if (fwrite(text, 1, len, f->fp) != len || fflush(f->fp) != 0) {
-        cli_error("cannot write %s", f->path);
+        cli_error("cannot write %s: %s", f->path, strerror(errno));
         return EXIT_RUNTIME;
     }
     index_put(&f->x, point, f->end, len, 0);
@@ -553,7 +554,7 @@ int sweep_file_finish(sweep_file *f)
     int bad = fclose(f->fp) != 0;
     f->fp = NULL;
     if (bad) {
-        cli_error("cannot write %s", f->path);
+        cli_error("cannot write %s: %s", f->path, strerror(errno));
         return EXIT_RUNTIME;
     }
     char *paths[1] = {f->path};
@@ -781,4 +782,56 @@ int sweep_file_read(const char *path, int ndims, int (*fn)(void *ctx, const swee
     free(line);
     fclose(fp);
     return rc;
+}
+
+/* ---- the manifest ------------------------------------------------------------ */
+
+/* sweep.vary[d]: an object with a path and, outside a design, 1 to
+ * CT_SWEEP_MAX_VALUES texts as values. 0, or -1 (message printed). */
+static int check_dim(const char *dir, json_t *dim, size_t d, int design)
+{
+    const char *path = json_string_value(json_object_get(dim, "path"));
+    if (!json_is_object(dim) || !path || !*path || strlen(path) >= CT_SWEEP_TEXT) {
+        cli_error("%s/sweep.json: sweep.vary[%zu].path must be a setting's path (text of 1 to %d "
+                  "characters)",
+                  dir, d, CT_SWEEP_TEXT - 1);
+        return -1;
+    }
+    if (design) return 0;
+    json_t *values = json_object_get(dim, "values");
+    size_t n = json_array_size(values);
+    int ok = json_is_array(values) && n > 0 && n <= CT_SWEEP_MAX_VALUES;
+    for (size_t i = 0; ok && i < n; i++) {
+        const char *v = json_string_value(json_array_get(values, i));
+        ok = v && *v && strlen(v) < CT_SWEEP_TEXT;
+    }
+    if (!ok)
+        cli_error("%s/sweep.json: sweep.vary[%zu].values must list 1 to %d values (texts of 1 to "
+                  "%d characters)",
+                  dir, d, CT_SWEEP_MAX_VALUES, CT_SWEEP_TEXT - 1);
+    return ok ? 0 : -1;
+}
+
+int sweep_manifest_check(const char *dir, json_t *sweep)
+{
+    if (!json_is_object(sweep)) {
+        cli_error("%s/sweep.json: sweep must be an object (cut short or edited?)", dir);
+        return -1;
+    }
+    json_t *reps = json_object_get(sweep, "replications"), *vary = json_object_get(sweep, "vary");
+    if (!json_is_integer(reps) || json_integer_value(reps) < 1 ||
+        json_integer_value(reps) > SWEEP_MAX_REPLICATIONS) {
+        cli_error("%s/sweep.json: sweep.replications must be a whole number in [1, %lld]", dir,
+                  (long long)SWEEP_MAX_REPLICATIONS);
+        return -1;
+    }
+    if (!json_is_array(vary) || json_array_size(vary) == 0 ||
+        json_array_size(vary) > CT_SWEEP_MAX_DIMS) {
+        cli_error("%s/sweep.json: sweep.vary must list 1 to %d settings", dir, CT_SWEEP_MAX_DIMS);
+        return -1;
+    }
+    int design = json_object_get(sweep, "design") != NULL;
+    for (size_t d = 0; d < json_array_size(vary); d++)
+        if (check_dim(dir, json_array_get(vary, d), d, design)) return -1;
+    return 0;
 }

@@ -542,8 +542,8 @@ static int check_sweep(const loader *ld, const config_setting_t *group, ct_sweep
 static int read_sensitivity_vary(const loader *ld, const config_setting_t *s,
                                  ct_scenario_sensitivity *out)
 {
-    int len = config_setting_is_array(s) || config_setting_is_list(s) ? config_setting_length(s)
-                                                                       : -1;
+    int len =
+        config_setting_is_array(s) || config_setting_is_list(s) ? config_setting_length(s) : -1;
     if (len < 1 || len > CT_SCENARIO_SENSITIVITY_MAX)
         return fail_at(ld, s, "sensitivity.vary must be a list of 1 to %d \"PATH=SPEC\" texts",
                        CT_SCENARIO_SENSITIVITY_MAX);
@@ -551,8 +551,9 @@ static int read_sensitivity_vary(const loader *ld, const config_setting_t *s,
         const config_setting_t *v = config_setting_get_elem(s, (unsigned)j);
         const char *text = config_setting_get_string(v);
         if (!text || strlen(text) >= CT_SWEEP_TEXT)
-            return fail_at(ld, s, "sensitivity.vary[%d] must be a \"PATH=SPEC\" text shorter "
-                                  "than %d characters",
+            return fail_at(ld, s,
+                           "sensitivity.vary[%d] must be a \"PATH=SPEC\" text shorter "
+                           "than %d characters",
                            j, CT_SWEEP_TEXT);
         snprintf(out->vary[j], CT_SWEEP_TEXT, "%s", text);
         unsigned line = config_setting_source_line(v);
@@ -570,8 +571,9 @@ static int check_sensitivity(const loader *ld, const config_setting_t *group,
     if (!out) out = &ignored;
     memset(out, 0, sizeof *out);
     if (!config_setting_is_group(group))
-        return fail_at(ld, group, "sensitivity must be a group { vary = [ \"PATH=SPEC\", ... ]; "
-                                  "metric = \"NAME\"; state = \"ID\"; }");
+        return fail_at(ld, group,
+                       "sensitivity must be a group { vary = [ \"PATH=SPEC\", ... ]; "
+                       "metric = \"NAME\"; state = \"ID\"; }");
     for (int i = 0; i < config_setting_length(group); i++) {
         const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
         const char *name = config_setting_name(s), *text = config_setting_get_string(s);
@@ -1158,6 +1160,11 @@ static int scan_include(scan *sc, cursor *c, int depth)
         return ct_error_set(CT_ECONFIG,
                             "%s:%u: @include expects a file name in quotes, on one line, "
                             "without escapes",
+                            c->file, c->line);
+    if (t[start] == '/') /* libconfig 1.5 reads it below the including file's folder */
+        return ct_error_set(CT_ECONFIG,
+                            "%s:%u: @include takes a path relative to the scenario's folder, "
+                            "not an absolute one",
                             c->file, c->line);
     i = end;
     char path[4096];
