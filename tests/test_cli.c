@@ -1500,6 +1500,21 @@ static void test_cli_merge_huge_points(void **state)
     assert_non_null(strstr(err_text, "sweep.points must be the number of points of its grid"));
 }
 
+/* A manifest edited into nonsense: merge names the field, exit 1, no folder. */
+static void test_cli_merge_bad_manifest(void **state)
+{
+    (void)state;
+    char args[1024];
+    snprintf(args, sizeof args, "sweep " SWEEP " --out %s/bm --quiet", scratch);
+    assert_int_equal(cybertrust(args), 0);
+    in_scratch("sed -i 's/\"replications\": [0-9]*/\"replications\": -1/' bm/sweep.json");
+    snprintf(args, sizeof args, "merge %s/bm --out %s/bmm", scratch, scratch);
+    assert_int_equal(cybertrust(args), 1);
+    assert_non_null(strstr(err_text, "bm/sweep.json: sweep.replications must be a whole number"));
+    snprintf(args, sizeof args, "%s/bmm", scratch);
+    assert_int_equal(access(args, F_OK), -1);
+}
+
 /* Case 5: plot's limits are errors, not crashes. */
 static void test_cli_plot_limits(void **state)
 {
@@ -2098,6 +2113,7 @@ int main(void)
         cmocka_unit_test(test_cli_sweep_resume_damaged_middle_left_alone),
         cmocka_unit_test(test_cli_sweep_resume_inputs_by_content),
         cmocka_unit_test(test_cli_merge_huge_points),
+        cmocka_unit_test(test_cli_merge_bad_manifest),
         cmocka_unit_test(test_cli_plot_limits),
         cmocka_unit_test(test_cli_evolve_huge_start),
         cmocka_unit_test(test_cli_play_unreadable_lines),

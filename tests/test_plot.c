@@ -6,6 +6,8 @@
  * commas). The data the program derives is checked against hand counts: the
  * agreement's survival (tests/fixtures/survival, five runs), the heatmap's
  * cells and its palette. Wrong --metric and --state: one line, exit 2.
+ * A sensitivity.json or sweep.json edited into nonsense: one line naming the
+ * file and the field, exit 1, nothing written.
  * Rendering tests are skipped, with a message, only where gnuplot is absent. */
 #include "assert_close.h"
 
@@ -425,6 +427,135 @@ static void test_plot_bad_names(void **state)
     assert_ptr_equal(strchr(text, '\n'), text + strlen(text) - 1); /* one line */
 }
 
+/* The sensitivity folders (tests/fixtures/sensitivity: Sobol over payoffs.S
+ * and payoffs.P; sensitivity_morris: Morris over the same) draw, and their
+ * index table holds one row per setting in rank order. */
+static void test_plot_sensitivity(void **state)
+{
+    NEEDS_GNUPLOT;
+    char path[512];
+    expect_picture("sensitivity", "sensitivity");
+    snprintf(path, sizeof path, "%s/sensitivity/sensitivity_indices.tsv", scratch);
+    assert_int_equal(lines_of(path), 1 + 2);
+    slurp(path, text, sizeof text);
+    assert_non_null(strstr(text, "\n1\tpayoffs.P\t0.8094117647\t"));
+    expect_picture("sensitivity_morris", "sensitivity");
+    snprintf(path, sizeof path, "%s/sensitivity_morris/sensitivity_indices.tsv", scratch);
+    slurp(path, text, sizeof text);
+    assert_non_null(strstr(text, "\n2\tpayoffs.S\t3\t"));
+}
+
+/* Sets (value) or deletes (NULL) the field at `path`, keys and array indices
+ * separated by dots ("settings.1.total"; an index one past the end appends);
+ * returns 0 when the parent exists. */
+static int edit_json(json_t *root, const char *path, json_t *value)
+{
+    char buf[256], *key = buf, *dot;
+    snprintf(buf, sizeof buf, "%s", path);
+    while ((dot = strchr(key, '.')) != NULL) {
+        *dot = '\0';
+        root = json_is_array(root) ? json_array_get(root, strtoul(key, NULL, 10))
+                                   : json_object_get(root, key);
+        key = dot + 1;
+    }
+    size_t at = strtoul(key, NULL, 10);
+    if (json_is_array(root) && value && at == json_array_size(root)) /* one more */
+        return json_array_append_new(root, value);
+    if (json_is_array(root)) return value ? json_array_set_new(root, at, value) : -1;
+    if (!json_is_object(root)) return -1;
+    return value ? json_object_set_new(root, key, value) : json_object_del(root, key);
+}
+
+/* Plots a copy of fixture `name` whose `file` has `path` set to `value`
+ * (NULL: deleted): one line of stderr naming the file and `field`, exit 1,
+ * and none of `left` written. */
+static void refused(const char *name, const char *file, const char *path, json_t *value,
+                    const char *field, const char *const *left)
+{
+    char cmd[2048], where[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s/edited && cp -r %s/tests/fixtures/%s %s/edited", scratch,
+             CT_SOURCE_DIR, name, scratch);
+    assert_int_equal(sh(cmd), 0);
+    snprintf(where, sizeof where, "%s/edited/%s", scratch, file);
+    json_t *root = json_load_file(where, 0, NULL);
+    assert_non_null(root);
+    assert_int_equal(edit_json(root, path, value), 0);
+    assert_int_equal(json_dump_file(root, where, 0), 0);
+    json_decref(root);
+    snprintf(cmd, sizeof cmd, "%s plot %s/edited >/dev/null 2>%s/err.txt", CT_PROGRAM, scratch,
+             scratch);
+    int status = sh(cmd);
+    snprintf(cmd, sizeof cmd, "%s/err.txt", scratch);
+    slurp(cmd, text, sizeof text);
+    if (WEXITSTATUS(status) != 1 || !strstr(text, where) || !strstr(text, field))
+        fail_msg("%s = edited: exit %d, '%s' (expected exit 1 naming %s)", path,
+                 WEXITSTATUS(status), text, field);
+    assert_ptr_equal(strchr(text, '\n'), text + strlen(text) - 1); /* one line */
+    for (int i = 0; left[i]; i++) {
+        snprintf(cmd, sizeof cmd, "%s/edited/%s", scratch, left[i]);
+        if (file_size(cmd) != -1) fail_msg("%s = edited: %s was written", path, left[i]);
+    }
+}
+
+static const char *const sens_files[] = {"sensitivity_indices.tsv", "sensitivity_map.tsv",
+                                         "sensitivity.png", NULL};
+
+/* A sensitivity.json cut or edited by hand: each field the plot reads is
+ * checked, one line names it, exit 1, nothing written. */
+static void test_plot_sensitivity_refused(void **state)
+{
+    NEEDS_GNUPLOT;
+    const char *f = "sensitivity", *j = "sensitivity.json";
+    refused(f, j, "method", NULL, ": method must be", sens_files);
+    refused(f, j, "method", json_string("sobel"), ": method must be", sens_files);
+    refused(f, j, "question", NULL, ": question.scenarios must", sens_files);
+    refused(f, j, "question.metric", json_integer(3), ": question.metric must", sens_files);
+    refused(f, j, "question.settings.2", json_object(), ": question.settings must describe the 2",
+            sens_files);
+    refused(f, j, "question.settings.1.lo", json_string("0"), ": question.settings[1] must",
+            sens_files);
+    refused(f, j, "runs", NULL, ": runs.points must", sens_files);
+    refused(f, j, "runs.replications", json_integer(-1), ": runs.replications must", sens_files);
+    refused(f, j, "runs.scenarios", json_integer(2), ": runs.scenarios must be 1", sens_files);
+    refused(f, j, "variance", NULL, ": variance must", sens_files);
+    refused(f, j, "variance", json_real(-2), ": variance must", sens_files);
+    /* no settings: this one line, not also "holds nothing to plot" */
+    refused(f, j, "settings", NULL, ": settings must list 1 to 16 settings", sens_files);
+    refused(f, j, "settings.1", json_null(), ": settings[1].path must", sens_files);
+    refused(f, j, "settings.1.total.estimate", json_real(1e300), ": settings[1].total must",
+            sens_files);
+    refused(f, j, "settings.0.total.lo", json_real(-0.5), ": settings[0].total must", sens_files);
+    /* lo above hi (1.43) */
+    refused(f, j, "settings.0.total.lo", json_real(1.5), ": settings[0].total must", sens_files);
+    refused(f, j, "settings.0.first", json_string("0.8"), ": settings[0].first must", sens_files);
+    refused(f, j, "settings.1.total", json_null(), ": settings[1].total must", sens_files);
+    f = "sensitivity_morris";
+    refused(f, j, "settings.0.mu_star.estimate", json_real(-1), ": settings[0].mu_star must",
+            sens_files);
+    refused(f, j, "settings.1.sigma", json_real(-1), ": settings[1].mu and .sigma must",
+            sens_files);
+    refused(f, j, "settings.1.mu", json_string("x"), ": settings[1].mu and .sigma must",
+            sens_files);
+}
+
+/* A sweep.json edited by hand: a grid of nonsense, a negative count of runs. */
+static void test_plot_sweep_refused(void **state)
+{
+    NEEDS_GNUPLOT;
+    static const char *const left[] = {"sweep_net_security_us.tsv", "sweep_net_security_us.png",
+                                       NULL};
+    json_t *bad = json_pack("[{s:i}, n]", "path", 5);
+    refused("sweep", "sweep.json", "sweep.vary", bad, ": sweep.vary[0].path must", left);
+    refused("sweep", "sweep.json", "sweep.vary.1", json_null(), ": sweep.vary[1].path must", left);
+    refused("sweep", "sweep.json", "sweep.vary.0.values", json_pack("[i]", 1),
+            ": sweep.vary[0].values must", left);
+    refused("sweep", "sweep.json", "sweep.replications", json_integer(-1),
+            ": sweep.replications must be a whole number in [1, 1000000000]", left);
+    refused("sweep", "sweep.json", "sweep.replications", json_string("10"),
+            ": sweep.replications must", left);
+    refused("sweep", "sweep.json", "sweep", NULL, ": sweep must be an object", left);
+}
+
 int main(void)
 {
     snprintf(scratch, sizeof scratch, "/tmp/ct_plot_XXXXXX");
@@ -446,6 +577,9 @@ int main(void)
         cmocka_unit_test(test_plot_equilibrium),
         cmocka_unit_test(test_plot_errors),
         cmocka_unit_test(test_plot_bad_names),
+        cmocka_unit_test(test_plot_sensitivity),
+        cmocka_unit_test(test_plot_sensitivity_refused),
+        cmocka_unit_test(test_plot_sweep_refused),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[128];

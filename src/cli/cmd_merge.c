@@ -114,7 +114,8 @@ static int merge(int ndirs, const char **dirs, const char *out, int quiet)
     for (int i = 0; !rc && i < ndirs; i++) {
         rc = check_manifest(dirs, i, &first);
         if (!rc && i == 0) {
-            if (sweep_manifest_points(dirs[0], json_object_get(first, "sweep"), &points)) {
+            if (sweep_manifest_check(dirs[0], json_object_get(first, "sweep")) ||
+                sweep_manifest_points(dirs[0], json_object_get(first, "sweep"), &points)) {
                 rc = EXIT_RUNTIME;
                 break;
             }

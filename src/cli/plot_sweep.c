@@ -313,7 +313,11 @@ int plot_sweep(plot_ctx *c)
     grid g = {.vary = json_object_get(json_object_get(m, "sweep"), "vary"),
               .metric = c->metric ? c->metric : plot_jstr(m, "metric", "net_security")};
     const char *id = c->state ? c->state : plot_jstr(m, "state", NULL);
-    int rc = sweep_manifest_points(c->dir, json_object_get(m, "sweep"), &npoints) ? PLOT_FAIL : 0;
+    if (!m) cli_error("%s/sweep.json: missing or not JSON (the sweep's manifest)", c->dir);
+    int rc = !m || sweep_manifest_check(c->dir, json_object_get(m, "sweep")) ||
+                     sweep_manifest_points(c->dir, json_object_get(m, "sweep"), &npoints)
+                 ? PLOT_FAIL
+                 : 0;
     if (!rc) rc = read_grid(c, &g, npoints);
     int state = rc ? 0 : chosen_state(id, &g);
     if (!rc && state < 0) rc = state;

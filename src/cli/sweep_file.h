@@ -88,4 +88,13 @@ typedef struct {
 int sweep_file_read(const char *path, int ndims, int (*fn)(void *ctx, const sweep_row *row),
                     void *ctx);
 
+#define SWEEP_MAX_REPLICATIONS 1000000000LL /* ct_params.replications' range */
+/* Checks the fields of DIR/sweep.json's "sweep" object that readers use
+ * before they trust them: replications a whole number in [1, 1e9], vary 1 to
+ * CT_SWEEP_MAX_DIMS objects each with a text path and (outside a design) 1
+ * to CT_SWEEP_MAX_VALUES text values. 0, or -1 with one line printed naming
+ * the file and the field. The grid's size is sweep_manifest_points'. */
+struct json_t;
+int sweep_manifest_check(const char *dir, struct json_t *sweep);
+
 #endif
