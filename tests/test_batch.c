@@ -3,6 +3,7 @@
 #include "assert_close.h"
 
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "cybertrust/batch.h"
@@ -224,6 +225,46 @@ static void test_batch_common_random_numbers_by_state_id(void **state)
     ct_batch_free(b);
 }
 
+/* Quantiles of the run metrics only: the same run metrics (and their medians)
+ * as with every quantile, the means of the state metrics unchanged, and no
+ * state medians (NaN: nothing estimated them). */
+static void test_batch_run_quantiles_only(void **state)
+{
+    (void)state;
+    ct_params p[2];
+    load("us_russia_hotline.cfg", &p[0]);
+    load("us_russia_joint_unit_2017.cfg", &p[1]);
+    ct_batch *b[2];
+    for (int mode = 0; mode < 2; mode++) {
+        ct_batch_options opt = {.replications = 300,
+                                .seed = 7,
+                                .threads = 2,
+                                .quantiles = mode ? CT_BATCH_QUANTILES_RUN : CT_BATCH_QUANTILES_ALL,
+                                .diffs = 1};
+        assert_non_null(b[mode] = ct_batch_alloc(p, 2, &opt));
+        assert_int_equal(ct_batch_run(b[mode]), 0);
+    }
+    for (int k = 0; k < 2; k++) {
+        for (int m = 0; m < CT_RUN_METRIC_COUNT; m++) {
+            ct_summary x, y;
+            ct_batch_run_summary(b[0], k, (ct_run_metric)m, &x);
+            ct_batch_run_summary(b[1], k, (ct_run_metric)m, &y);
+            assert_memory_equal(&x, &y, sizeof x);
+        }
+        ct_summary x, y;
+        ct_batch_state_summary(b[0], k, 0, CT_M_NET_SECURITY, &x);
+        ct_batch_state_summary(b[1], k, 0, CT_M_NET_SECURITY, &y);
+        assert_true(x.mean == y.mean && x.ci_lo == y.ci_lo && x.ci_hi == y.ci_hi);
+        assert_false(isnan(x.median));
+        assert_true(isnan(y.median));
+    }
+    ct_summary r;
+    ct_batch_run_summary(b[1], 1, CT_R_ROUNDS_PLAYED, &r);
+    assert_true(r.median == 100.0); /* a run median was estimated: fixed horizon of 100 */
+    ct_batch_free(b[0]);
+    ct_batch_free(b[1]);
+}
+
 static void test_batch_cancel_stops_cleanly(void **state)
 {
     (void)state;
@@ -253,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_batch_series_per_round),
         cmocka_unit_test(test_batch_sums_as_one_at_a_time),
         cmocka_unit_test(test_batch_cancel_stops_cleanly),
+        cmocka_unit_test(test_batch_run_quantiles_only),
         cmocka_unit_test(test_batch_common_random_numbers_by_state_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -79,7 +79,8 @@ int cmd_compare(int argc, char **argv)
     ct_batch_options bo = {.replications = p[0].replications,
                            .seed = (uint64_t)p[0].seed,
                            .threads = o.threads,
-                           .quantiles = 1,
+                           /* stdout prints the median collapse round; the files every median */
+                           .quantiles = o.out ? CT_BATCH_QUANTILES_ALL : CT_BATCH_QUANTILES_RUN,
                            .diffs = 1,
                            .cancel = cli_interrupted(),
                            .progress = cli_progress_batch,

@@ -118,7 +118,8 @@ int cmd_run(int argc, char **argv)
                            .seed = (uint64_t)p.seed,
                            .threads = o.threads,
                            .series = o.out != NULL,
-                           .quantiles = 1, /* medians and percentiles are printed and written */
+                           /* stdout prints the median collapse round; the files every median */
+                           .quantiles = o.out ? CT_BATCH_QUANTILES_ALL : CT_BATCH_QUANTILES_RUN,
                            .sink = o.out ? write_replication : NULL,
                            .sink_ctx = &rs,
                            .cancel = cli_interrupted(),

@@ -220,13 +220,12 @@ static int alloc_statistics(ct_batch *b)
 {
     if (alloc_sums(b, &b->total)) return CT_ENOMEM;
     if (!b->opt.quantiles) return 0;
-    b->q_state = alloc_quantiles(b->nstate);
-    b->q_run = alloc_quantiles(b->nrun);
-    if (!b->q_state || !b->q_run) return CT_ENOMEM;
+    int states = b->opt.quantiles != CT_BATCH_QUANTILES_RUN;
+    if (states && !(b->q_state = alloc_quantiles(b->nstate))) return CT_ENOMEM;
+    if (!(b->q_run = alloc_quantiles(b->nrun))) return CT_ENOMEM;
     if (!b->opt.diffs) return 0;
-    b->q_diff = alloc_quantiles(b->nstate);
-    b->q_run_diff = alloc_quantiles(b->nrun);
-    return b->q_diff && b->q_run_diff ? 0 : CT_ENOMEM;
+    if (states && !(b->q_diff = alloc_quantiles(b->nstate))) return CT_ENOMEM;
+    return (b->q_run_diff = alloc_quantiles(b->nrun)) ? 0 : CT_ENOMEM;
 }
 
 ct_batch *ct_batch_alloc(const ct_params *scenarios, int n, const ct_batch_options *opt)
@@ -345,13 +344,13 @@ static void merge(ct_welford *into, const ct_welford *from, size_t count)
 static void feed_quantiles(ct_batch *b, const ct_metrics *m)
 {
     for (int k = 0; k < b->n; k++) {
-        for (int st = 0; st < CT_STATES; st++)
+        for (int st = 0; b->q_state && st < CT_STATES; st++)
             for (int j = 0; j < CT_METRIC_COUNT; j++)
                 ct_quantiles_add(b->q_state[state_idx(k, st, j)], m[k].state[st][j]);
         for (int j = 0; j < CT_RUN_METRIC_COUNT; j++)
             ct_quantiles_add(b->q_run[run_idx(k, j)], m[k].run[j]);
-        if (k == 0 || !b->q_diff) continue;
-        for (int st = 0; st < CT_STATES; st++) {
+        if (k == 0 || !b->q_run_diff) continue;
+        for (int st = 0; b->q_diff && st < CT_STATES; st++) {
             int t = b->match[k][st];
             for (int j = 0; t >= 0 && j < CT_METRIC_COUNT; j++)
                 ct_quantiles_add(b->q_diff[state_idx(k, st, j)],

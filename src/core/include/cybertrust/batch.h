@@ -18,13 +18,20 @@
  * `m` holds one ct_metrics per scenario. */
 typedef void (*ct_batch_sink)(void *ctx, long rep, const ct_metrics *m);
 
+/* Which metrics a batch estimates quantiles of (ct_batch_options.quantiles):
+ * P-squared estimators see every replication in order, one thread at a time,
+ * so a command asks only for those it prints or writes. */
+enum { CT_BATCH_QUANTILES_NONE, CT_BATCH_QUANTILES_ALL, CT_BATCH_QUANTILES_RUN };
+
 typedef struct {
     long replications;  /* >= 1 */
     uint64_t seed;      /* every replication's generator is seeded from (seed, point, rep) */
     uint64_t point;     /* sweep point index, 0 for a plain run */
     int threads;        /* OpenMP threads; 0 = the OpenMP default */
     int series;         /* keep per-round series (memory grows with rounds, not replications) */
-    int quantiles;      /* estimate medians and 5th/95th percentiles (else NaN in summaries) */
+    int quantiles;      /* medians and 5th/95th percentiles (else NaN in summaries): of
+                           every metric (CT_BATCH_QUANTILES_ALL, or 1), of the run metrics
+                           only (CT_BATCH_QUANTILES_RUN), or none (0) */
     int diffs;          /* keep paired differences against scenario 0 (compare) */
     ct_batch_sink sink; /* optional */
     void *sink_ctx;
