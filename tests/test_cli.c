@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L /* mkdtemp */
 /* The program end to end: arguments, exit codes, printed results and files. */
 #include "assert_close.h"
+#include "scratch.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -13,16 +14,7 @@
 
 #define SCEN CT_SOURCE_DIR "/scenarios/"
 
-static char scratch[64];
 static char out_text[1 << 16], err_text[1 << 12];
-
-static void slurp(const char *path, char *buf, size_t n)
-{
-    FILE *fp = fopen(path, "r");
-    size_t got = fp ? fread(buf, 1, n - 1, fp) : 0;
-    buf[got] = '\0';
-    if (fp) fclose(fp);
-}
 
 /* Runs the program with `args`; returns its exit code; output in out_text / err_text. */
 static int cybertrust(const char *args)
@@ -49,16 +41,13 @@ static int exists(const char *rel)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(scratch, sizeof scratch, "/tmp/ct_cli_XXXXXX");
-    return mkdtemp(scratch) ? 0 : -1;
+    return scratch_make("ct_cli");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", scratch);
-    return system(cmd) == 0 ? 0 : -1;
+    return scratch_remove();
 }
 
 static void test_cli_usage_and_exit_codes(void **state)

@@ -5,6 +5,7 @@
  * against its own numbers: every direction word against the figures beside
  * it, every payoff change against the components it lists. */
 #include "assert_close.h"
+#include "scratch.h"
 
 #include <fcntl.h>
 #include <math.h>
@@ -22,16 +23,7 @@
 #define SCEN CT_SOURCE_DIR "/scenarios/"
 #define GOLDEN CT_SOURCE_DIR "/tests/golden/"
 
-static char scratch[64];
 static char out_text[1 << 17], err_text[1 << 12];
-
-static void slurp(const char *path, char *buf, size_t n)
-{
-    FILE *fp = fopen(path, "r");
-    size_t got = fp ? fread(buf, 1, n - 1, fp) : 0;
-    buf[got] = '\0';
-    if (fp) fclose(fp);
-}
 
 /* Runs the program with `args` and stdin from the shell text `input` (a
  * redirection or a pipe's producer); exit code, output in out_text / err_text. */
@@ -51,16 +43,13 @@ static int run(const char *input, const char *args)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(scratch, sizeof scratch, "/tmp/ct_play_XXXXXX");
-    return mkdtemp(scratch) ? 0 : -1;
+    return scratch_make("ct_play");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", scratch);
-    return system(cmd) == 0 ? 0 : -1;
+    return scratch_remove();
 }
 
 /* The width in columns of the widest line of `text`. */

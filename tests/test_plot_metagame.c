@@ -6,6 +6,7 @@
  * naming the file and the field, and no metagame.tsv or picture; the same
  * folder with a well-formed file draws. Skipped where gnuplot is absent. */
 #include "assert_close.h"
+#include "scratch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char scratch[64];
 static char err[1 << 16];
 
 /* A 2 x 2 meta-game: labels a and b as JSON arrays, the payoff rows of a. */
@@ -138,16 +138,13 @@ static void test_well_formed_draws(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(scratch, sizeof scratch, "/tmp/ct_plot_metagame_XXXXXX");
-    return mkdtemp(scratch) ? 0 : -1;
+    return scratch_make("ct_plot_metagame");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", scratch);
-    return system(cmd) == 0 ? 0 : -1;
+    return scratch_remove();
 }
 
 int main(void)

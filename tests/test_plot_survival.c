@@ -7,6 +7,7 @@
  * survival.tsv; the fixture itself (tests/fixtures/survival, whose
  * summary.json predates its rounds field) still draws. */
 #include "assert_close.h"
+#include "scratch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-static char scratch[64];
 static char out[1 << 14];
 
 /* Copies the fixture with `sed` applied to its replications.csv and
@@ -91,16 +91,13 @@ static void test_fixture_draws(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(scratch, sizeof scratch, "/tmp/ct_plot_survival_XXXXXX");
-    return mkdtemp(scratch) ? 0 : -1;
+    return scratch_make("ct_plot_survival");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", scratch);
-    return system(cmd) == 0 ? 0 : -1;
+    return scratch_remove();
 }
 
 int main(void)

@@ -11,6 +11,7 @@
  * 4.5; Morris elementary effects per whole range are 1 x 3 = 3 and 3 x 2 = 6
  * at every point (mu* = |mu| = 3 and 6, sigma = 0). */
 #include "assert_close.h"
+#include "scratch.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -28,17 +29,8 @@
          "--vary states.us.trust=0:0.6 --vary regime.dual_use=0:1 --metric net_security "          \
          "--state us --rounds 10 --reps 8 --samples 16 --bootstrap 200 --quiet"
 
-static char scratch[64];
 static char out_text[1 << 16], err_text[1 << 12];
 static char shell[4096]; /* a command line of the byte-identity test */
-
-static void slurp(const char *path, char *buf, size_t n)
-{
-    FILE *fp = fopen(path, "r");
-    size_t got = fp ? fread(buf, 1, n - 1, fp) : 0;
-    buf[got] = '\0';
-    if (fp) fclose(fp);
-}
 
 /* Runs the program with `args` in the scratch folder; its exit code. */
 static int cybertrust(const char *args)
@@ -110,16 +102,13 @@ static void assert_within(json_t *s, const char *which, double exact)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(scratch, sizeof scratch, "/tmp/ct_sens_XXXXXX");
-    return mkdtemp(scratch) ? 0 : -1;
+    return scratch_make("ct_sens");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", scratch);
-    return system(cmd) == 0 ? 0 : -1;
+    return scratch_remove();
 }
 
 static void test_sensitivity_cli_sobol_closed_form(void **state)
