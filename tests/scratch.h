@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 static char scratch[64];
 
@@ -31,6 +33,32 @@ static inline int scratch_remove(void)
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", scratch);
     return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Runs the shell text "PREFIX PROGRAM ARGS" (PREFIX: "", a redirection of
+ * stdin, "cd DIR &&", ...) with its stdout and stderr into out and err (through
+ * files in the scratch folder); the exit code, or -1. */
+static inline int scratch_run(const char *prefix, const char *program, const char *args, char *out,
+                              size_t nout, char *err, size_t nerr)
+{
+    char cmd[8192], path[256];
+    snprintf(cmd, sizeof cmd, "%s %s %s >%s/stdout 2>%s/stderr", prefix, program, args, scratch,
+             scratch);
+    int status = system(cmd);
+    snprintf(path, sizeof path, "%s/stdout", scratch);
+    slurp(path, out, nout);
+    snprintf(path, sizeof path, "%s/stderr", scratch);
+    slurp(path, err, nerr);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* 1 if `rel` exists in the scratch folder. */
+static inline int scratch_exists(const char *rel)
+{
+    char path[512];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", scratch, rel);
+    return stat(path, &st) == 0;
 }
 
 #endif

@@ -19,23 +19,12 @@ static char out_text[1 << 16], err_text[1 << 12];
 /* Runs the program with `args`; returns its exit code; output in out_text / err_text. */
 static int cybertrust(const char *args)
 {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "%s %s >%s/stdout 2>%s/stderr", CT_PROGRAM, args, scratch, scratch);
-    int status = system(cmd);
-    char path[256];
-    snprintf(path, sizeof path, "%s/stdout", scratch);
-    slurp(path, out_text, sizeof out_text);
-    snprintf(path, sizeof path, "%s/stderr", scratch);
-    slurp(path, err_text, sizeof err_text);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return scratch_run("", CT_PROGRAM, args, out_text, sizeof out_text, err_text, sizeof err_text);
 }
 
 static int exists(const char *rel)
 {
-    char path[512];
-    struct stat st;
-    snprintf(path, sizeof path, "%s/%s", scratch, rel);
-    return stat(path, &st) == 0;
+    return scratch_exists(rel);
 }
 
 static int setup(void **state)

@@ -29,15 +29,8 @@ static char out_text[1 << 17], err_text[1 << 12];
  * redirection or a pipe's producer); exit code, output in out_text / err_text. */
 static int run(const char *input, const char *args)
 {
-    char cmd[8192], path[256];
-    snprintf(cmd, sizeof cmd, "%s %s %s >%s/stdout 2>%s/stderr", input, CT_PROGRAM, args, scratch,
-             scratch);
-    int status = system(cmd);
-    snprintf(path, sizeof path, "%s/stdout", scratch);
-    slurp(path, out_text, sizeof out_text);
-    snprintf(path, sizeof path, "%s/stderr", scratch);
-    slurp(path, err_text, sizeof err_text);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return scratch_run(input, CT_PROGRAM, args, out_text, sizeof out_text, err_text,
+                       sizeof err_text);
 }
 
 static int setup(void **state)

@@ -35,23 +35,14 @@ static char shell[4096]; /* a command line of the byte-identity test */
 /* Runs the program with `args` in the scratch folder; its exit code. */
 static int cybertrust(const char *args)
 {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd %s && %s %s >stdout 2>stderr", scratch, CT_PROGRAM, args);
-    int status = system(cmd);
-    char path[256];
-    snprintf(path, sizeof path, "%s/stdout", scratch);
-    slurp(path, out_text, sizeof out_text);
-    snprintf(path, sizeof path, "%s/stderr", scratch);
-    slurp(path, err_text, sizeof err_text);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    char cd[128];
+    snprintf(cd, sizeof cd, "cd %s &&", scratch);
+    return scratch_run(cd, CT_PROGRAM, args, out_text, sizeof out_text, err_text, sizeof err_text);
 }
 
 static int exists(const char *rel)
 {
-    char path[512];
-    struct stat st;
-    snprintf(path, sizeof path, "%s/%s", scratch, rel);
-    return stat(path, &st) == 0;
+    return scratch_exists(rel);
 }
 
 /* 1 if two files of the scratch folder hold the same bytes. */
