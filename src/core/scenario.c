@@ -1378,42 +1378,37 @@ int ct_scenario_load_regime(const char *path, ct_params *p)
     return load_regime(path, p, NULL);
 }
 
-int ct_scenario_load_sweep(const char *path, ct_sweep *sweep)
+/* The block `name` of the file at `path` alone (no overrides, no template),
+ * checked by the block's reader: check_sweep with (sweep, reading), or
+ * check_sensitivity with out (the other pointers NULL). 0 without the block. */
+static int load_block(const char *path, const char *name, ct_sweep *sweep,
+                      ct_scenario_sweep_metric *reading, ct_scenario_sensitivity *out)
 {
     config_t cfg;
     config_init(&cfg);
     int rc = read_file(&cfg, path, NULL);
     loader ld = {path, NULL, 0, 0, NULL};
-    const config_setting_t *s = rc ? NULL : config_lookup(&cfg, "sweep");
-    if (s) rc = check_sweep(&ld, s, sweep, NULL);
+    const config_setting_t *s = rc ? NULL : config_lookup(&cfg, name);
+    if (s) rc = out ? check_sensitivity(&ld, s, out) : check_sweep(&ld, s, sweep, reading);
     config_destroy(&cfg);
     return rc;
+}
+
+int ct_scenario_load_sweep(const char *path, ct_sweep *sweep)
+{
+    return load_block(path, "sweep", sweep, NULL, NULL);
 }
 
 int ct_scenario_load_sweep_metric(const char *path, ct_scenario_sweep_metric *out)
 {
-    config_t cfg;
-    config_init(&cfg);
     memset(out, 0, sizeof *out);
-    int rc = read_file(&cfg, path, NULL);
-    loader ld = {path, NULL, 0, 0, NULL};
-    const config_setting_t *s = rc ? NULL : config_lookup(&cfg, "sweep");
-    if (s) rc = check_sweep(&ld, s, NULL, out);
-    config_destroy(&cfg);
-    return rc;
+    return load_block(path, "sweep", NULL, out, NULL);
 }
 
 int ct_scenario_load_sensitivity(const char *path, ct_scenario_sensitivity *out)
 {
-    config_t cfg;
-    config_init(&cfg);
     memset(out, 0, sizeof *out);
-    int rc = read_file(&cfg, path, NULL);
-    loader ld = {path, NULL, 0, 0, NULL};
-    const config_setting_t *s = rc ? NULL : config_lookup(&cfg, "sensitivity");
-    if (s) rc = check_sensitivity(&ld, s, out);
-    config_destroy(&cfg);
-    return rc;
+    return load_block(path, "sensitivity", NULL, NULL, out);
 }
 
 /* ---- meta-games ----------------------------------------------------------- */
