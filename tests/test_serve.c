@@ -527,8 +527,24 @@ static void test_serve_session_cap(void **state)
     for (char *c = path; *c; c++)
         if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
     expect("POST", path, NULL, "{\"name\":\"later\"}", 409, "full");
+    /* abandoned sessions give way: idle past the limit, they are ended (the one
+     * with students written) when a new session needs a place */
+    ctx.limits.idle_seconds = 0.05;
+    struct timespec wait = {.tv_nsec = 100000000};
+    nanosleep(&wait, NULL);
+    json_t *c = call("POST", "/api/class", NULL, "{\"scenario\":\"04_hotline\"}", &status);
+    assert_int_equal(status, 201);
+    char file[256];
+    snprintf(file, sizeof file, "%s/class-%s.json", out_dir,
+             json_string_value(json_object_get(a, "code")));
+    assert_int_equal(access(file, F_OK), 0);
+    snprintf(file, sizeof file, "%s/class-%s.json", out_dir,
+             json_string_value(json_object_get(b, "code")));
+    assert_int_not_equal(access(file, F_OK), 0); /* no students: nothing to keep */
+    ctx.limits.idle_seconds = 0;
     json_decref(a);
     json_decref(b);
+    json_decref(c);
 }
 
 /* ---- the real server ------------------------------------------------------------- */

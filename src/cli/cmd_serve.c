@@ -43,7 +43,7 @@ static const char usage[] =
 
 typedef struct {
     const char *listen, *web, *out, *work;
-    long max_body, max_sessions, max_students, max_connections, threads;
+    long max_body, max_sessions, max_students, max_connections, threads, idle;
     const char *args[1]; /* none are taken: the parser's count of positional arguments */
     int nargs;
 } serve_args;
@@ -87,6 +87,14 @@ static const cli_opt serve_table[] = {
      .at = AT(max_sessions),
      .min = 1,
      .max = 10000},
+    {.name = "idle",
+     .value = "MINUTES",
+     .help = "end a session nobody has used for this long when a new one\nneeds its place "
+             "(default 240; 0: never)",
+     .kind = CLI_OPT_LONG,
+     .at = AT(idle),
+     .min = 0,
+     .max = 100000},
     {.name = "max-students",
      .value = "N",
      .help = "students per session (default 200)",
@@ -418,7 +426,8 @@ static int setup(server *sv, const serve_args *a, struct sockaddr_in *sa)
                       .max_sessions = (int)a->max_sessions,
                       .max_students = (int)a->max_students,
                       .max_connections = (int)a->max_connections,
-                      .threads = (int)a->threads};
+                      .threads = (int)a->threads,
+                      .idle_seconds = 60.0 * (double)a->idle};
     int rc;
     if ((a->work && (rc = parse_work(a->work, &l))) || (rc = parse_listen(a->listen, sa)) ||
         (rc = find_web(sv, a->web)) || (rc = cli_out_check(a->out)) || (rc = check_out(a->out)))
@@ -477,7 +486,8 @@ int cmd_serve(int argc, char **argv)
                     .max_sessions = 16,
                     .max_students = 200,
                     .max_connections = 256,
-                    .threads = 4};
+                    .threads = 4,
+                    .idle = 240};
     int rc = cli_opt_parse(&cli_serve_command, argc, argv, &a);
     if (rc) return rc == CLI_OPT_HELP ? EXIT_OK : rc;
     static server sv; /* program-side: large, one per process */
@@ -487,11 +497,10 @@ int cmd_serve(int argc, char **argv)
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
             MHD_USE_ITC, /* ITC: drain()'s MHD_quiesce_daemon */
-        0, NULL,
-        NULL, on_request, &sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        0, NULL, NULL, on_request, &sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)a.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        30u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv, MHD_OPTION_UNESCAPE_CALLBACK,
-        unescape, NULL, MHD_OPTION_END);
+        30u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv, MHD_OPTION_UNESCAPE_CALLBACK, unescape,
+        NULL, MHD_OPTION_END);
     if (!d) {
         cli_error("serve: cannot listen on %s (in use, or not an address of this machine?)",
                   a.listen);

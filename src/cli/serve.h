@@ -26,12 +26,15 @@ typedef struct {
     long max_body;
     long max_reps, max_rounds; /* --max-work REPSxROUNDS */
     int max_sessions, max_students, max_connections, threads;
+    double idle_seconds; /* a session nobody has touched this long is ended when a new one
+                            needs its slot (--idle MINUTES; 0: never) */
 } serve_limits;
 
 /* A class session and its lock-free facts. */
 typedef struct {
     ct_class *c;
     char scenario[CT_CLASS_RUNS_MAX][SERVE_NAME_MAX]; /* each run's scenario name */
+    double touched;                                   /* cli_now() of its last request */
 } serve_session;
 
 /* Everything a request may read or change. The sessions are guarded by `lock`

@@ -443,19 +443,25 @@ static int write_results(const serve_ctx *ctx, const serve_session *ss, json_t *
     return 0;
 }
 
+/* Ends an open session for good (at shutdown, or idle): its results are
+ * written if it had students, and the server's log says where. */
+static void end_open(const serve_ctx *ctx, serve_session *ss, const char *why)
+{
+    if (ct_class_phase_of(ss->c) == CT_CLASS_ENDED) return;
+    ct_class_end(ss->c);
+    if (ct_class_students(ss->c) == 0) return;
+    json_t *files = json_array();
+    if (write_results(ctx, ss, files) == 0)
+        fprintf(stderr, "cybertrust serve: %s; wrote %s\n", why,
+                json_string_value(json_array_get(files, 0)));
+    json_decref(files);
+}
+
 void serve_shutdown(serve_ctx *ctx)
 {
     for (int i = 0; i < ctx->nsessions; i++) {
-        serve_session *ss = &ctx->sessions[i];
-        if (ct_class_phase_of(ss->c) != CT_CLASS_ENDED && ct_class_students(ss->c) > 0) {
-            json_t *files = json_array();
-            ct_class_end(ss->c);
-            if (write_results(ctx, ss, files) == 0)
-                fprintf(stderr, "cybertrust serve: wrote %s\n",
-                        json_string_value(json_array_get(files, 0)));
-            json_decref(files);
-        }
-        ct_class_free(ss->c);
+        end_open(ctx, &ctx->sessions[i], "stopping");
+        ct_class_free(ctx->sessions[i].c);
     }
     free(ctx->sessions);
     json_decref(ctx->scenario_list);
@@ -472,10 +478,19 @@ static serve_session *find_session(serve_ctx *ctx, const char *code)
     return NULL;
 }
 
-/* A slot for a new session: a free one, else the oldest ended one's. NULL if
- * max_sessions are open. */
+/* A slot for a new session: a free one, else the oldest ended one's, after
+ * ending the sessions idle for limits.idle_seconds. NULL if max_sessions are
+ * open. */
 static serve_session *new_slot(serve_ctx *ctx)
 {
+    double now = cli_now(), idle = ctx->limits.idle_seconds;
+    for (int i = 0; idle > 0 && i < ctx->nsessions; i++) /* abandoned sessions give way */
+        if (ctx->sessions[i].c && now - ctx->sessions[i].touched >= idle) {
+            char why[96];
+            snprintf(why, sizeof why, "session %s idle for %.0f minutes",
+                     ct_class_code(ctx->sessions[i].c), (now - ctx->sessions[i].touched) / 60);
+            end_open(ctx, &ctx->sessions[i], why);
+        }
     int open = 0, oldest_ended = -1;
     for (int i = 0; i < ctx->nsessions; i++) {
         int ended = ct_class_phase_of(ctx->sessions[i].c) == CT_CLASS_ENDED;
@@ -580,6 +595,7 @@ static void create(serve_ctx *ctx, json_t *body, serve_reply *out)
     }
     memset(slot, 0, sizeof *slot);
     slot->c = c;
+    slot->touched = cli_now();
     snprintf(slot->scenario[0], SERVE_NAME_MAX, "%s", s->name);
     serve_json(out, 201,
                json_pack("{s:s, s:s, s:o}", "code", ct_class_code(c), "teacher_token",
@@ -837,8 +853,10 @@ void serve_class(serve_ctx *ctx, const char *method, const char *path, const cha
             out->allow = e->method;
         } else if (!ss)
             serve_error(out, 404, "no session %s", code);
-        else if ((who = authorise(ss, e, token, out)) != -3)
+        else if ((who = authorise(ss, e, token, out)) != -3) {
+            ss->touched = cli_now();
             e->handle(ctx, ss, e->name, who, body, out);
+        }
     }
     pthread_mutex_unlock(&ctx->lock);
 }
