@@ -50,97 +50,98 @@ static int load(const char *name, ct_params *p, const char *const *sets, int nse
     return 0;
 }
 
-/* Replication-rounds per second of the bare engine: reset, step to the end.
- * This and the floors below report the best of their chunks of 2,000
- * replications within SECONDS: on a machine shared with other work, the
- * speed of the chunks that ran undisturbed. */
-static double engine_rate(const ct_params *p, int threads, double seconds)
+/* Replication-rounds per second of `run_chunk` (replications first ..
+ * first + n - 1 on `threads` threads, returning a sum that keeps the work from
+ * being optimised away): the best of its chunks of 2,000 replications within
+ * SECONDS, so that on a machine shared with other work it is the speed of the
+ * chunks that ran undisturbed. */
+static double best_rate(const ct_params *p, int threads, double seconds,
+                        double (*run_chunk)(const ct_params *p, int threads, long first, long n))
 {
     long chunk = 2000, reps = 0;
     double start = now(), sink = 0, best = 0;
     do {
         double chunk_start = now();
-#pragma omp parallel num_threads(threads) reduction(+ : sink)
-        {
-            ct_sim *sim = ct_sim_alloc(p);
-#pragma omp for schedule(static)
-            for (long r = reps; r < reps + chunk; r++) {
-                ct_sim_reset(sim, (uint64_t)p->seed, 0, (uint64_t)r);
-                while (ct_sim_step(sim)) {
-                }
-                sink += ct_sim_last(sim)->state[0].payoff.total;
-            }
-            ct_sim_free(sim);
-        }
+        sink += run_chunk(p, threads, reps, chunk);
         reps += chunk;
         best = fmax(best, (double)chunk * (double)p->rounds / (now() - chunk_start));
     } while (now() - start < seconds);
     if (sink == 42.0) printf(" ");
     return best;
+}
+
+/* The bare engine: reset, step to the end. */
+static double engine_chunk(const ct_params *p, int threads, long first, long n)
+{
+    double sink = 0;
+#pragma omp parallel num_threads(threads) reduction(+ : sink)
+    {
+        ct_sim *sim = ct_sim_alloc(p);
+#pragma omp for schedule(static)
+        for (long r = first; r < first + n; r++) {
+            ct_sim_reset(sim, (uint64_t)p->seed, 0, (uint64_t)r);
+            while (ct_sim_step(sim)) {
+            }
+            sink += ct_sim_last(sim)->state[0].payoff.total;
+        }
+        ct_sim_free(sim);
+    }
+    return sink;
+}
+
+/* The engine's streams of the two states. */
+static void engine_streams(const ct_params *p, uint32_t stream[CT_STATES])
+{
+    for (int i = 0; i < CT_STATES; i++)
+        stream[i] = ct_rng_stream(CT_RNG_ENGINE, p->state[i].id);
 }
 
 /* The floor: the same generator drawing the same blocks (two per round, one
  * per state), and nothing else. */
-static double rng_rate(const ct_params *p, int threads, double seconds)
+static double rng_chunk(const ct_params *p, int threads, long first, long n)
 {
-    long chunk = 2000, reps = 0;
-    double start = now(), sink = 0, best = 0;
+    double sink = 0;
     ct_rng_key key = ct_rng_key_of((uint64_t)p->seed);
     uint32_t stream[CT_STATES];
-    for (int i = 0; i < CT_STATES; i++)
-        stream[i] = ct_rng_stream(CT_RNG_ENGINE, p->state[i].id);
-    do {
-        double chunk_start = now();
+    engine_streams(p, stream);
 #pragma omp parallel for num_threads(threads) reduction(+ : sink) schedule(static)
-        for (long rep = reps; rep < reps + chunk; rep++) {
-            double u[CT_RNG_LANES];
-            for (long t = 1; t <= p->rounds; t++)
-                for (int i = 0; i < CT_STATES; i++) {
-                    ct_rng_block(key, 0, (uint64_t)rep, (uint64_t)t, stream[i], u);
-                    sink += u[0] + u[1] + u[2] + u[3];
-                }
-        }
-        reps += chunk;
-        best = fmax(best, (double)chunk * (double)p->rounds / (now() - chunk_start));
-    } while (now() - start < seconds);
-    if (sink == 42.0) printf(" ");
-    return best;
+    for (long rep = first; rep < first + n; rep++) {
+        double u[CT_RNG_LANES];
+        for (long t = 1; t <= p->rounds; t++)
+            for (int i = 0; i < CT_STATES; i++) {
+                ct_rng_block(key, 0, (uint64_t)rep, (uint64_t)t, stream[i], u);
+                sink += u[0] + u[1] + u[2] + u[3];
+            }
+    }
+    return sink;
 }
 
 /* The floor as the engine draws: the same blocks, CT_RNG_SPAN at a time side
  * by side in vector lanes (ct_rng_philox_span), 8 rounds of both states. */
-static double rng_span_rate(const ct_params *p, int threads, double seconds)
+static double rng_span_chunk(const ct_params *p, int threads, long first, long n)
 {
-    long chunk = 2000, reps = 0;
-    double start = now(), sink = 0, best = 0;
+    double sink = 0;
     ct_rng_key key = ct_rng_key_of((uint64_t)p->seed);
     uint32_t stream[CT_STATES];
-    for (int i = 0; i < CT_STATES; i++)
-        stream[i] = ct_rng_stream(CT_RNG_ENGINE, p->state[i].id);
-    do {
-        double chunk_start = now();
+    engine_streams(p, stream);
 #pragma omp parallel for num_threads(threads) reduction(+ : sink) schedule(static)
-        for (long rep = reps; rep < reps + chunk; rep++) {
-            ct_rng_span c;
-            for (long t = 1; t <= p->rounds; t += CT_RNG_SPAN / CT_STATES) {
-                for (int j = 0; j < CT_RNG_SPAN; j++) {
-                    c.c[0][j] = (uint32_t)(t + j / CT_STATES);
-                    c.c[1][j] = (uint32_t)rep;
-                    c.c[2][j] = 0;
-                    c.c[3][j] = stream[j % CT_STATES];
-                }
-                ct_rng_philox_span(key, &c);
-                int used = (int)(p->rounds - t + 1) * CT_STATES;
-                for (int j = 0; j < CT_RNG_SPAN && j < used; j++)
-                    sink += ct_rng_uniform(c.c[0][j]) + ct_rng_uniform(c.c[1][j]) +
-                            ct_rng_uniform(c.c[2][j]) + ct_rng_uniform(c.c[3][j]);
+    for (long rep = first; rep < first + n; rep++) {
+        ct_rng_span c;
+        for (long t = 1; t <= p->rounds; t += CT_RNG_SPAN / CT_STATES) {
+            for (int j = 0; j < CT_RNG_SPAN; j++) {
+                c.c[0][j] = (uint32_t)(t + j / CT_STATES);
+                c.c[1][j] = (uint32_t)rep;
+                c.c[2][j] = 0;
+                c.c[3][j] = stream[j % CT_STATES];
             }
+            ct_rng_philox_span(key, &c);
+            int used = (int)(p->rounds - t + 1) * CT_STATES;
+            for (int j = 0; j < CT_RNG_SPAN && j < used; j++)
+                sink += ct_rng_uniform(c.c[0][j]) + ct_rng_uniform(c.c[1][j]) +
+                        ct_rng_uniform(c.c[2][j]) + ct_rng_uniform(c.c[3][j]);
         }
-        reps += chunk;
-        best = fmax(best, (double)chunk * (double)p->rounds / (now() - chunk_start));
-    } while (now() - start < seconds);
-    if (sink == 42.0) printf(" ");
-    return best;
+    }
+    return sink;
 }
 
 /* Replication-rounds per second of a whole batch (engine and streaming statistics). */
@@ -384,8 +385,9 @@ int main(int argc, char **argv)
         ct_params p;
         if (load(names[s], &p, NULL, 0)) return 1;
         for (int threads = 1; threads <= 2; threads++) {
-            double e = engine_rate(&p, threads, seconds), f = rng_rate(&p, threads, seconds);
-            double v = rng_span_rate(&p, threads, seconds);
+            double e = best_rate(&p, threads, seconds, engine_chunk),
+                   f = best_rate(&p, threads, seconds, rng_chunk);
+            double v = best_rate(&p, threads, seconds, rng_span_chunk);
             double b = engine_only ? 0.0 : batch_rate(&p, threads, 20000);
             char batch_text[32] = "-"; /* not measured with "engine" */
             if (!engine_only) snprintf(batch_text, sizeof batch_text, "%.2f", b / 1e6);
