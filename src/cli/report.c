@@ -37,40 +37,6 @@ static int any_cyber(const ct_params *p, int n)
     return cyber;
 }
 
-/* A paired difference whose every replication lies within this share of the
- * scale of the values compared is floating-point rounding, not a difference:
- * 0.2 - 0.2 after means over 100 and 30 rounds is 4.7e-16 in every
- * replication, an interval of zero width that "excludes 0". */
-#define ROUNDING_ZERO 1e-12
-
-/* The size of state s's metric m in scenario k: |mean| + sd (sd 0 when undefined). */
-static double value_scale(const ct_batch *b, int k, int s, ct_metric m)
-{
-    ct_summary v;
-    ct_batch_state_summary(b, k, s, m, &v);
-    double sd = isfinite(v.sd) ? v.sd : 0;
-    return isfinite(v.mean) ? fabs(v.mean) + sd : sd;
-}
-
-/* ct_batch_diff_summary, with a difference that is rounding made exactly 0.
- * Every replication's d is within |mean| + sqrt(m2) = |mean| + sd sqrt(n - 1)
- * of 0 (no d is further from the mean than the root of the sum of squared
- * deviations), so when that bound is within ROUNDING_ZERO of the larger scale
- * of the two scenarios' values, every replication is rounding. */
-static int diff_summary(const ct_batch *b, int k, int s, ct_metric m, ct_summary *out)
-{
-    int rc = ct_batch_diff_summary(b, k, s, m, out);
-    if (rc || out->n == 0 || !isfinite(out->mean)) return rc;
-    double spread = out->n > 1 && isfinite(out->sd) ? out->sd * sqrt((double)(out->n - 1)) : 0;
-    double scale = fmax(value_scale(b, 0, s, m), value_scale(b, k, ct_batch_match(b, k, s), m));
-    if (fabs(out->mean) + spread > ROUNDING_ZERO * scale) return 0;
-    double *zero[] = {&out->mean,   &out->sd,  &out->ci_lo, &out->ci_hi,
-                      &out->median, &out->p05, &out->p95};
-    for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++)
-        if (!isnan(*zero[i])) *zero[i] = 0;
-    return 0;
-}
-
 /* In matrix mode the rows that only cyber mode gives a meaning are left out:
  * the payoff components (0 there), trust, exposure and share (by-products no
  * payoff reads). */
@@ -230,7 +196,7 @@ void report_compare_text(FILE *fp, const run_options *o, const ct_params *p, int
                 }
                 for (int j = 1; j < n; j++) {
                     ct_summary sm = {0};
-                    int ok = s0 >= 0 && diff_summary(b, j, s0, table_rows[i], &sm) == 0;
+                    int ok = s0 >= 0 && ct_batch_diff_summary(b, j, s0, table_rows[i], &sm) == 0;
                     cli_fmt_ci(&sm, 4, 0, 0, buf, sizeof buf);
                     if (ok && (sm.ci_lo > 0 || sm.ci_hi < 0)) strcat(buf, " *");
                     fprintf(fp, "  %-30s", ok ? buf : "-");
@@ -457,7 +423,7 @@ json_t *report_compare_object(const run_options *o, const ct_params *p, int n, c
             json_t *metrics = json_object();
             for (int m = 0; m < CT_METRIC_COUNT; m++) {
                 ct_summary sm;
-                diff_summary(b, k, s, (ct_metric)m, &sm);
+                ct_batch_diff_summary(b, k, s, (ct_metric)m, &sm);
                 json_object_set_new(metrics, ct_metric_names[m], summary_json(&sm));
             }
             json_array_append_new(
@@ -502,7 +468,7 @@ int report_compare_files(const char *dir, const run_options *o, const ct_params 
             if (ct_batch_match(b, k, s) < 0) continue;
             for (int m = 0; m < CT_METRIC_COUNT; m++) {
                 ct_summary sm;
-                diff_summary(b, k, s, (ct_metric)m, &sm);
+                ct_batch_diff_summary(b, k, s, (ct_metric)m, &sm);
                 csv_summary_row(f.fp, lab, base, p[0].state[s].id, ct_metric_names[m], &sm);
             }
         }
@@ -709,7 +675,7 @@ static void brief_difference(FILE *fp, const ct_params *p, int n, const ct_batch
         head[s] = p[0].state[s].name;
         for (int i = 0; i < BRIEF_NROWS; i++) {
             ct_summary sm = {0};
-            if (diff_summary(b, k, s, brief_rows[i], &sm) != 0) sm.n = 0;
+            if (ct_batch_diff_summary(b, k, s, brief_rows[i], &sm) != 0) sm.n = 0;
             cli_fmt_ci(&sm, 3, 0, 1, cell[i][s], BRIEF_CELL);
         }
     }

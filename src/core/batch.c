@@ -475,6 +475,39 @@ int ct_batch_match(const ct_batch *b, int scen, int state)
     return b->match[scen][state];
 }
 
+/* A paired difference whose every replication lies within this share of the
+ * scale of the values compared is floating-point rounding, not a difference:
+ * 0.2 - 0.2 after means over 100 and 30 rounds is 4.7e-16 in every
+ * replication, an interval of zero width that "excludes 0". */
+#define ROUNDING_ZERO 1e-12
+
+/* The size of state s's metric m in scenario k: |mean| + sd (sd 0 when undefined). */
+static double value_scale(const ct_batch *b, int k, int s, ct_metric m)
+{
+    ct_summary v;
+    ct_batch_state_summary(b, k, s, m, &v);
+    double sd = isfinite(v.sd) ? v.sd : 0;
+    return isfinite(v.mean) ? fabs(v.mean) + sd : sd;
+}
+
+/* Makes a difference that is rounding exactly 0. Every replication's d is
+ * within |mean| + sqrt(m2) = |mean| + sd sqrt(n - 1) of 0 (no d is further from
+ * the mean than the root of the sum of squared deviations), so when that bound
+ * is within ROUNDING_ZERO of the larger scale of the two scenarios' values,
+ * every replication is rounding. */
+static void zero_rounding(const ct_batch *b, int scen, int state, ct_metric m, ct_summary *out)
+{
+    if (out->n == 0 || !isfinite(out->mean)) return;
+    double spread = out->n > 1 && isfinite(out->sd) ? out->sd * sqrt((double)(out->n - 1)) : 0;
+    double scale =
+        fmax(value_scale(b, 0, state, m), value_scale(b, scen, b->match[scen][state], m));
+    if (fabs(out->mean) + spread > ROUNDING_ZERO * scale) return;
+    double *zero[] = {&out->mean,   &out->sd,  &out->ci_lo, &out->ci_hi,
+                      &out->median, &out->p05, &out->p95};
+    for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++)
+        if (!isnan(*zero[i])) *zero[i] = 0;
+}
+
 int ct_batch_diff_summary(const ct_batch *b, int scen, int state, ct_metric m, ct_summary *out)
 {
     if (!b->total.diff) return ct_error_set(CT_EINVAL, "the batch keeps no paired differences");
@@ -483,6 +516,7 @@ int ct_batch_diff_summary(const ct_batch *b, int scen, int state, ct_metric m, c
     size_t i = state_idx(scen, state, m);
     summary(&b->total.diff[i], b->q_diff ? b->q_diff[i] : NULL, 0, out);
     ct_metric_clip(&ct_metric_infos[m], 1, out);
+    zero_rounding(b, scen, state, m, out);
     return 0;
 }
 

@@ -67,8 +67,10 @@ void ct_batch_run_summary(const ct_batch *b, int scen, ct_run_metric m, ct_summa
 int ct_batch_match(const ct_batch *b, int scen, int state);
 
 /* Paired difference, scenario `scen` minus scenario 0, of scenario 0's state
- * `state` (matched by id). Returns CT_EINVAL if the batch keeps no differences
- * (options.diffs) or the state has no match. */
+ * `state` (matched by id); a difference that is floating-point rounding in
+ * every replication (within 1e-12 of the values' scale) is exactly 0. Returns
+ * CT_EINVAL if the batch keeps no differences (options.diffs) or the state has
+ * no match. */
 int ct_batch_diff_summary(const ct_batch *b, int scen, int state, ct_metric m, ct_summary *out);
 int ct_batch_run_diff_summary(const ct_batch *b, int scen, ct_run_metric m, ct_summary *out);
 
