@@ -353,13 +353,10 @@ static int read_strategy(loader *ld, const config_setting_t *group, ct_state_par
         kind ? config_setting_get_string(kind) : ct_strategy_types[st->strategy.kind].name;
     int k = ct_strategy_find(kname);
     if (k < 0) {
-        const char *names[MAX_NAMES];
-        for (int i = 0; i < ct_strategy_count; i++)
-            names[i] = ct_strategy_types[i].name;
         char what[SHOWN_SIZE];
         return fail_at(ld, kind, "states.%s.strategy.kind \"%s\" is not a known strategy%s", st->id,
                        shown(kname, what, sizeof what),
-                       suggest(kname, names, ct_strategy_count, hint, sizeof hint));
+                       ct_strategy_suggest(kname, hint, sizeof hint));
     }
     ct_params_set_strategy(st, k);
     const ct_strategy_type *t = &ct_strategy_types[k];

@@ -295,6 +295,15 @@ int ct_strategy_find(const char *name)
     return -1;
 }
 
+const char *ct_strategy_suggest(const char *name, char *buf, size_t size)
+{
+    const char *names[64];
+    int n = ct_strategy_count < 64 ? ct_strategy_count : 64;
+    for (int k = 0; k < n; k++)
+        names[k] = ct_strategy_types[k].name;
+    return ct_names_suggest(name, names, n, buf, size);
+}
+
 const ct_strategy_param ct_strategy_depth = PARAM(
     "depth", 1.0, 0.0, 1.0, 0, "share of the agreement's scope the state is prepared to show");
 
@@ -418,13 +427,9 @@ int ct_strategy_spec_parse(const char *text, ct_strategy_params *out)
     const char *after = identifier(s, kind, sizeof kind);
     if (!after) return spec_error(text, "expected a strategy kind at \"%s\"", s);
     int k = ct_strategy_find(kind);
-    if (k < 0) {
-        const char *names[64];
-        for (int i = 0; i < ct_strategy_count && i < 64; i++)
-            names[i] = ct_strategy_types[i].name;
+    if (k < 0)
         return spec_error(text, "%s is not a known strategy%s", kind,
-                          ct_names_suggest(kind, names, ct_strategy_count, hint, sizeof hint));
-    }
+                          ct_strategy_suggest(kind, hint, sizeof hint));
     ct_strategy_params_init(out, k);
     s = skip_space(after);
     if (*s == '(') {

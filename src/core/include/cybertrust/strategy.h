@@ -110,6 +110,10 @@ extern const ct_strategy_param ct_strategy_depth;
 /* Index of the kind named `name`, or -1. */
 int ct_strategy_find(const char *name);
 
+/* For an unknown kind `name`: "; did you mean KIND?" or "; expected one of:
+ * ..." (ct_names_suggest over the kinds) into buf; returns buf. */
+const char *ct_strategy_suggest(const char *name, char *buf, size_t size);
+
 /* Index of parameter `name` of kind `kind` (CT_STRATEGY_DEPTH for "depth"), or -1. */
 int ct_strategy_param_find(int kind, const char *name);
 
